@@ -1,0 +1,1 @@
+"""The simulated API server: decoding, defaulting, validation and its error types."""
