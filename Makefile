@@ -1,0 +1,57 @@
+# Rollout Lab: `make run` serves the site, `make test` runs the whole test suite.
+# Both create .venv (python3.11), install the pinned requirements, migrate, compile
+# translations and collect static files first.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Debian packages: compilemessages needs gettext; browser tests need chromium and a CJK font.
+RUN_PACKAGES  := gettext
+TEST_PACKAGES := chromium fonts-noto-cjk gettext
+
+.PHONY: run test prepare venv test-venv run-packages test-packages clean
+
+run: run-packages prepare
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) tutorial.asgi:application
+
+test: test-packages test-venv prepare
+	$(PY) -m pytest
+
+venv: $(VENV)/.requirements
+test-venv: $(VENV)/.requirements-test
+
+$(VENV)/.requirements: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-test: $(VENV)/.requirements requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+prepare: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# Install missing Debian packages: only those not installed yet, non-interactively, as root.
+define apt_install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != "0" ]; then echo "Missing Debian packages:$$missing (run as root or install them)" >&2; exit 1; fi; \
+	  echo "apt-get install$$missing"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+endef
+
+run-packages:
+	$(call apt_install_missing,$(RUN_PACKAGES))
+
+test-packages:
+	$(call apt_install_missing,$(TEST_PACKAGES))
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts
