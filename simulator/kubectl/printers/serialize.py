@@ -330,6 +330,10 @@ def _scalar(s: str, *, key: bool = False, indent: int = 0) -> str:
     can_plain = not _resolves_to_non_string(s) and not (s and (s[0] in "+-" or s[0].isdigit())
                                                          and ":" in s and _BASE60_FLOAT.match(s))
     a = _analyze(s)
+    if any(ch in s for ch in "\r\x85\u2028\u2029"):
+        # libyaml would write these breaks raw inside quotes and they would fold on reading;
+        # we escape them instead (a deliberate deviation for text no kubectl object carries)
+        return _double_quoted(s)
     if "\n" in s:
         # literal requested; not allowed in a simple key or when analysis forbids block styles
         if key or not a["block"]:
