@@ -1,0 +1,512 @@
+"""The node side: scheduler binding and the kubelet's pod lifecycle.
+
+Pending → (scheduled) → ContainerCreating (image pull) → Running → Ready (readiness probe) …
+→ Terminating (grace period) → gone. Unknown images fail to pull: ErrImagePull, then
+ImagePullBackOff with the kubelet's back-off (10 s doubling to 300 s: pkg/kubelet/kubelet.go
+backOffPeriod / MaxContainerBackOff). Crashing containers restart with the same back-off and show
+CrashLoopBackOff. Event texts follow pkg/kubelet/images/image_manager.go and
+pkg/kubelet/kuberuntime/kuberuntime_container.go.
+
+Per-pod kubelet memory (probe counters, request counters per container incarnation, pull
+attempts) lives in `eng.kubelet`, a JSON-shaped dict, so it snapshots with the cluster.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from .. import images
+from ..objects import clone, get_path
+
+BACKOFF_BASE = 10.0
+BACKOFF_MAX = 300.0
+SANDBOX_SECONDS = 0.4     # creating the pod sandbox and its network before pulling
+CREATE_SECONDS = 0.3      # creating + starting a container once its image is there
+STATUS_LAG = 1.0          # ErrImagePull is reported, then the next pod sync shows ImagePullBackOff
+
+
+def go_duration(seconds: float) -> str:
+    """time.Duration.String() for millisecond-truncated durations."""
+    ms = int(seconds * 1000)
+    if ms < 1000:
+        return f"{ms}ms"
+    s = ms / 1000
+    if s < 60:
+        return f"{s:.3f}".rstrip("0").rstrip(".") + "s"
+    m, rem = divmod(s, 60)
+    return f"{int(m)}m" + (f"{rem:.3f}".rstrip("0").rstrip(".") + "s")
+
+
+def _pod(eng, uid):
+    ref = eng.kubelet["pods"].get(uid)
+    if ref is None:
+        return None, None
+    pod = eng.store.get("Pod", ref["ns"], ref["name"])
+    if pod is None or pod["metadata"]["uid"] != uid:
+        return None, None
+    return pod, ref
+
+
+def _container_spec(pod, name):
+    for c in get_path(pod, "spec.containers") or ():
+        if c.get("name") == name:
+            return c
+    return None
+
+
+def _field_path(name: str) -> str:
+    return f"spec.containers{{{name}}}"
+
+
+def _event(eng, pod, etype, reason, message, container=None):
+    eng.record_event(pod, etype, reason, message, "kubelet", host=get_path(pod, "spec.nodeName"),
+                     field_path=_field_path(container) if container else None)
+
+
+# ---- scheduling -------------------------------------------------------------------------------
+
+def schedule_pod(eng, namespace: str, name: str) -> None:
+    """The default scheduler, reduced to spreading: the node with the fewest pods, by name."""
+    pod = eng.store.get("Pod", namespace, name)
+    if pod is None or get_path(pod, "spec.nodeName") or pod["metadata"].get("deletionTimestamp"):
+        return
+    nodes = eng.store.list("Node", "")
+    if not nodes:
+        return
+    load = {n["metadata"]["name"]: 0 for n in nodes}
+    for ref in eng.kubelet["pods"].values():
+        if ref["node"] in load:
+            load[ref["node"]] += 1
+    node = min(sorted(load), key=lambda n: load[n])
+    pod = clone(pod)
+    pod["spec"]["nodeName"] = node
+    status = pod.setdefault("status", {})
+    status["conditions"] = [{"lastProbeTime": None, "lastTransitionTime": eng.stamp(), "status": "True",
+                             "type": "PodScheduled"}]
+    pod = eng.api.bind(pod)
+    uid = pod["metadata"]["uid"]
+    eng.kubelet["pods"][uid] = {"ns": namespace, "name": name, "node": node, "containers": {}, "gen": 0}
+    eng.record_event(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
+                     "default-scheduler")
+    eng.after(SANDBOX_SECONDS, "kubelet_start", uid)
+
+
+# ---- starting containers ----------------------------------------------------------------------
+
+def _node_state(eng, node: str) -> dict:
+    return eng.kubelet["nodes"].setdefault(node, {"images": [], "ip": None})
+
+
+def start_pod(eng, uid: str) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or pod["metadata"].get("deletionTimestamp"):
+        return
+    node = ref["node"]
+    pod = clone(pod)
+    status = pod["status"]
+    status["hostIP"] = eng.node_ip(node)
+    status["hostIPs"] = [{"ip": status["hostIP"]}]
+    ip = eng.allocate_pod_ip(node)
+    status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
+    status["startTime"] = eng.stamp()
+    status["containerStatuses"] = [_waiting_status(c, "ContainerCreating") for c in pod["spec"].get("containers") or ()]
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+    for c in pod["spec"].get("containers") or ():
+        ref["containers"][c["name"]] = {"gen": 0, "pulls": 0, "requests": 0, "ready_ok": 0, "ready_fail": 0,
+                                        "live_fail": 0, "restarts": 0, "ready": False}
+        _begin_pull(eng, pod, ref, c)
+
+
+def _waiting_status(c: dict, reason: str, message: str | None = None, prior: dict | None = None) -> dict:
+    waiting = {"reason": reason}
+    if message:
+        waiting["message"] = message
+    st = {"image": c.get("image", ""), "imageID": "", "lastState": {}, "name": c["name"], "ready": False,
+          "restartCount": 0, "started": False, "state": {"waiting": waiting}}
+    if prior:
+        st["restartCount"] = prior.get("restartCount", 0)
+        st["lastState"] = prior.get("lastState", {})
+        if prior.get("imageID"):
+            st["imageID"] = prior["imageID"]
+            st["image"] = prior["image"]
+        if prior.get("containerID"):
+            st["containerID"] = prior["containerID"]
+    return st
+
+
+def _begin_pull(eng, pod, ref, c) -> None:
+    cname = c["name"]
+    cstate = ref["containers"][cname]
+    image = images.lookup(c.get("image", ""))
+    node = _node_state(eng, ref["node"])
+    present = images.canonical(c.get("image", "")) in node["images"]
+    policy = c.get("imagePullPolicy") or "IfNotPresent"
+    uid = pod["metadata"]["uid"]
+    if policy == "Never":
+        if present:
+            _event(eng, pod, "Normal", "Pulled", f'Container image "{c["image"]}" already present on machine', cname)
+            eng.after(CREATE_SECONDS, "kubelet_pulled", uid, cname, cstate["gen"])
+        else:
+            msg = f'Container image "{c.get("image", "")}" is not present with pull policy of Never'
+            _set_waiting(eng, uid, cname, "ErrImageNeverPull", msg)
+            _event(eng, pod, "Warning", "ErrImageNeverPull", msg, cname)
+        return
+    if present and policy != "Always":
+        _event(eng, pod, "Normal", "Pulled", f'Container image "{c["image"]}" already present on machine', cname)
+        eng.after(CREATE_SECONDS, "kubelet_pulled", uid, cname, cstate["gen"])
+        return
+    _event(eng, pod, "Normal", "Pulling", f'Pulling image "{c.get("image", "")}"', cname)
+    cstate["pulls"] += 1
+    if image is None:
+        eng.after(round(0.6 + eng.rng.uniform(0, 0.8), 3), "kubelet_pull_failed", uid, cname, cstate["gen"])
+        return
+    seconds = 0.4 + eng.rng.uniform(0, 0.4) if present else images.pull_seconds(image, eng.rng)
+    cstate["pull_seconds"] = round(seconds, 3)
+    eng.after(seconds, "kubelet_pulled", uid, cname, cstate["gen"], True)
+
+
+def pull_failed(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    c = _container_spec(pod, cname)
+    cstate = ref["containers"][cname]
+    err = images.not_found_message(c.get("image", ""))
+    _event(eng, pod, "Warning", "Failed", f'Failed to pull image "{c.get("image", "")}": {err}', cname)
+    _event(eng, pod, "Warning", "Failed", "Error: ErrImagePull", cname)
+    _set_waiting(eng, uid, cname, "ErrImagePull", err)
+    backoff = min(BACKOFF_BASE * (2 ** (cstate["pulls"] - 1)), BACKOFF_MAX)
+    eng.after(STATUS_LAG, "kubelet_pull_backoff", uid, cname, gen)
+    eng.after(backoff, "kubelet_retry_pull", uid, cname, gen)
+
+
+def pull_backoff(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    c = _container_spec(pod, cname)
+    _event(eng, pod, "Normal", "BackOff", f'Back-off pulling image "{c.get("image", "")}"', cname)
+    _event(eng, pod, "Warning", "Failed", "Error: ImagePullBackOff", cname)
+    _set_waiting(eng, uid, cname, "ImagePullBackOff", f'Back-off pulling image "{c.get("image", "")}": ErrImagePull: '
+                 + images.not_found_message(c.get("image", "")))
+
+
+def retry_pull(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    _begin_pull(eng, pod, ref, _container_spec(pod, cname))
+
+
+def _set_waiting(eng, uid, cname, reason, message) -> None:
+    pod, _ = _pod(eng, uid)
+    pod = clone(pod)
+    c = _container_spec(pod, cname)
+    for i, st in enumerate(pod["status"].get("containerStatuses") or ()):
+        if st["name"] == cname:
+            pod["status"]["containerStatuses"][i] = _waiting_status(c, reason, message, prior=st)
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+
+
+def _image_id(image_ref: str) -> str:
+    full = images.canonical(image_ref)
+    repo = full.rsplit(":", 1)[0] if "@" not in full else full.split("@")[0]
+    return f"{repo}@sha256:{hashlib.sha256(full.encode()).hexdigest()}"
+
+
+def image_pulled(eng, uid, cname, gen, pulled_now=False) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    c = _container_spec(pod, cname)
+    cstate = ref["containers"][cname]
+    node = _node_state(eng, ref["node"])
+    canonical = images.canonical(c["image"])
+    if pulled_now:
+        took = go_duration(cstate.get("pull_seconds", 1.0))
+        image = images.lookup(c["image"])
+        size = int(image.size_mb * 1_000_000 * 0.37) if image else 0
+        _event(eng, pod, "Normal", "Pulled",
+               f'Successfully pulled image "{c["image"]}" in {took} ({took} including waiting). Image size: {size} bytes.',
+               cname)
+        if canonical not in node["images"]:
+            node["images"].append(canonical)
+    eng.after(CREATE_SECONDS, "kubelet_run", uid, cname, gen)
+
+
+def run_container(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    c = _container_spec(pod, cname)
+    cstate = ref["containers"][cname]
+    cstate.update(requests=0, ready_ok=0, ready_fail=0, live_fail=0, ready=False, started_at=eng.now)
+    _event(eng, pod, "Normal", "Created", f"Created container: {cname}", cname)
+    _event(eng, pod, "Normal", "Started", f"Started container {cname}", cname)
+    image = images.lookup(c["image"])
+    readiness = c.get("readinessProbe")
+    cstate["ready"] = readiness is None
+    pod = clone(pod)
+    for i, st in enumerate(pod["status"]["containerStatuses"]):
+        if st["name"] == cname:
+            new = {"containerID": f"containerd://{_container_id(uid, cname, cstate['restarts'])}",
+                   "image": images.canonical(c["image"]), "imageID": _image_id(c["image"]),
+                   "lastState": st.get("lastState") or {}, "name": cname, "ready": cstate["ready"],
+                   "restartCount": cstate["restarts"], "started": True,
+                   "state": {"running": {"startedAt": eng.stamp()}}}
+            pod["status"]["containerStatuses"][i] = new
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+    if readiness is not None:
+        eng.after(float(readiness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "readiness")
+    liveness = c.get("livenessProbe")
+    if liveness is not None:
+        eng.after(float(liveness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "liveness")
+    lifetime = images.runs_forever(image, c.get("command"), c.get("args")) if image else None
+    if lifetime is not None:
+        eng.after(max(lifetime, 0.05), "kubelet_exit", uid, cname, gen, 0)
+
+
+def _container_id(uid: str, cname: str, restarts: int) -> str:
+    return hashlib.sha256(f"{uid}/{cname}/{restarts}".encode()).hexdigest()
+
+
+# ---- probes -----------------------------------------------------------------------------------
+
+def _probe_result(eng, pod, c, probe, cstate) -> tuple[bool, str]:
+    image = images.lookup(c["image"])
+    if "httpGet" in probe:
+        hg = probe["httpGet"]
+        port = _resolve_port(c, hg.get("port"))
+        answer = images.serve(image, cstate, pod["metadata"]["name"], port, hg.get("path") or "/") if image else None
+        if answer is None:
+            ip = get_path(pod, "status.podIP")
+            return False, f'Get "http://{ip}:{port}{hg.get("path") or "/"}": dial tcp {ip}:{port}: connect: connection refused'
+        code = answer[0]
+        if 200 <= code < 400:
+            return True, ""
+        return False, f"HTTP probe failed with statuscode: {code}"
+    if "tcpSocket" in probe:
+        port = _resolve_port(c, probe["tcpSocket"].get("port"))
+        if image and port in image.ports:
+            return True, ""
+        ip = get_path(pod, "status.podIP")
+        return False, f"dial tcp {ip}:{port}: connect: connection refused"
+    if "exec" in probe:
+        cmd = [str(x) for x in probe["exec"].get("command") or ()]
+        if cmd[:1] in (["false"], ["/bin/false"]) or "exit 1" in " ".join(cmd):
+            return False, ""
+        return True, ""
+    return True, ""
+
+
+def _resolve_port(c: dict, port) -> int | None:
+    if isinstance(port, int):
+        return port
+    for p in c.get("ports") or ():
+        if p.get("name") == port:
+            return p.get("containerPort")
+    try:
+        return int(port)
+    except (TypeError, ValueError):
+        return None
+
+
+def run_probe(eng, uid, cname, gen, kind) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    c = _container_spec(pod, cname)
+    probe = c.get(f"{kind}Probe") or {}
+    cstate = ref["containers"][cname]
+    ok, detail = _probe_result(eng, pod, c, probe, cstate)
+    period = float(probe.get("periodSeconds") or 10)
+    success_threshold = int(probe.get("successThreshold") or 1)
+    failure_threshold = int(probe.get("failureThreshold") or 3)
+    if not ok:
+        _event(eng, pod, "Warning", "Unhealthy", f"{kind.capitalize()} probe failed: {detail}".rstrip(": "), cname)
+    if kind == "readiness":
+        if ok:
+            cstate["ready_ok"] += 1
+            cstate["ready_fail"] = 0
+            if not cstate["ready"] and cstate["ready_ok"] >= success_threshold:
+                _set_ready(eng, uid, cname, True)
+        else:
+            cstate["ready_fail"] += 1
+            cstate["ready_ok"] = 0
+            if cstate["ready"] and cstate["ready_fail"] >= failure_threshold:
+                _set_ready(eng, uid, cname, False)
+        eng.after(period, "kubelet_probe", uid, cname, gen, kind)
+        return
+    if ok:
+        cstate["live_fail"] = 0
+        eng.after(period, "kubelet_probe", uid, cname, gen, kind)
+        return
+    cstate["live_fail"] += 1
+    if cstate["live_fail"] < failure_threshold:
+        eng.after(period, "kubelet_probe", uid, cname, gen, kind)
+        return
+    _event(eng, pod, "Normal", "Killing", f"Container {cname} failed liveness probe, will be restarted", cname)
+    container_exited(eng, uid, cname, gen, 137, "Error", restart_at_once=True)
+
+
+def _set_ready(eng, uid, cname, ready: bool) -> None:
+    pod, ref = _pod(eng, uid)
+    ref["containers"][cname]["ready"] = ready
+    pod = clone(pod)
+    for st in pod["status"]["containerStatuses"]:
+        if st["name"] == cname:
+            st["ready"] = ready
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+
+
+# ---- exits, restarts, CrashLoopBackOff -------------------------------------------------------
+
+def container_exited(eng, uid, cname, gen, exit_code, reason=None, restart_at_once=False) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    cstate = ref["containers"][cname]
+    cstate["gen"] += 1
+    cstate["ready"] = False
+    reason = reason or ("Completed" if exit_code == 0 else "Error")
+    pod = clone(pod)
+    c = _container_spec(pod, cname)
+    policy = get_path(pod, "spec.restartPolicy") or "Always"
+    for i, st in enumerate(pod["status"]["containerStatuses"]):
+        if st["name"] != cname:
+            continue
+        started = (st.get("state") or {}).get("running", {}).get("startedAt", eng.stamp())
+        terminated = {"containerID": st.get("containerID", ""), "exitCode": exit_code, "finishedAt": eng.stamp(),
+                      "reason": reason, "startedAt": started}
+        if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
+            st.update(ready=False, started=False, state={"terminated": terminated})
+        else:
+            st.update(ready=False, started=False, state={"terminated": terminated})
+            cstate["restarts"] += 1
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+    if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
+        return
+    # back-off before the restart: none for the first restart after a liveness kill, then 10 s doubling
+    n = cstate["restarts"]
+    delay = 0.0 if (restart_at_once and n == 1) else min(BACKOFF_BASE * (2 ** max(n - 2, 0)), BACKOFF_MAX)
+    if delay > 0:
+        eng.after(STATUS_LAG, "kubelet_crashloop", uid, cname, cstate["gen"])
+    eng.after(max(delay, STATUS_LAG), "kubelet_restart", uid, cname, cstate["gen"])
+    del c
+
+
+def crash_loop(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    name = pod["metadata"]["name"]
+    msg = f"back-off {go_duration(min(BACKOFF_BASE * 2 ** max(ref['containers'][cname]['restarts'] - 2, 0), BACKOFF_MAX))} restarting failed container={cname} pod={name}_{pod['metadata']['namespace']}({uid})"
+    _event(eng, pod, "Warning", "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{pod['metadata']['namespace']}({uid})", cname)
+    pod = clone(pod)
+    c = _container_spec(pod, cname)
+    for i, st in enumerate(pod["status"]["containerStatuses"]):
+        if st["name"] == cname:
+            prior = {**st, "lastState": {"terminated": st["state"].get("terminated", {})}}
+            pod["status"]["containerStatuses"][i] = _waiting_status(c, "CrashLoopBackOff", msg, prior=prior)
+    _recompute(eng, pod)
+    eng.api.update_status(pod)
+
+
+def restart_container(eng, uid, cname, gen) -> None:
+    pod, ref = _pod(eng, uid)
+    if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    pod = clone(pod)
+    for st in pod["status"]["containerStatuses"]:
+        if st["name"] == cname and "terminated" in st["state"]:
+            st["lastState"] = {"terminated": st["state"]["terminated"]}
+    eng.api.update_status(pod)
+    eng.after(CREATE_SECONDS, "kubelet_run", uid, cname, gen)
+
+
+# ---- termination ------------------------------------------------------------------------------
+
+def pod_deleting(eng, pod: dict) -> None:
+    """Graceful deletion began: stop the containers; the pod goes once they have exited or the
+    grace period ends (SIGKILL)."""
+    uid = pod["metadata"]["uid"]
+    ref = eng.kubelet["pods"].get(uid)
+    grace = pod["metadata"].get("deletionGracePeriodSeconds")
+    grace = 30 if grace is None else int(grace)
+    if ref is None:  # never started on a node: nothing to stop
+        eng.after(0, "kubelet_gone", uid)
+        return
+    for cname, cstate in ref["containers"].items():
+        cstate["gen"] += 1
+        c = _container_spec(pod, cname)
+        if c is not None and cstate.get("started_at") is not None:
+            _event(eng, pod, "Normal", "Killing", f"Stopping container {cname}", cname)
+    longest = 0.0
+    for c in get_path(pod, "spec.containers") or ():
+        image = images.lookup(c.get("image", ""))
+        exits = image.term_seconds if image else 0.2
+        longest = max(longest, min(exits, float(grace)))
+    eng.after(max(longest, 0.0), "kubelet_gone", uid)
+
+
+def pod_gone(eng, uid) -> None:
+    ref = eng.kubelet["pods"].pop(uid, None)
+    if ref is None:
+        for pod in eng.store.list("Pod"):
+            if pod["metadata"]["uid"] == uid:
+                ref = {"ns": pod["metadata"]["namespace"], "name": pod["metadata"]["name"]}
+                break
+    if ref is None:
+        return
+    pod = eng.store.get("Pod", ref["ns"], ref["name"])
+    if pod is not None and pod["metadata"]["uid"] == uid:
+        eng.api.finalize_delete(pod)
+
+
+# ---- pod-level status ------------------------------------------------------------------------
+
+def _recompute(eng, pod: dict) -> None:
+    """Phase and conditions from container statuses (kubelet getPhase / generateAPIPodStatus)."""
+    status = pod["status"]
+    statuses = status.get("containerStatuses") or []
+    stamp = eng.stamp()
+    all_ready = bool(statuses) and all(s.get("ready") for s in statuses)
+    waiting_fresh = any("waiting" in s["state"] and not s.get("lastState") for s in statuses)
+    running = any("running" in s["state"] for s in statuses)
+    policy = get_path(pod, "spec.restartPolicy") or "Always"
+    if waiting_fresh:
+        phase = "Pending"
+    elif running or policy == "Always":
+        phase = "Running"
+    else:
+        codes = [s["state"].get("terminated", {}).get("exitCode", 0) for s in statuses]
+        phase = "Succeeded" if all(code == 0 for code in codes) else "Failed"
+    status["phase"] = phase
+    old = {c["type"]: c for c in status.get("conditions") or ()}
+
+    def cond(ctype, value):
+        prior = old.get(ctype)
+        if prior is not None and prior["status"] == value:
+            return prior
+        return {"lastProbeTime": None, "lastTransitionTime": stamp, "status": value, "type": ctype}
+
+    ready = "True" if all_ready else "False"
+    status["conditions"] = [
+        cond("PodReadyToStartContainers", "True"),
+        cond("Initialized", "True"),
+        cond("Ready", ready),
+        cond("ContainersReady", ready),
+        old.get("PodScheduled") or cond("PodScheduled", "True"),
+    ]
+    for c in status["conditions"]:
+        if c["type"] in ("Ready", "ContainersReady") and c["status"] == "False":
+            not_ready = [s["name"] for s in statuses if not s.get("ready")]
+            c["reason"] = "ContainersNotReady"
+            c["message"] = f"containers with unready status: [{' '.join(not_ready)}]"
+        else:
+            c.pop("reason", None)
+            c.pop("message", None)

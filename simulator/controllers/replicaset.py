@@ -1,0 +1,248 @@
+"""ReplicaSet and ReplicationController controller: keep the right number of pods.
+
+kubernetes/kubernetes pkg/controller/replicaset/replica_set.go (syncReplicaSet, manageReplicas,
+getPodsToDelete, getPodsRankedByRelatedPodsOnSameNode), replica_set_utils.go (calculateStatus)
+and pkg/controller/controller_utils.go (ActivePodsWithRanks, FilterActivePods). The
+ReplicationController manager is the same code behind an adapter, so one reconcile serves both.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+from ..labels import map_selector_matches, selector_matches
+from ..objects import clone, controller_ref, get_path
+from .deployment import owner_reference
+
+BURST_REPLICAS = 500
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def is_pod_active(pod: dict) -> bool:
+    """FilterActivePods: not Succeeded/Failed and not being deleted."""
+    return (get_path(pod, "status.phase") not in ("Succeeded", "Failed")
+            and not pod["metadata"].get("deletionTimestamp"))
+
+
+def ready_condition(pod: dict) -> dict | None:
+    for c in get_path(pod, "status.conditions") or ():
+        if c.get("type") == "Ready":
+            return c
+    return None
+
+
+def is_pod_ready(pod: dict) -> bool:
+    c = ready_condition(pod)
+    return c is not None and c.get("status") == "True"
+
+
+def is_pod_available(eng, pod: dict, min_ready_seconds: int) -> bool:
+    """pkg/api/v1/pod IsPodAvailable: Ready, and Ready for longer than minReadySeconds."""
+    if not is_pod_ready(pod):
+        return False
+    if not min_ready_seconds:
+        return True
+    since = eng.parse_time(ready_condition(pod)["lastTransitionTime"])
+    return since + min_ready_seconds < eng.now
+
+
+def _selects(owner: dict, pod: dict) -> bool:
+    selector = get_path(owner, "spec.selector")
+    if owner["kind"] == "ReplicationController":
+        return map_selector_matches(selector, pod["metadata"].get("labels"))
+    return selector_matches(selector, pod["metadata"].get("labels"))
+
+
+def _component(owner: dict) -> str:
+    return "replication-controller" if owner["kind"] == "ReplicationController" else "replicaset-controller"
+
+
+def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
+    rs = eng.store.get(kind, namespace, name)
+    if rs is None:
+        return
+    uid = rs["metadata"]["uid"]
+    pods = _claim_pods(eng, rs)
+    active = [p for p in pods if is_pod_active(p)]
+    failure = None
+    if not rs["metadata"].get("deletionTimestamp"):
+        failure = _manage_replicas(eng, rs, active)
+        active = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod" and is_pod_active(p)]
+    _update_status(eng, rs, active, failure)
+
+
+def _claim_pods(eng, rs: dict) -> list[dict]:
+    """Owned pods, plus orphans matching the selector, which are adopted (ClaimPods)."""
+    uid = rs["metadata"]["uid"]
+    owned = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod"]
+    if rs["metadata"].get("deletionTimestamp"):
+        return owned
+    for pod in eng.store.list("Pod", rs["metadata"]["namespace"]):
+        if controller_ref(pod) is not None or pod["metadata"].get("deletionTimestamp"):
+            continue
+        if get_path(pod, "status.phase") in ("Succeeded", "Failed"):
+            continue
+        if _selects(rs, pod):
+            adopted = clone(pod)
+            adopted["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
+            owned.append(eng.api.update(adopted, internal=True))
+    return owned
+
+
+def _manage_replicas(eng, rs: dict, active: list[dict]):
+    want = int(get_path(rs, "spec.replicas") if get_path(rs, "spec.replicas") is not None else 1)
+    diff = len(active) - want
+    if diff < 0:
+        count = min(-diff, BURST_REPLICAS)
+        for _ in range(count):
+            try:
+                pod = eng.api.create(_pod_from_template(rs), internal=True)
+            except Exception as err:  # a cap (limits.py) or validation: report like upstream FailedCreate
+                message = getattr(err, "message", None) or str(err)
+                eng.record_event(rs, "Warning", "FailedCreate", f"Error creating: {message}", _component(rs))
+                return ("FailedCreate", message)
+            eng.record_event(rs, "Normal", "SuccessfulCreate", f'Created pod: {pod["metadata"]["name"]}', _component(rs))
+    elif diff > 0:
+        for pod in _pods_to_delete(eng, rs, active, min(diff, BURST_REPLICAS)):
+            eng.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], internal=True)
+            eng.record_event(rs, "Normal", "SuccessfulDelete", f'Deleted pod: {pod["metadata"]["name"]}', _component(rs))
+    return None
+
+
+def _pod_from_template(rs: dict) -> dict:
+    """GetPodFromTemplate: generateName `<rs>-`, template labels/annotations, controller ref."""
+    template = get_path(rs, "spec.template") or {}
+    tmeta = template.get("metadata") or {}
+    metadata = {"generateName": f'{rs["metadata"]["name"]}-', "namespace": rs["metadata"]["namespace"],
+                "ownerReferences": [owner_reference(rs)]}
+    if tmeta.get("labels"):
+        metadata["labels"] = dict(tmeta["labels"])
+    if tmeta.get("annotations"):
+        metadata["annotations"] = dict(tmeta["annotations"])
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template.get("spec") or {})}
+
+
+# ---- which pods go first ------------------------------------------------------------------
+
+def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
+    """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order."""
+    related = _related_pods(eng, rs)
+    on_node: dict[str, int] = {}
+    for p in related:
+        if is_pod_active(p):
+            node = get_path(p, "spec.nodeName") or ""
+            on_node[node] = on_node.get(node, 0) + 1
+    ranks = {p["metadata"]["uid"]: on_node.get(get_path(p, "spec.nodeName") or "", 0) for p in active}
+    ordered = sorted(active, key=functools.cmp_to_key(lambda a, b: _compare(eng, a, b, ranks)))
+    return ordered[:diff]
+
+
+def _related_pods(eng, rs: dict) -> list[dict]:
+    """getIndirectlyRelatedPods: pods of every ReplicaSet sharing this one's controller."""
+    ref = controller_ref(rs)
+    if ref is None:
+        return [p for p in eng.store.dependents(rs["metadata"]["uid"]) if p["kind"] == "Pod"]
+    out = []
+    for sibling in eng.store.dependents(ref["uid"]):
+        if sibling["kind"] == rs["kind"]:
+            out.extend(p for p in eng.store.dependents(sibling["metadata"]["uid"]) if p["kind"] == "Pod")
+    return out
+
+
+def _deletion_cost(pod: dict) -> int:
+    try:
+        return int(((pod["metadata"].get("annotations") or {}).get(DELETION_COST, "0")))
+    except ValueError:
+        return 0
+
+
+def _max_restarts(pod: dict) -> int:
+    return max((int(c.get("restartCount") or 0) for c in get_path(pod, "status.containerStatuses") or ()), default=0)
+
+
+def _log_rank(eng, stamp: str) -> int:
+    # logarithmicRankDiff works on nanosecond durations
+    d = (eng.now - eng.parse_time(stamp)) * 1e9
+    return int(math.log2(d)) if d > 0 else -1
+
+
+def _compare(eng, a: dict, b: dict, ranks: dict) -> int:
+    """ActivePodsWithRanks.Less as a three-way comparison (negative: a is deleted first)."""
+    na, nb = get_path(a, "spec.nodeName") or "", get_path(b, "spec.nodeName") or ""
+    if na != nb and (not na or not nb):
+        return -1 if not na else 1
+    pa, pb = PHASE_ORDINAL.get(get_path(a, "status.phase"), 0), PHASE_ORDINAL.get(get_path(b, "status.phase"), 0)
+    if pa != pb:
+        return -1 if pa < pb else 1
+    ra, rb = is_pod_ready(a), is_pod_ready(b)
+    if ra != rb:
+        return -1 if not ra else 1
+    ca, cb = _deletion_cost(a), _deletion_cost(b)
+    if ca != cb:
+        return -1 if ca < cb else 1
+    ka, kb = ranks[a["metadata"]["uid"]], ranks[b["metadata"]["uid"]]
+    if ka != kb:
+        return -1 if ka > kb else 1
+    if ra and rb:
+        ta, tb = ready_condition(a)["lastTransitionTime"], ready_condition(b)["lastTransitionTime"]
+        if ta != tb:
+            diff = _log_rank(eng, ta) - _log_rank(eng, tb)
+            if diff == 0:
+                return -1 if a["metadata"]["uid"] < b["metadata"]["uid"] else 1
+            return -1 if diff < 0 else 1
+    xa, xb = _max_restarts(a), _max_restarts(b)
+    if xa != xb:
+        return -1 if xa > xb else 1
+    sa, sb = a["metadata"]["creationTimestamp"], b["metadata"]["creationTimestamp"]
+    if sa != sb:
+        diff = _log_rank(eng, sa) - _log_rank(eng, sb)
+        if diff == 0:
+            return -1 if a["metadata"]["uid"] < b["metadata"]["uid"] else 1
+        return -1 if diff < 0 else 1
+    return 0
+
+
+# ---- status ----------------------------------------------------------------------------------
+
+def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
+    """calculateStatus (replica_set_utils.go); writes only when something changed."""
+    min_ready = int(get_path(rs, "spec.minReadySeconds") or 0)
+    template_labels = get_path(rs, "spec.template.metadata.labels") or {}
+    ready = available = fully_labeled = 0
+    waiting_for_min_ready = None
+    for pod in active:
+        lbls = pod["metadata"].get("labels") or {}
+        if all(lbls.get(k) == v for k, v in template_labels.items()):
+            fully_labeled += 1
+        if is_pod_ready(pod):
+            ready += 1
+            if is_pod_available(eng, pod, min_ready):
+                available += 1
+            else:
+                due = eng.parse_time(ready_condition(pod)["lastTransitionTime"]) + min_ready + 1
+                waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
+    old = rs.get("status") or {}
+    status = {"replicas": len(active)}
+    if fully_labeled:
+        status["fullyLabeledReplicas"] = fully_labeled
+    if ready:
+        status["readyReplicas"] = ready
+    if available:
+        status["availableReplicas"] = available
+    status["observedGeneration"] = int(rs["metadata"].get("generation") or 1)
+    conditions = [c for c in old.get("conditions") or () if c.get("type") != "ReplicaFailure"]
+    if failure is not None:
+        prior = next((c for c in old.get("conditions") or () if c.get("type") == "ReplicaFailure"), None)
+        conditions.append({"lastTransitionTime": prior["lastTransitionTime"] if prior else eng.stamp(),
+                           "message": failure[1], "reason": failure[0], "status": "True",
+                           "type": "ReplicaFailure"})
+    if conditions:
+        status["conditions"] = conditions
+    if status != old:
+        updated = clone(rs)
+        updated["status"] = status
+        eng.api.update_status(updated)
+    if waiting_for_min_ready is not None:
+        # updatePod: enqueueRSAfter(minReadySeconds + 1s) once a pod turns ready
+        eng.enqueue_at(waiting_for_min_ready, "replicaset", (rs["kind"], rs["metadata"]["namespace"], rs["metadata"]["name"]))

@@ -1,0 +1,114 @@
+"""Object storage with resourceVersions and watch events (the simulated etcd + watch cache).
+
+Stored objects are treated as immutable: writers store a fresh dict, readers must not mutate
+what `get`/`list` return (use objects.clone first). That lets watch events carry the stored
+object itself without copying on every write.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .objects import controller_ref, key_of
+
+Key = tuple[str, str, str]  # (kind, namespace, name)
+
+
+class Store:
+    def __init__(self):
+        self._objects: dict[str, dict[tuple[str, str], dict]] = {}
+        self._owned: dict[str, set[Key]] = {}  # controller uid -> keys of dependents
+        self.resource_version = 1000
+        self._listeners: list[Callable[[str, dict], None]] = []
+
+    # ---- reads -------------------------------------------------------------
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        return self._objects.get(kind, {}).get((namespace, name))
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        items = self._objects.get(kind, {})
+        keys = sorted(items) if namespace is None else sorted(k for k in items if k[0] == namespace)
+        return [items[k] for k in keys]
+
+    def count(self, kind: str | None = None) -> int:
+        if kind is not None:
+            return len(self._objects.get(kind, {}))
+        return sum(len(v) for v in self._objects.values())
+
+    def dependents(self, uid: str) -> list[dict]:
+        """Objects whose controller ownerReference points at `uid`, sorted by name."""
+        out = []
+        for kind, ns, name in sorted(self._owned.get(uid, ())):
+            obj = self.get(kind, ns, name)
+            if obj is not None:
+                out.append(obj)
+        return out
+
+    def all_objects(self) -> Iterable[dict]:
+        for kind in sorted(self._objects):
+            items = self._objects[kind]
+            for k in sorted(items):
+                yield items[k]
+
+    # ---- writes ------------------------------------------------------------
+    def listen(self, fn: Callable[[str, dict], None]) -> Callable[[], None]:
+        self._listeners.append(fn)
+
+        def unlisten():
+            if fn in self._listeners:
+                self._listeners.remove(fn)
+
+        return unlisten
+
+    def put(self, obj: dict) -> dict:
+        """Store (create or replace) an object, bump its resourceVersion, emit ADDED/MODIFIED."""
+        kind, ns, name = key_of(obj)
+        bucket = self._objects.setdefault(kind, {})
+        old = bucket.get((ns, name))
+        self.resource_version += 1
+        obj["metadata"]["resourceVersion"] = str(self.resource_version)
+        bucket[(ns, name)] = obj
+        self._index(old, remove=True)
+        self._index(obj)
+        self._emit("MODIFIED" if old is not None else "ADDED", obj)
+        return obj
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        bucket = self._objects.get(kind, {})
+        old = bucket.pop((namespace, name), None)
+        if old is not None:
+            self._index(old, remove=True)
+            self.resource_version += 1
+            self._emit("DELETED", old)
+        return old
+
+    def _index(self, obj: dict | None, remove: bool = False) -> None:
+        if obj is None:
+            return
+        ref = controller_ref(obj)
+        if not ref:
+            return
+        keys = self._owned.setdefault(ref["uid"], set())
+        if remove:
+            keys.discard(key_of(obj))
+            if not keys:
+                self._owned.pop(ref["uid"], None)
+        else:
+            keys.add(key_of(obj))
+
+    def _emit(self, kind: str, obj: dict) -> None:
+        for fn in list(self._listeners):
+            fn(kind, obj)
+
+    # ---- snapshot ----------------------------------------------------------
+    def to_data(self) -> dict:
+        return {"rv": self.resource_version, "objects": list(self.all_objects())}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Store":
+        s = cls()
+        s.resource_version = data["rv"]
+        for obj in data["objects"]:
+            kind, ns, name = key_of(obj)
+            s._objects.setdefault(kind, {})[(ns, name)] = obj
+            s._index(obj)
+        return s
