@@ -1,0 +1,20 @@
+"""URL map: every page is language-prefixed (/ko/..., /en/...); /healthz is not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from tutorial.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", RedirectView.as_view(pattern_name="lessons:index", permanent=False), name="home"),
+    path("lessons/", include("tutorial.lessons.urls")),
+    path("sandbox/", include("tutorial.sandbox.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
