@@ -1,0 +1,50 @@
+"""Lesson pages: the index, and one lesson with its console and live cluster view."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from tutorial.lessons.catalogue import get_catalogue
+from tutorial.sandbox import fragments
+from tutorial.sandbox.cluster_view import view_of
+from tutorial.sandbox.owners import owner_for
+from tutorial.sandbox.services import restore_cluster, sandbox_get_or_create
+
+
+def lesson_index(request: HttpRequest) -> HttpResponse:
+    language = get_language()
+    lessons = [(lesson, lesson.text(language)) for lesson in get_catalogue().lessons]
+    return render(request, "lessons/index.html", {"lessons": lessons})
+
+
+def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
+    catalogue = get_catalogue()
+    lesson = catalogue.get(slug)
+    if lesson is None:
+        raise Http404("No such lesson")
+    language = get_language()
+    previous, following = catalogue.neighbours(slug)
+
+    owner = owner_for(request.user, request.session, create=True)
+    sandbox = sandbox_get_or_create(owner=owner, user=request.user, lesson=lesson)
+    cluster = restore_cluster(sandbox.snapshot)
+    context = fragments.console_context(
+        transcript=sandbox.transcript,
+        history=sandbox.history,
+        view=view_of(cluster),
+        clock=cluster.now,
+        speed=sandbox.speed,
+        paused=sandbox.paused,
+        running=False,
+    )
+    context.update(
+        lesson=lesson,
+        text=lesson.text(language),
+        translated=lesson.has_language(language),
+        previous=previous and (previous, previous.text(language)),
+        next=following and (following, following.text(language)),
+        ws_path=f"/ws/sandbox/{language}/{lesson.slug}/",
+    )
+    return render(request, "lessons/lesson.html", context)

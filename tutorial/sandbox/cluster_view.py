@@ -1,0 +1,290 @@
+"""The live cluster view's data: Deployments → ReplicaSets → Pods, from plain Kubernetes dicts.
+
+Pure functions over what `Cluster.list(kind)` returns (objects in Kubernetes JSON shape), so the
+same code renders the first page and every live update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
+
+# Tones colour a pod in the view (static/css/site.css .pod--<tone>).
+ERROR_REASONS = {
+    "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+    "CrashLoopBackOff", "Error", "OOMKilled", "CreateContainerConfigError",
+    "CreateContainerError", "RunContainerError", "ContainerCannotRun", "Failed",
+    "Unknown", "Evicted", "NodeLost",
+}
+CREATING_REASONS = {"Pending", "ContainerCreating", "PodInitializing", "SchedulingGated"}
+
+
+def _is_true_condition(status: dict, kind: str) -> bool:
+    return any(
+        c.get("type") == kind and c.get("status") == "True" for c in status.get("conditions") or []
+    )
+
+
+def _terminated_reason(terminated: dict, prefix: str = "") -> str:
+    if terminated.get("reason"):
+        return prefix + terminated["reason"]
+    if terminated.get("signal"):
+        return f"{prefix}Signal:{terminated['signal']}"
+    return f"{prefix}ExitCode:{terminated.get('exitCode', 0)}"
+
+
+def pod_status(pod: dict) -> tuple[str, int, int, int]:
+    """(STATUS, ready containers, total containers, restarts) exactly as `kubectl get pods` shows.
+
+    A transcription of printPod in kubernetes/kubernetes pkg/printers/internalversion/printers.go
+    (init containers, waiting/terminated reasons scanned from the last container, "Completed"
+    turned back into Running/NotReady, then Terminating/Unknown for a deletionTimestamp).
+    """
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    metadata = pod.get("metadata") or {}
+    phase = status.get("phase") or ""
+    reason = status.get("reason") or phase
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "PodScheduled" and condition.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
+    restartable = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
+    total = len(spec.get("containers") or []) + len(restartable)
+    ready = 0
+    restarts = 0
+    sidecar_restarts = 0
+
+    initializing = False
+    init_statuses = status.get("initContainerStatuses") or []
+    for index, container in enumerate(init_statuses):
+        restarts += int(container.get("restartCount") or 0)
+        if container.get("name") in restartable:
+            sidecar_restarts += int(container.get("restartCount") or 0)
+        state = container.get("state") or {}
+        terminated, waiting = state.get("terminated"), state.get("waiting")
+        if terminated is not None and int(terminated.get("exitCode") or 0) == 0:
+            continue
+        if container.get("name") in restartable and container.get("started"):
+            ready += 1 if container.get("ready") else 0
+            continue
+        if terminated is not None:
+            reason = _terminated_reason(terminated, "Init:")
+        elif waiting and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{index}/{len(init_specs)}"
+        initializing = True
+        break
+
+    if not initializing or _is_true_condition(status, "Initialized"):
+        restarts = sidecar_restarts
+        has_running = False
+        for container in reversed(status.get("containerStatuses") or []):
+            restarts += int(container.get("restartCount") or 0)
+            state = container.get("state") or {}
+            waiting, terminated = state.get("waiting"), state.get("terminated")
+            if waiting is not None and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif terminated is not None:
+                reason = _terminated_reason(terminated)
+            elif container.get("ready") and state.get("running") is not None:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            reason = "Running" if _is_true_condition(status, "Ready") else "NotReady"
+
+    if metadata.get("deletionTimestamp"):
+        if status.get("reason") == "NodeLost":
+            reason = "Unknown"
+        elif phase not in ("Succeeded", "Failed"):
+            reason = "Terminating"
+    return reason, ready, total, restarts
+
+
+def pod_tone(status: str, ready: int, total: int) -> str:
+    """The colour family of a pod: ready, running (not ready), creating, terminating, error, done."""
+    if status == "Terminating":
+        return "terminating"
+    if status == "Running":
+        return "ready" if total and ready == total else "running"
+    if status == "NotReady":
+        return "running"
+    if status in ("Completed", "Succeeded"):
+        return "done"
+    if status in CREATING_REASONS or (status.startswith("Init:") and "/" in status):
+        return "creating"
+    if status in ERROR_REASONS or status.startswith(("Init:", "ExitCode:", "Signal:")):
+        return "error"
+    return "other"
+
+
+@dataclass
+class PodView:
+    name: str
+    status: str
+    tone: str
+    ready: int
+    total: int
+    restarts: int
+    images: tuple[str, ...]
+
+    @property
+    def ready_text(self) -> str:
+        return f"{self.ready}/{self.total}"
+
+
+@dataclass
+class ReplicaSetView:
+    name: str
+    kind: str
+    revision: str
+    desired: int
+    current: int
+    ready: int
+    images: tuple[str, ...]
+    pods: list[PodView] = field(default_factory=list)
+
+
+@dataclass
+class DeploymentView:
+    name: str
+    desired: int
+    updated: int
+    ready: int
+    available: int
+    revision: str
+    paused: bool
+    replica_sets: list[ReplicaSetView] = field(default_factory=list)
+
+
+@dataclass
+class ClusterView:
+    deployments: list[DeploymentView]
+    replica_sets: list[ReplicaSetView]  # without a Deployment (or ReplicationControllers)
+    pods: list[PodView]  # without a controller
+
+    @property
+    def empty(self) -> bool:
+        return not (self.deployments or self.replica_sets or self.pods)
+
+
+def _controller_uid(obj: dict) -> str | None:
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get("uid")
+    return None
+
+
+def _images(template_spec: dict) -> tuple[str, ...]:
+    return tuple(c.get("image", "") for c in template_spec.get("containers") or [])
+
+
+def _revision(obj: dict) -> str:
+    return ((obj.get("metadata") or {}).get("annotations") or {}).get(REVISION_ANNOTATION, "")
+
+
+def _revision_key(revision: str) -> int:
+    return int(revision) if revision.isdigit() else -1
+
+
+def pod_view(pod: dict) -> PodView:
+    status, ready, total, restarts = pod_status(pod)
+    return PodView(
+        name=pod["metadata"]["name"],
+        status=status,
+        tone=pod_tone(status, ready, total),
+        ready=ready,
+        total=total,
+        restarts=restarts,
+        images=_images(pod.get("spec") or {}),
+    )
+
+
+def replica_set_view(rs: dict, pods: list[PodView]) -> ReplicaSetView:
+    spec, status = rs.get("spec") or {}, rs.get("status") or {}
+    return ReplicaSetView(
+        name=rs["metadata"]["name"],
+        kind=rs.get("kind", "ReplicaSet"),
+        revision=_revision(rs),
+        desired=int(spec.get("replicas", 1) or 0),
+        current=int(status.get("replicas") or 0),
+        ready=int(status.get("readyReplicas") or 0),
+        images=_images(((spec.get("template") or {}).get("spec")) or {}),
+        pods=pods,
+    )
+
+
+def build_cluster_view(deployments: list[dict], replica_sets: list[dict], pods: list[dict]) -> ClusterView:
+    """Group pods under their ReplicaSet (or RC) and ReplicaSets under their Deployment.
+
+    Ownership follows the controller ownerReference's uid, as the garbage collector does;
+    ReplicaSets are listed newest revision first, pods by creation time then name.
+    """
+    def created(obj: dict) -> tuple:
+        meta = obj.get("metadata") or {}
+        return (meta.get("creationTimestamp") or "", meta.get("name") or "")
+
+    pods_by_owner: dict[str | None, list[PodView]] = {}
+    for pod in sorted(pods, key=created):
+        pods_by_owner.setdefault(_controller_uid(pod), []).append(pod_view(pod))
+
+    sets_by_owner: dict[str | None, list[ReplicaSetView]] = {}
+    known_set_uids = set()
+    for rs in replica_sets:
+        uid = (rs.get("metadata") or {}).get("uid")
+        known_set_uids.add(uid)
+        view = replica_set_view(rs, pods_by_owner.get(uid, []) if uid else [])
+        sets_by_owner.setdefault(_controller_uid(rs), []).append(view)
+    for views in sets_by_owner.values():
+        views.sort(key=lambda v: (-_revision_key(v.revision), v.name))
+
+    deployment_views = []
+    known_deployment_uids = set()
+    for deployment in sorted(deployments, key=lambda d: d["metadata"]["name"]):
+        meta, spec, status = deployment["metadata"], deployment.get("spec") or {}, deployment.get("status") or {}
+        known_deployment_uids.add(meta.get("uid"))
+        deployment_views.append(
+            DeploymentView(
+                name=meta["name"],
+                desired=int(spec.get("replicas", 1) or 0),
+                updated=int(status.get("updatedReplicas") or 0),
+                ready=int(status.get("readyReplicas") or 0),
+                available=int(status.get("availableReplicas") or 0),
+                revision=_revision(deployment),
+                paused=bool(spec.get("paused")),
+                replica_sets=sets_by_owner.get(meta.get("uid"), []) if meta.get("uid") else [],
+            )
+        )
+
+    loose_sets = [
+        view
+        for owner, views in sets_by_owner.items()
+        if owner is None or owner not in known_deployment_uids
+        for view in views
+    ]
+    loose_sets.sort(key=lambda v: v.name)
+    loose_pods = [
+        view
+        for owner, views in pods_by_owner.items()
+        if owner is None or owner not in known_set_uids
+        for view in views
+    ]
+    return ClusterView(deployment_views, loose_sets, loose_pods)
+
+
+def view_of(cluster) -> ClusterView:
+    """The view of a live simulator Cluster (public API: Cluster.list(kind))."""
+    def listed(kind: str) -> list[dict]:
+        try:
+            return list(cluster.list(kind))
+        except Exception:  # a kind this simulator version does not serve
+            return []
+
+    return build_cluster_view(
+        listed("Deployment"),
+        listed("ReplicaSet") + listed("ReplicationController"),
+        listed("Pod"),
+    )

@@ -1,0 +1,85 @@
+"""HTML fragments the console WebSocket sends; htmx swaps each top-level element by its id.
+
+The page renders the same templates on first load, so ids and markup always match.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tutorial.sandbox.cluster_view import ClusterView
+from tutorial.sandbox.services import SPEEDS
+
+
+def format_clock(seconds: float) -> str:
+    """Simulated time as h:mm:ss (or m:ss under an hour)."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def console_context(*, transcript, history, view: ClusterView, clock: float, speed: float,
+                    paused: bool, running: bool, tick: int = 0) -> dict:
+    """Context shared by the lesson page and the consumer's full-state message."""
+    return {
+        "transcript": transcript,
+        "history_json": json.dumps(history, ensure_ascii=False),
+        "view": view,
+        "clock": format_clock(clock),
+        "speed": speed,
+        "speeds": SPEEDS,
+        "paused": paused,
+        "running": running,
+        "tick": tick,
+    }
+
+
+def _render(template: str, context: dict, language: str) -> str:
+    with translation.override(language):
+        return render_to_string(template, context)
+
+
+def full_state(context: dict, language: str) -> str:
+    """Everything the console shows, sent on every (re)connect and after a reset."""
+    context = {**context, "oob": True, "entries": context["transcript"]}
+    return "".join(
+        _render(name, context, language)
+        for name in (
+            "sandbox/_console_output.html",
+            "sandbox/_console_controls.html",
+            "sandbox/_cluster_view.html",
+            "sandbox/_console_history.html",
+        )
+    )
+
+
+def appended_entries(entries: list[dict], language: str) -> str:
+    return _render("sandbox/_console_output.html", {"entries": entries, "append": True}, language)
+
+
+def cleared_output(language: str) -> str:
+    return _render("sandbox/_console_output.html", {"entries": [], "oob": True}, language)
+
+
+def controls(context: dict, language: str) -> str:
+    return _render("sandbox/_console_controls.html", {**context, "oob": True}, language)
+
+
+def cluster_view(view: ClusterView, tick: int, language: str) -> str:
+    return _render("sandbox/_cluster_view.html", {"view": view, "tick": tick, "oob": True}, language)
+
+
+def history(history_list: list[str], language: str) -> str:
+    return _render(
+        "sandbox/_console_history.html",
+        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True},
+        language,
+    )
+
+
+def completion(text: str, value: str, seq: int, language: str) -> str:
+    return _render("sandbox/_console_completion.html", {"text": text, "value": value, "seq": seq}, language)

@@ -1,0 +1,20 @@
+"""Keep an anonymous learner's sandboxes when they sign in (DESIGN.md: progress moves to the account)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+
+
+@receiver(user_logged_in)
+def claim_anonymous_sandboxes(sender, request, user, **kwargs) -> None:
+    learner = request.session.get(LEARNER_SESSION_KEY) if request is not None else None
+    if not learner:
+        return
+    owner = f"user:{user.pk}"
+    taken = set(Sandbox.objects.filter(owner=owner).values_list("lesson_slug", flat=True))
+    # A lesson the account already has a sandbox for keeps the account's one.
+    Sandbox.objects.filter(owner=f"anon:{learner}").exclude(lesson_slug__in=taken).update(owner=owner, user=user)
