@@ -1,0 +1,59 @@
+"""Settings come from the environment; a production configuration passes check --deploy."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def settings_json(**env: str) -> dict:
+    code = ("import json; from django.conf import settings as s; print(json.dumps({'debug': s.DEBUG, "
+            "'hosts': s.ALLOWED_HOSTS, 'db': s.DATABASES['default']['ENGINE'], 'db_name': str(s.DATABASES['default']['NAME']), "
+            "'layer': s.CHANNEL_LAYERS['default'], 'apps': s.INSTALLED_APPS[:1], 'language': s.LANGUAGE_CODE}))")
+    result = run_manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_configuration_passes_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        DJANGO_SECRET_KEY=secrets.token_urlsafe(64), DJANGO_ALLOWED_HOSTS="lab.example.com")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_defaults_are_flagged_by_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr  # the insecure fallback key
+
+
+def test_defaults_sqlite_in_memory_layer_daphne_first():
+    values = settings_json()
+    assert values["debug"] is False
+    assert values["hosts"] == ["127.0.0.1", "localhost"]
+    assert values["db"] == "django.db.backends.sqlite3" and values["db_name"] == str(ROOT / "db.sqlite3")
+    assert values["layer"] == {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    assert values["apps"] == ["daphne"]
+    assert values["language"] == "ko"
+
+
+def test_environment_switches_to_postgres_and_redis():
+    values = settings_json(DATABASE_URL="postgres://lab:pw@db.internal:5432/rolloutlab", REDIS_URL="redis://redis:6379/1",
+                           DJANGO_DEBUG="true", DJANGO_ALLOWED_HOSTS="a.example, b.example")
+    assert values["db"] == "django.db.backends.postgresql" and values["db_name"] == "rolloutlab"
+    assert values["layer"] == {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://redis:6379/1"]}}
+    assert values["debug"] is True
+    assert values["hosts"] == ["a.example", "b.example"]

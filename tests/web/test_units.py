@@ -1,0 +1,84 @@
+"""Small pure pieces of the site: completion, rate limit, transcript bounds, clock catch-up."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tutorial.sandbox.completion import apply_completion
+from tutorial.sandbox.fragments import format_clock
+from tutorial.sandbox.limits import TokenBucket
+from tutorial.sandbox.services import (
+    MAX_TRANSCRIPT_CHARS,
+    MAX_TRANSCRIPT_ENTRIES,
+    catch_up_seconds,
+    history_append,
+    transcript_append,
+)
+
+
+def test_completion_of_the_last_word():
+    assert apply_completion("kubectl roll", ["rollout"]) == ("kubectl rollout ", [])
+    assert apply_completion("kubectl get deploy", ["deployment", "deployments"]) == (
+        "kubectl get deployment", ["deployment", "deployments"])
+    assert apply_completion("kubectl x", []) == ("kubectl x", [])
+
+
+def test_completion_with_whole_line_candidates():
+    assert apply_completion("kubectl rollout st", ["kubectl rollout status"]) == ("kubectl rollout status ", [])
+    assert apply_completion("cat kubia-", ["cat kubia-v1.yaml", "cat kubia-v2.yaml"]) == (
+        "cat kubia-v", ["cat kubia-v1.yaml", "cat kubia-v2.yaml"])
+
+
+@given(st.text(max_size=30), st.lists(st.text(max_size=12), max_size=6))
+def test_completion_never_loses_what_was_typed(text, candidates):
+    value, listing = apply_completion(text, candidates)
+    assert isinstance(value, str) and isinstance(listing, list)
+    if not [c for c in candidates if c]:
+        assert value == text
+
+
+def test_token_bucket_allows_bursts_then_the_rate():
+    bucket = TokenBucket(rate=20, capacity=20, now=0.0)
+    assert all(bucket.take(0.0) for _ in range(20))
+    assert not bucket.take(0.0)
+    assert bucket.take(0.05)  # one token back after 1/20 s
+    assert not bucket.take(0.05)
+    assert sum(bucket.take(10.0) for _ in range(100)) == 20  # never more than the capacity
+
+
+def test_transcript_merges_output_and_stays_bounded():
+    transcript: list = []
+    transcript_append(transcript, "input", "kubectl get pods -w")
+    transcript_append(transcript, "output", "NAME  READY\n")
+    transcript_append(transcript, "output", "kubia  1/1\n")
+    assert transcript == [{"kind": "input", "text": "kubectl get pods -w"},
+                          {"kind": "output", "text": "NAME  READY\nkubia  1/1\n"}]
+    for index in range(MAX_TRANSCRIPT_ENTRIES * 2):
+        transcript_append(transcript, "input" if index % 2 else "info", "x" * 1000)
+    assert len(transcript) <= MAX_TRANSCRIPT_ENTRIES
+    assert sum(len(e["text"]) for e in transcript) <= MAX_TRANSCRIPT_CHARS
+
+
+def test_history_skips_repeats():
+    history: list = []
+    for command in ["a", "a", "b", "a"]:
+        history_append(history, command)
+    assert history == ["a", "b", "a"]
+
+
+def test_catch_up_is_scaled_and_capped():
+    saved = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert catch_up_seconds(saved_at=saved, now=saved + timedelta(seconds=30), speed=1, paused=False) == 30
+    assert catch_up_seconds(saved_at=saved, now=saved + timedelta(seconds=30), speed=5, paused=False) == 150
+    assert catch_up_seconds(saved_at=saved, now=saved + timedelta(hours=3), speed=1, paused=False) == 600
+    assert catch_up_seconds(saved_at=saved, now=saved + timedelta(hours=3), speed=1, paused=True) == 0
+    assert catch_up_seconds(saved_at=saved, now=saved - timedelta(seconds=5), speed=1, paused=False) == 0
+
+
+def test_clock_format():
+    assert format_clock(0) == "0:00"
+    assert format_clock(75.9) == "1:15"
+    assert format_clock(3725) == "1:02:05"
