@@ -525,7 +525,7 @@ class _Eval:
         results = []
         for value in values:
             if not isinstance(value, list):
-                raise JSONPathError(f"{_go_value(value)} is not array or slice and cannot be filtered")
+                raise JSONPathError(f"{go_value(value)} is not array or slice and cannot be filtered")
             for item in value:
                 try:
                     lefts = self.eval_list(node.left, [item])
@@ -627,12 +627,12 @@ def _go_type(v: Any) -> str:
             "bool": "bool"}.get(type(v).__name__ if not isinstance(v, dict) else "map", "interface {}")
 
 
-def _go_value(v: Any) -> str:
+def go_value(v: Any) -> str:
     """fmt %v of a decoded JSON value (map[k:v] form)."""
     if isinstance(v, dict):
-        return "map[" + " ".join(f"{k}:{_go_value(v[k])}" for k in sorted(v)) + "]"
+        return "map[" + " ".join(f"{k}:{go_value(v[k])}" for k in sorted(v)) + "]"
     if isinstance(v, list):
-        return "[" + " ".join(_go_value(x) for x in v) + "]"
+        return "[" + " ".join(go_value(x) for x in v) + "]"
     return _text(v)
 
 
