@@ -532,6 +532,12 @@ def parse(argv: list[str]) -> Invocation:
         return _help_command(argv[1:])
     path, rest = find(argv)
     cmd = spec.lookup(path)
+    if not path:
+        # cobra Find -> legacyArgs runs before any flag parsing: a root with leftover words is an
+        # unknown command even when later flags are bad too (`kubectl rolling-update ... --image=x`)
+        words = _strip_flags(rest, flag_set(path))
+        if words:
+            raise unknown_command_error(words[0])
     values, explicit, deprecations, positionals, dash_at = _parse_flags(path, rest)
     words = list(_typed_words(argv))
     inv = Invocation(path, positionals, values, explicit, bool(values.get("help")), deprecations, dash_at, words)
