@@ -70,7 +70,7 @@ class ApiServer:
         meta["creationTimestamp"] = self.eng.stamp()
         if kind in GENERATION_KINDS:
             meta["generation"] = 1
-        self._initial_status(obj)
+        defaults.prepare_for_create(obj)
         if kind == "Service":
             self._allocate_service(obj, None)
         if dry_run:
@@ -103,19 +103,6 @@ class ApiServer:
                 and not isinstance(replicas, bool) and replicas > limits.MAX_REPLICAS:
             raise LimitExceeded(f"this sandbox allows at most {limits.MAX_REPLICAS} replicas per "
                                 f"{kind} (asked for {replicas})")
-
-    def _initial_status(self, obj: dict) -> None:
-        kind = obj["kind"]
-        if kind == "Pod":
-            obj["status"] = {"phase": "Pending", "qosClass": _qos_class(obj)}
-        elif kind in ("ReplicaSet", "ReplicationController"):
-            obj["status"] = {"replicas": 0}
-        elif kind == "Deployment":
-            obj["status"] = {}
-        elif kind == "Service":
-            obj["status"] = {"loadBalancer": {}}
-        elif kind == "Namespace":
-            obj["status"] = {"phase": "Active"}
 
     def _allocate_service(self, svc: dict, old: dict | None) -> None:
         spec = svc.setdefault("spec", {})
@@ -294,15 +281,3 @@ def _pod_spec_after_update(old: dict, new: dict) -> dict:
     if old["spec"].get("nodeName"):
         spec["nodeName"] = old["spec"]["nodeName"]
     return spec
-
-
-def _qos_class(pod: dict) -> str:
-    """pkg/apis/core/v1/helper/qos GetPodQOS, reduced to the common cases."""
-    containers = get_path(pod, "spec.containers") or []
-    requests = [((c.get("resources") or {}).get("requests") or {}) for c in containers]
-    limits_ = [((c.get("resources") or {}).get("limits") or {}) for c in containers]
-    if not any(requests) and not any(limits_):
-        return "BestEffort"
-    guaranteed = all(l.get("cpu") and l.get("memory") and (not r or (r.get("cpu", l["cpu"]) == l["cpu"] and r.get("memory", l["memory"]) == l["memory"]))
-                     for r, l in zip(requests, limits_))
-    return "Guaranteed" if guaranteed else "Burstable"

@@ -1,0 +1,1 @@
+"""One module per verb family. A handler is `run_x(ctx, inv)`; see simulator/kubectl/runtime.py."""

@@ -1,0 +1,117 @@
+"""Helpers shared by the verbs: namespaces, resource arguments, files, names, dry-run."""
+from __future__ import annotations
+
+from ...api import kinds
+from ...api.decode import decode_stream
+from ...api.errors import CLIError, KubeError, NotFound
+from ...objects import clone
+from .. import resources
+
+
+def namespace(inv) -> str:
+    return inv.flags.get("namespace") or "default"
+
+
+def served(rt) -> str:
+    """The Kind behind a resource type, or None for types the simulator does not model."""
+    return rt.kind if rt.simulated else None
+
+
+def name_of(obj: dict) -> str:
+    k = kinds.by_kind(obj["kind"])
+    prefix = k.name_prefix if k else obj["kind"].lower()
+    return f'{prefix}/{obj["metadata"]["name"]}'
+
+
+def dry_run_mode(inv) -> str:
+    """`--dry-run` value: none | client | server (kubectl GetDryRunStrategy)."""
+    value = inv.flags.get("dry-run", "none")
+    if value in ("", "none", "false"):
+        return "none"
+    if value in ("client", "server"):
+        return value
+    if value in ("unchanged", "true"):
+        raise CLIError('--dry-run=true is no longer supported; use --dry-run=client')
+    raise CLIError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def dry_suffix(mode: str) -> str:
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")
+
+
+def read_file_objects(ctx, inv) -> list[tuple[str, dict | KubeError]]:
+    """Every object of every `-f` source, in order, as (source, object-or-error)."""
+    sources = list(inv.flags.get("filename") or [])
+    out = []
+    for src in sources:
+        if src == "-":
+            raise CLIError("reading from stdin is not supported in this console; save the text to a file first")
+        if src.startswith(("http://", "https://")):
+            raise CLIError(f'unable to read URL "{src}", the console has no internet access; save the manifest to a file first')
+        names = [src] if src in ctx.files else sorted(f for f in ctx.files if f.startswith(src.rstrip("/") + "/"))
+        if not names:
+            raise CLIError(f'the path "{src}" does not exist')
+        for name in names:
+            for item in decode_stream(ctx.files[name], name):
+                out.append((name, item))
+    if not out and sources:
+        raise CLIError("no objects passed to " + " ".join(inv.path))
+    return out
+
+
+def object_namespace(obj: dict, inv) -> str:
+    """The namespace an object from a file lands in; a mismatch with -n is an error as in kubectl."""
+    k = kinds.by_kind(obj.get("kind", ""))
+    if k is not None and not k.namespaced:
+        return ""
+    flag_ns = inv.flags.get("namespace") or ""
+    obj_ns = (obj.get("metadata") or {}).get("namespace") or ""
+    if flag_ns and obj_ns and flag_ns != obj_ns:
+        raise CLIError(f"the namespace from the provided object \"{obj_ns}\" does not match the namespace "
+                       f"\"{flag_ns}\". You must pass '--namespace={obj_ns}' to perform this operation.")
+    return obj_ns or flag_ns or "default"
+
+
+def get_object(ctx, rt, ns: str, name: str) -> dict:
+    kind = served(rt)
+    if kind is None:
+        raise NotFound(rt.resource, name)
+    obj = ctx.eng.store.get(kind, ns if rt.namespaced else "", name)
+    if obj is None:
+        raise NotFound(rt.resource, name)
+    return obj
+
+
+def objects_for_args(ctx, inv, *, allow_all=True) -> list[tuple[object, dict]]:
+    """Objects named by TYPE NAME… / TYPE/NAME… / TYPE -l sel / TYPE --all in the namespace."""
+    from ..selectors import compile_selectors
+
+    args = resources.parse_resource_args(inv.args)
+    ns = namespace(inv)
+    selector = inv.flags.get("selector") or ""
+    fields = inv.flags.get("field-selector") or ""
+    out = []
+    for rt, name in args.items:
+        kind = served(rt)
+        if name is not None:
+            out.append((rt, get_object(ctx, rt, ns, name)))
+            continue
+        if kind is None:
+            continue
+        match = compile_selectors(kind, selector, fields)
+        for obj in ctx.eng.store.list(kind, ns if rt.namespaced else ""):
+            if match(obj):
+                out.append((rt, obj))
+    return out
+
+
+def with_change_cause(obj: dict, inv) -> dict:
+    """`--record`: kubernetes.io/change-cause = the command line (cli-runtime record_flags.go)."""
+    if not inv.flags.get("record"):
+        return obj
+    obj = clone(obj)
+    obj.setdefault("metadata", {}).setdefault("annotations", {})["kubernetes.io/change-cause"] = cli.record_string(inv)
+    return obj
+
+
+from .. import cli  # noqa: E402  (record_string)

@@ -1,0 +1,161 @@
+"""`create -f`, `apply -f`, `replace -f` (kubectl pkg/cmd/create, apply, replace).
+
+Each document is handled in order; an error on one is printed and the rest still go through,
+with exit code 1 at the end (cli-runtime ContinueOnErrorVisitor). Messages are the name printer's
+`<kind>[.<group>]/<name> <operation>`.
+"""
+from __future__ import annotations
+
+from ...api import kinds
+from ...api.errors import AlreadyExists, CLIError, KubeError, NotFound, StatusError
+from ...api.schema import check_known_fields
+from ...objects import clone
+from .. import patch as patchlib
+from ..printers import serialize
+from .common import dry_run_mode, dry_suffix, name_of, object_namespace, read_file_objects, with_change_cause
+
+APPLY_MISSING_ANNOTATION = (
+    "Warning: resource {res} is missing the kubectl.kubernetes.io/last-applied-configuration annotation "
+    "which is required by kubectl apply. kubectl apply should only be used on resources created "
+    "declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will "
+    "be patched automatically.\n")
+
+
+def _resource_word(obj: dict) -> str:
+    k = kinds.by_kind(obj["kind"])
+    return f'{k.plural}/{obj["metadata"]["name"]}' if k else obj["metadata"]["name"]
+
+
+def _each(ctx, inv, verb: str, handle) -> int:
+    code = 0
+    if not inv.flags.get("filename"):
+        raise CLIError("must specify one of -f and -k")
+    for source, item in read_file_objects(ctx, inv):
+        try:
+            if isinstance(item, KubeError):
+                raise item
+            obj = clone(item)
+            obj.setdefault("metadata", {})
+            ns = object_namespace(obj, inv)
+            if ns:
+                obj["metadata"]["namespace"] = ns
+            handle(obj, source)
+        except StatusError as err:
+            ctx.err(err.with_source(verb, source).render() + "\n")
+            code = 1
+        except KubeError as err:
+            ctx.err(err.render() + "\n")
+            code = 1
+    return code
+
+
+def _output(ctx, inv, obj: dict, operation: str, mode: str) -> None:
+    fmt = inv.flags.get("output") or ""
+    if fmt == "yaml":
+        ctx.out(serialize.to_yaml(obj))
+    elif fmt == "json":
+        ctx.out(serialize.to_json(obj))
+    elif fmt == "name":
+        ctx.out(name_of(obj) + "\n")
+    else:
+        ctx.out(f"{name_of(obj)} {operation}{dry_suffix(mode)}\n")
+
+
+def run_create(ctx, inv):
+    mode = dry_run_mode(inv)
+
+    def handle(obj, source):
+        check_known_fields(obj)
+        obj = with_change_cause(obj, inv)
+        if inv.flags.get("save-config"):
+            obj = patchlib.set_last_applied(obj, obj)
+        if mode == "client":
+            _output(ctx, inv, obj, "created", mode)
+            return
+        created = ctx.eng.api.create(obj, dry_run=(mode == "server"))
+        ctx.eng.settle()
+        _output(ctx, inv, created, "created", mode)
+
+    ctx.exit_code = _each(ctx, inv, "creating", handle)
+
+
+def run_replace(ctx, inv):
+    mode = dry_run_mode(inv)
+    force = bool(inv.flags.get("force"))
+
+    def handle(obj, source):
+        check_known_fields(obj)
+        obj = with_change_cause(obj, inv)
+        kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
+        if mode == "client":
+            _output(ctx, inv, obj, "replaced", mode)
+            return
+        if force:
+            try:
+                ctx.eng.api.delete(kind, ns, name, grace=0 if kind == "Pod" else None)
+                ctx.out(f'{name_of(obj).split("/")[0]} "{name}" deleted\n')
+            except NotFound:
+                pass
+            ctx.eng.settle()
+            created = ctx.eng.api.create(obj, dry_run=(mode == "server"))
+            ctx.eng.settle()
+            _output(ctx, inv, created, "replaced", mode)
+            return
+        live = ctx.eng.store.get(kind, ns, name)
+        if live is None:
+            from .common import served  # noqa: F401
+            raise NotFound(kinds.by_kind(kind).resource if kinds.by_kind(kind) else kind, name)
+        if inv.flags.get("save-config") or patchlib.last_applied(live) is not None:
+            obj = patchlib.set_last_applied(obj, obj) if inv.flags.get("save-config") else obj
+        updated = ctx.eng.api.update(obj, dry_run=(mode == "server"))
+        ctx.eng.settle()
+        _output(ctx, inv, updated, "replaced", mode)
+
+    ctx.exit_code = _each(ctx, inv, "replacing", handle)
+
+
+def run_apply(ctx, inv):
+    mode = dry_run_mode(inv)
+
+    def handle(obj, source):
+        check_known_fields(obj)
+        obj = with_change_cause(obj, inv)
+        kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
+        if not name:
+            raise CLIError(f'error when retrieving current configuration of:\nResource: "{kind.lower()}", '
+                           f'Name: "", Namespace: "{ns}"\nfrom server for: "{source}": resource name may not be empty')
+        modified = patchlib.modified_configuration(obj)
+        live = ctx.eng.store.get(kind, ns if kinds.by_kind(kind) and kinds.by_kind(kind).namespaced else "", name)
+        if live is None:
+            if mode == "client":
+                _output(ctx, inv, modified, "created", mode)
+                return
+            created = ctx.eng.api.create(modified, dry_run=(mode == "server"))
+            ctx.eng.settle()
+            _output(ctx, inv, created, "created", mode)
+            return
+        original = patchlib.last_applied(live)
+        if original is None:
+            ctx.warn(APPLY_MISSING_ANNOTATION.format(res=_resource_word(live)))
+        patch = patchlib.three_way_merge(original, modified, _without_status(live), kind)
+        if patchlib.apply_patch_is_empty(patch):
+            _output(ctx, inv, live, "unchanged", mode)
+            return
+        merged = patchlib.strategic_merge_patch(clone(live), patch, kind)
+        if mode == "client":
+            _output(ctx, inv, merged, "configured", mode)
+            return
+        updated = ctx.eng.api.update(merged, dry_run=(mode == "server"))
+        ctx.eng.settle()
+        _output(ctx, inv, updated, "configured", mode)
+
+    ctx.exit_code = _each(ctx, inv, "applying", handle)
+
+
+def _without_status(obj: dict) -> dict:
+    out = clone(obj)
+    out.pop("status", None)
+    return out
+
+
+__all__ = ["run_create", "run_apply", "run_replace", "AlreadyExists"]

@@ -1,0 +1,154 @@
+"""`kubectl get` (kubectl pkg/cmd/get/get.go): tables, -o formats, selectors and --watch."""
+from __future__ import annotations
+
+from ...api.errors import CLIError, KubeError
+from .. import resources
+from ..printers import serialize, tables
+from ..selectors import compile_selectors
+from .common import namespace, served
+
+GET_NO_TYPE = ('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list '
+               'of supported resources.\n\n')
+
+
+def _output_kind(fmt: str) -> tuple[str, str]:
+    if not fmt:
+        return "table", ""
+    if fmt == "wide":
+        return "wide", ""
+    for prefix in ("jsonpath=", "jsonpath-as-json=", "custom-columns=", "go-template="):
+        if fmt.startswith(prefix):
+            return prefix[:-1], fmt[len(prefix):]
+    if fmt in ("yaml", "json", "name"):
+        return fmt, ""
+    if fmt in ("jsonpath", "custom-columns"):
+        raise CLIError(f"{fmt} template format specified but no template given")
+    raise CLIError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats are: '
+                   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
+                   "jsonpath-file,name,template,templatefile,wide,yaml")
+
+
+def run_get(ctx, inv):
+    if not inv.args and not inv.flags.get("filename"):
+        ctx.err(GET_NO_TYPE)
+        raise CLIError("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed "
+                       "description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
+    fmt, template = _output_kind(inv.flags.get("output") or "")
+    all_ns = bool(inv.flags.get("all-namespaces"))
+    ns = None if all_ns else namespace(inv)
+    label_sel = inv.flags.get("selector") or ""
+    field_sel = inv.flags.get("field-selector") or ""
+    args = resources.parse_resource_args(inv.args)
+    if args.has_names and (label_sel or field_sel):
+        raise CLIError("name cannot be provided when a selector is specified")
+    multi_type = len(args.types) > 1 or any(a.split(",")[0] == "all" for a in inv.args[:1])
+    groups: list[tuple[str, list[dict]]] = []
+    errors: list[KubeError] = []
+    found_any_type_with_objects = False
+    for rt in args.types:
+        kind = served(rt)
+        names = [n for t, n in args.items if t is rt and n is not None]
+        objs: list[dict] = []
+        if kind is not None:
+            scope = (ns if rt.namespaced else "")
+            if names:
+                for n in names:
+                    obj = ctx.eng.store.get(kind, ns or "default" if rt.namespaced else "", n)
+                    if obj is None:
+                        from ...api.errors import NotFound
+                        errors.append(NotFound(rt.resource, n))
+                    else:
+                        objs.append(obj)
+            else:
+                match = compile_selectors(kind, label_sel, field_sel)
+                objs = [o for o in ctx.eng.store.list(kind, scope) if match(o)]
+        elif names:
+            from ...api.errors import NotFound
+            errors.extend(NotFound(rt.resource, n) for n in names)
+        found_any_type_with_objects = found_any_type_with_objects or bool(objs)
+        groups.append((kind or rt.kind, objs))
+
+    if inv.flags.get("watch") or inv.flags.get("watch-only"):
+        return _watch(ctx, inv, args, groups, ns, label_sel, field_sel, fmt)
+
+    all_objs = [o for _, objs in groups for o in objs]
+    if fmt in ("table", "wide"):
+        text = tables.render_table(groups, wide=(fmt == "wide"), show_kind=multi_type,
+                                   show_labels=bool(inv.flags.get("show-labels")),
+                                   label_columns=_label_columns(inv), no_headers=bool(inv.flags.get("no-headers")),
+                                   namespace_column=all_ns, epoch=ctx.eng.epoch, now=ctx.now)
+        ctx.out(text)
+    elif fmt == "name":
+        ctx.out("".join(serialize.to_name(o) + "\n" for o in all_objs))
+    elif fmt in ("yaml", "json"):
+        single = args.has_names and len(all_objs) == 1 and len(args.items) == 1
+        payload = all_objs[0] if single else serialize.list_object(all_objs)
+        if all_objs or not errors:
+            ctx.out(serialize.to_yaml(payload) if fmt == "yaml" else serialize.to_json(payload))
+    elif fmt in ("jsonpath", "jsonpath-as-json"):
+        from ..jsonpath import render_jsonpath
+        single = args.has_names and len(all_objs) == 1 and len(args.items) == 1
+        payload = all_objs[0] if single else serialize.list_object(all_objs)
+        ctx.out(render_jsonpath(template, payload))
+    elif fmt == "custom-columns":
+        from ..printers.custom_columns import render_custom_columns
+        ctx.out(render_custom_columns(template, all_objs, no_headers=bool(inv.flags.get("no-headers"))))
+    else:
+        raise CLIError(f'output format "{fmt}" is not supported in this simulator')
+
+    for err in errors:
+        ctx.err(err.render() + "\n")
+    if not all_objs and not errors and fmt in ("table", "wide", "name"):
+        if ns and any(rt.namespaced for rt in args.types):
+            ctx.err(f"No resources found in {ns} namespace.\n")
+        else:
+            ctx.err("No resources found\n")
+    ctx.exit_code = 1 if errors else 0
+    return None
+
+
+def _label_columns(inv) -> list[str]:
+    cols = []
+    for value in inv.flags.get("label-columns") or ():
+        cols.extend(v for v in value.split(",") if v)
+    return cols
+
+
+def _watch(ctx, inv, args, groups, ns, label_sel, field_sel, fmt):
+    if len(groups) != 1:
+        raise CLIError("you may only specify a single resource type")
+    kind, objs = groups[0]
+    rt = args.types[0]
+    names = {n for _, n in args.items if n is not None}
+    if fmt not in ("table", "wide"):
+        raise CLIError(f'watching with output format "{fmt}" is not supported in this simulator')
+    printer = tables.WatchPrinter(kind, wide=(fmt == "wide"), show_labels=bool(inv.flags.get("show-labels")),
+                                  label_columns=_label_columns(inv), namespace_column=ns is None,
+                                  output_watch_events=bool(inv.flags.get("output-watch-events")),
+                                  no_headers=bool(inv.flags.get("no-headers")), epoch=ctx.eng.epoch)
+    if not inv.flags.get("watch-only"):
+        if objs:
+            ctx.out(printer.initial(objs, ctx.now))
+        elif not names:
+            ctx.err(f"No resources found in {ns} namespace.\n" if ns and rt.namespaced else "No resources found\n")
+    match = compile_selectors(kind, label_sel, field_sel) if served(rt) else (lambda o: False)
+
+    def on_event(etype, obj):
+        if obj["kind"] != kind:
+            return
+        if rt.namespaced and ns is not None and obj["metadata"].get("namespace") != ns:
+            return
+        if names and obj["metadata"]["name"] not in names:
+            return
+        if not match(obj):
+            return
+        ctx.out(printer.event(etype, obj, ctx.eng.now))
+
+    unlisten = ctx.eng.store.listen(on_event)
+    ctx.proc.on_finish(unlisten)
+
+    def wait_forever():
+        while True:
+            yield None
+
+    return wait_forever()

@@ -1,0 +1,252 @@
+"""`kubectl rollout status|history|undo|pause|resume|restart`.
+
+kubectl pkg/cmd/rollout/*.go and pkg/polymorphichelpers (rollout_status.go DeploymentStatusViewer,
+history.go DeploymentHistoryViewer, rollback.go DeploymentRollbacker, objectpauser.go,
+objectresumer.go, objectrestarter.go). Messages are verbatim from there (K8S-FACTS §3, §6.5, §6.6).
+"""
+from __future__ import annotations
+
+from ...api.errors import CLIError, KubeError
+from ...controllers import deployment_util as du
+from ...objects import annotations, clone, controller_ref, get_path
+from .. import cli, resources
+from ..printers.describe import describe_pod_template
+from ..printers.tabwriter import tabwrite
+from .common import dry_run_mode, dry_suffix, get_object, name_of, namespace, with_change_cause
+
+
+def _targets(ctx, inv):
+    if not inv.args and not inv.flags.get("filename"):
+        raise CLIError("required resource not specified")
+    parsed = resources.parse_resource_args(inv.args)
+    ns = namespace(inv)
+    out = []
+    for rt, name in parsed.items:
+        if name is None:
+            raise CLIError("resource(s) were provided, but no name was specified")
+        out.append((rt, get_object(ctx, rt, ns, name)))
+    return out
+
+
+def _owned_replica_sets(ctx, d: dict) -> list[dict]:
+    uid = d["metadata"]["uid"]
+    return [rs for rs in ctx.eng.store.list("ReplicaSet", d["metadata"]["namespace"])
+            if (ref := controller_ref(rs)) is not None and ref.get("uid") == uid]
+
+
+# ---- status ------------------------------------------------------------------------------------
+
+def status_message(d: dict, revision: int = 0) -> tuple[str, bool]:
+    """DeploymentStatusViewer.Status → (text, done). Raises CLIError for the error cases."""
+    name = d["metadata"]["name"]
+    if revision > 0:
+        current = du.revision(d)
+        if current != revision:
+            raise CLIError(f"desired revision ({revision}) is different from the running revision ({current})")
+    status = d.get("status") or {}
+    if int(d["metadata"].get("generation") or 0) <= int(status.get("observedGeneration") or 0):
+        cond = du.get_condition(status, "Progressing")
+        if cond is not None and cond.get("reason") == du.REASON_TIMED_OUT:
+            raise CLIError(f'deployment "{name}" exceeded its progress deadline')
+        replicas = du.replicas(d)
+        updated = int(status.get("updatedReplicas") or 0)
+        total = int(status.get("replicas") or 0)
+        available = int(status.get("availableReplicas") or 0)
+        if updated < replicas:
+            return (f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} '
+                    "new replicas have been updated...\n"), False
+        if total > updated:
+            return (f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas '
+                    "are pending termination...\n"), False
+        if available < updated:
+            return (f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} '
+                    "updated replicas are available...\n"), False
+        return f'deployment "{name}" successfully rolled out\n', True
+    return "Waiting for deployment spec update to be observed...\n", False
+
+
+def run_status(ctx, inv):
+    targets = _targets(ctx, inv)
+    if len(targets) != 1:
+        raise CLIError("rollout status is only supported on individual resources and resource collections, "
+                       f"but {len(targets)} resources were found")
+    rt, obj = targets[0]
+    if obj["kind"] != "Deployment":
+        raise CLIError(f"no status viewer has been implemented for {rt.kind}")
+    revision = int(inv.flags.get("revision") or 0)
+    watch = inv.flags.get("watch", True)
+    timeout = cli.parse_duration(str(inv.flags.get("timeout") or "0s")) if not isinstance(inv.flags.get("timeout"), (int, float)) else float(inv.flags.get("timeout"))
+    ns, name, uid = obj["metadata"]["namespace"], obj["metadata"]["name"], obj["metadata"]["uid"]
+    text, done = status_message(obj, revision)
+    ctx.out(text)
+    if done or not watch:
+        return None
+    state = {"done": False, "error": None}
+
+    def on_event(etype, o):
+        if state["done"] or o["kind"] != "Deployment" or o["metadata"].get("namespace") != ns \
+                or o["metadata"]["name"] != name:
+            return
+        if etype == "DELETED" or o["metadata"]["uid"] != uid:
+            state["error"], state["done"] = CLIError("object has been deleted"), True
+            return
+        try:
+            msg, finished = status_message(o, revision)
+        except KubeError as err:
+            state["error"], state["done"] = err, True
+            return
+        ctx.out(msg)
+        state["done"] = finished
+
+    unlisten = ctx.eng.store.listen(on_event)
+    ctx.proc.on_finish(unlisten)
+    deadline = ctx.now + timeout if timeout > 0 else None
+
+    def wait():
+        while not state["done"]:
+            if deadline is not None and ctx.eng.now >= deadline:
+                raise CLIError("timed out waiting for the condition")
+            yield deadline
+        if state["error"] is not None:
+            raise state["error"]
+        return 0
+
+    return wait()
+
+
+# ---- history -----------------------------------------------------------------------------------
+
+def _history(ctx, d) -> dict[int, dict]:
+    out = {}
+    for rs in _owned_replica_sets(ctx, d):
+        rev = du.revision(rs)
+        if rev:
+            out[rev] = rs
+    return out
+
+
+def run_history(ctx, inv):
+    for rt, obj in _targets(ctx, inv):
+        if obj["kind"] != "Deployment":
+            raise CLIError(f"no history viewer has been implemented for {rt.kind}")
+        history = _history(ctx, obj)
+        revision = int(inv.flags.get("revision") or 0)
+        if revision > 0:
+            rs = history.get(revision)
+            if rs is None:
+                raise CLIError("unable to find the specified revision")
+            template = clone(get_path(rs, "spec.template") or {})
+            cause = annotations(rs).get(du.CHANGE_CAUSE)
+            if cause:
+                template.setdefault("metadata", {}).setdefault("annotations", {})[du.CHANGE_CAUSE] = cause
+            ctx.out(f"{name_of(obj)} with revision #{revision}\n{describe_pod_template(template)}\n")
+            continue
+        if not history:
+            ctx.out(f"{name_of(obj)} \nNo rollout history found.\n")
+            continue
+        table = "REVISION\tCHANGE-CAUSE\n" + "".join(
+            f"{rev}\t{annotations(history[rev]).get(du.CHANGE_CAUSE) or '<none>'}\n" for rev in sorted(history))
+        ctx.out(f"{name_of(obj)} \n{tabwrite(table, 0, 8, 2)}\n")
+
+
+# ---- undo --------------------------------------------------------------------------------------
+
+ROLLBACK_WARNING = ("Warning: resource {res} was previously managed with 'kubectl apply'. Rolling back will not "
+                    "update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause "
+                    "unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' "
+                    "with your previous configuration file instead.\n")
+
+
+def run_undo(ctx, inv):
+    mode = dry_run_mode(inv)
+    to_revision = int(inv.flags.get("to-revision") or 0)
+    for rt, d in _targets(ctx, inv):
+        if d["kind"] != "Deployment":
+            raise CLIError(f"no rollbacker has been implemented for {rt.kind}")
+        if to_revision < 0:
+            raise CLIError(f"unable to find specified revision {to_revision} in history")
+        history = _history(ctx, d)
+        if to_revision > 0:
+            target = history.get(to_revision)
+            if target is None:
+                raise CLIError(f"unable to find specified revision {to_revision} in history")
+        else:
+            revs = sorted(history)
+            if len(revs) < 2:
+                raise CLIError(f'no rollout history found for deployment "{d["metadata"]["name"]}"')
+            target = history[revs[-2]]
+        if mode == "client":
+            ctx.out(describe_pod_template(du.template_without_hash(get_path(target, "spec.template"))) + "\n")
+            continue
+        if get_path(d, "spec.paused"):
+            raise CLIError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout "
+                           "resume' and try again")
+        if du.equal_ignore_hash(get_path(target, "spec.template"), get_path(d, "spec.template")):
+            ctx.out(f"{name_of(d)} skipped rollback (current template already matches revision {to_revision})\n")
+            continue
+        if du.LAST_APPLIED in annotations(d):
+            ctx.warn(ROLLBACK_WARNING.format(res=f'deployments/{d["metadata"]["name"]}'))
+        new = clone(d)
+        new["spec"]["template"] = du.template_without_hash(clone(get_path(target, "spec.template")))
+        kept = {k: v for k, v in annotations(d).items() if k in du.SKIP_COPY}
+        kept.update({k: v for k, v in annotations(target).items() if k not in du.SKIP_COPY})
+        new["metadata"]["annotations"] = kept
+        if mode == "none":
+            ctx.eng.api.update(new)
+            ctx.eng.settle()
+        ctx.out(f"{name_of(d)} rolled back{dry_suffix(mode)}\n")
+
+
+# ---- pause / resume / restart -----------------------------------------------------------------
+
+def _set_paused(ctx, inv, paused: bool):
+    mode = dry_run_mode(inv)
+    code = 0
+    for rt, d in _targets(ctx, inv):
+        if d["kind"] != "Deployment":
+            ctx.err(f'error: {rt.resource} "{d["metadata"]["name"]}" pausing is not supported\n')
+            code = 1
+            continue
+        if bool(get_path(d, "spec.paused")) == paused:
+            state = "already paused" if paused else "not paused"
+            ctx.err(f'error: deployments.apps "{d["metadata"]["name"]}" is {state}\n')
+            code = 1
+            continue
+        new = clone(d)
+        if paused:
+            new["spec"]["paused"] = True
+        else:
+            new["spec"].pop("paused", None)
+        if mode == "none":
+            ctx.eng.api.update(with_change_cause(new, inv))
+            ctx.eng.settle()
+        ctx.out(f"{name_of(d)} {'paused' if paused else 'resumed'}{dry_suffix(mode)}\n")
+    ctx.exit_code = code
+
+
+def run_pause(ctx, inv):
+    _set_paused(ctx, inv, True)
+
+
+def run_resume(ctx, inv):
+    _set_paused(ctx, inv, False)
+
+
+def run_restart(ctx, inv):
+    mode = dry_run_mode(inv)
+    for rt, d in _targets(ctx, inv):
+        if get_path(d, "spec.paused"):
+            raise CLIError(f'deployments.apps "{d["metadata"]["name"]}" can\'t restart paused deployment '
+                           "(run rollout resume first)")
+        new = clone(d)
+        tmeta = new["spec"]["template"].setdefault("metadata", {})
+        anns = tmeta.setdefault("annotations", {})
+        stamp = ctx.eng.stamp()
+        if anns.get("kubectl.kubernetes.io/restartedAt") == stamp:
+            raise CLIError(f"failed to create patch for {d['metadata']['name']}: if restart has already been "
+                           "triggered within the past second, please wait before attempting to trigger another")
+        anns["kubectl.kubernetes.io/restartedAt"] = stamp
+        if mode == "none":
+            ctx.eng.api.update(new)
+            ctx.eng.settle()
+        ctx.out(f"{name_of(d)} restarted{dry_suffix(mode)}\n")
