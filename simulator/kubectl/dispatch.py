@@ -1,29 +1,29 @@
-"""`kubectl …`: parse with the cobra/pflag model, then run the verb's handler."""
+"""`kubectl …`: parse with the cobra/pflag model, then run the verb's handler.
+
+Each module under simulator/kubectl/commands/ declares `HANDLES = {command path: handler}`;
+the table is built from those, so adding a verb never means editing this file.
+"""
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from ..api.errors import CLIError
-from . import cli
+from . import cli, commands
 from .runtime import Context
 
-# command path → "module:function" under simulator/kubectl/commands/
-HANDLERS = {
-    ("get",): "get:run_get",
-    ("describe",): "describe:run_describe",
-    ("create",): "files:run_create",
-    ("apply",): "files:run_apply",
-    ("replace",): "files:run_replace",
-    ("delete",): "delete:run_delete",
-    ("scale",): "scale:run_scale",
-    ("set", "image"): "set_image:run_set_image",
-    ("rollout", "status"): "rollout:run_status",
-    ("rollout", "history"): "rollout:run_history",
-    ("rollout", "undo"): "rollout:run_undo",
-    ("rollout", "pause"): "rollout:run_pause",
-    ("rollout", "resume"): "rollout:run_resume",
-    ("rollout", "restart"): "rollout:run_restart",
-}
+_HANDLERS: dict | None = None
+
+
+def handlers() -> dict:
+    global _HANDLERS
+    if _HANDLERS is None:
+        table = {}
+        for info in pkgutil.iter_modules(commands.__path__):
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+            table.update(getattr(module, "HANDLES", {}))
+        _HANDLERS = table
+    return _HANDLERS
 
 
 def run_kubectl(ctx: Context, argv: list[str]):
@@ -33,9 +33,7 @@ def run_kubectl(ctx: Context, argv: list[str]):
     if inv.wants_help:
         ctx.out(inv.help_text())
         return None
-    target = HANDLERS.get(inv.path)
-    if target is None:
-        raise CLIError(f'"kubectl {" ".join(inv.path)}" is not available in this simulator yet')
-    module, func = target.split(":")
-    handler = getattr(importlib.import_module(f"{__package__}.commands.{module}"), func)
+    handler = handlers().get(inv.path)
+    if handler is None:
+        raise CLIError(f'"kubectl {" ".join(inv.path)}" is not available in this simulator')
     return handler(ctx, inv)

@@ -103,3 +103,8 @@ def run_delete(ctx, inv):
     if not still_there():
         return None
     return wait()
+
+
+HANDLES = {
+    ('delete',): run_delete,
+}

@@ -159,3 +159,10 @@ def _without_status(obj: dict) -> dict:
 
 
 __all__ = ["run_create", "run_apply", "run_replace", "AlreadyExists"]
+
+
+HANDLES = {
+    ('create',): run_create,
+    ('apply',): run_apply,
+    ('replace',): run_replace,
+}

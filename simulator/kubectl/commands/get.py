@@ -152,3 +152,8 @@ def _watch(ctx, inv, args, groups, ns, label_sel, field_sel, fmt):
             yield None
 
     return wait_forever()
+
+
+HANDLES = {
+    ('get',): run_get,
+}

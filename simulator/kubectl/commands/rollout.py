@@ -250,3 +250,13 @@ def run_restart(ctx, inv):
             ctx.eng.api.update(new)
             ctx.eng.settle()
         ctx.out(f"{name_of(d)} restarted{dry_suffix(mode)}\n")
+
+
+HANDLES = {
+    ('rollout', 'status'): run_status,
+    ('rollout', 'history'): run_history,
+    ('rollout', 'undo'): run_undo,
+    ('rollout', 'pause'): run_pause,
+    ('rollout', 'resume'): run_resume,
+    ('rollout', 'restart'): run_restart,
+}

@@ -28,3 +28,8 @@ def run_scale(ctx, inv):
             ctx.eng.api.update(new)
             ctx.eng.settle()
         ctx.out(f"{name_of(obj)} scaled{dry_suffix(mode)}\n")
+
+
+HANDLES = {
+    ('scale',): run_scale,
+}

@@ -55,3 +55,8 @@ def run_set_image(ctx, inv):
                 ctx.eng.settle()
             ctx.out(f"{name_of(obj)} image updated{dry_suffix(mode)}\n")
     ctx.exit_code = code
+
+
+HANDLES = {
+    ('set', 'image'): run_set_image,
+}
