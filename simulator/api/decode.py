@@ -591,8 +591,9 @@ def _go_yaml_message(err: yaml.MarkedYAMLError) -> str:
 
 def _yaml_chunk_to_json(chunk: str, source: str):
     """sigs.k8s.io/yaml YAMLToJSON of one document: the JSON-compatible value, or None."""
-    loader = _Loader(chunk)
+    loader = None
     try:
+        loader = _Loader(chunk)
         node = loader.get_node() if loader.check_node() else None
     except _DepthExceeded:
         raise _too_deep(source) from None
@@ -601,10 +602,17 @@ def _yaml_chunk_to_json(chunk: str, source: str):
     except yaml.MarkedYAMLError as e:
         raise _parse_error(source, f"error converting YAML to JSON: {_go_yaml_message(e)}") \
             from None
-    except yaml.YAMLError as e:  # reader errors: bad characters
+    except yaml.reader.ReaderError:
+        # go-yaml readerc.go yaml_parser_update_buffer
+        raise _parse_error(source, "error converting YAML to JSON: yaml: control characters "
+                                   "are not allowed") from None
+    except yaml.YAMLError as e:
         raise _parse_error(source, f"error converting YAML to JSON: yaml: {e}") from None
+    except RecursionError:  # belt and braces: nesting is capped while composing
+        raise _too_deep(source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None
     _check_expansion(node, source)

@@ -26,7 +26,8 @@ def apply_defaults(obj: dict) -> dict:
     """Fill in the server-side defaults of a served object, in place; returns obj."""
     if not isinstance(obj, dict):
         return obj
-    handler = _BY_KIND.get(obj.get("kind"))
+    kind = obj.get("kind")
+    handler = _BY_KIND.get(kind) if isinstance(kind, str) else None
     if handler is not None:
         handler(obj)
     return obj
@@ -368,7 +369,7 @@ def qos_class(pod_spec: dict) -> str:
 def prepare_for_create(obj: dict) -> dict:
     """Status the registry sets on create: a Pod starts Pending with its QoS class; a Namespace is
     Active with the `kubernetes` finalizer. Other kinds start with an empty status."""
-    kind = obj.get("kind")
+    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else None
     if kind == "Pod":
         spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}

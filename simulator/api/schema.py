@@ -517,7 +517,7 @@ class _Walk:
 def strict_decode_error(obj: dict) -> str | None:
     """The decoding error text for a served object, or None when it decodes cleanly."""
     kind = obj.get("kind")
-    if kind not in STRUCTS or kinds.by_kind(kind) is None:
+    if not isinstance(kind, str) or kind not in STRUCTS or kinds.by_kind(kind) is None:
         return None
     walk = _Walk()
     try:

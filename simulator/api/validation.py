@@ -840,7 +840,7 @@ _SPEC_FN = {
 
 
 def _causes_for(obj: dict) -> list:
-    kind = obj.get("kind")
+    kind = _s(obj.get("kind"))
     causes = validate_object_meta(obj.get("metadata"), _NAME_FN.get(kind, is_dns1123_subdomain))
     spec_fn = _SPEC_FN.get(kind)
     if spec_fn is not None:
@@ -866,7 +866,7 @@ def validate_update(old: dict, new: dict) -> None:
         if old_meta.get(key) and new_meta.get(key) != old_meta.get(key):
             causes.append(invalid(f"metadata.{key}", _s(new_meta.get(key)), IMMUTABLE_MSG))
     causes += _causes_for(new)
-    kind = new.get("kind")
+    kind = _s(new.get("kind"))
     old_spec, new_spec = _d(old.get("spec")), _d(new.get("spec"))
     if kind in ("Deployment", "ReplicaSet"):
         if old_spec.get("selector") != new_spec.get("selector"):
