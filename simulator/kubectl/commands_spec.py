@@ -588,20 +588,24 @@ CONFIG = Command(
                  s("output", "yaml", short="o", usage="Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file)."),
                  b("raw", usage="Display raw byte data and sensitive data"),
              ), PRINT_FLAGS[2:], disable_flags_in_use_line=False),
+        # pkg/cmd/config/get_contexts.go, get_clusters.go, get_users.go, use_context.go
+        _cmd("get-contexts", "get-contexts [(-o|--output=)name)]", "Describe one or many contexts",
+             (b("no-headers", usage="When using the default or custom-column output format, don't print headers (default print headers)."),
+              s("output", short="o", usage="Output format. One of: (name).")), disable_flags_in_use_line=False),
+        _cmd("get-clusters", "get-clusters", "Display clusters defined in the kubeconfig", disable_flags_in_use_line=False),
+        _cmd("get-users", "get-users", "Display users defined in the kubeconfig", disable_flags_in_use_line=False),
+        _cmd("use-context", "use-context CONTEXT_NAME", "Set the current-context in a kubeconfig file", aliases=("use",),
+             disable_flags_in_use_line=False),
     ) + tuple(Command(n, n, short, supported=False) for n, short in (
         ("delete-cluster", "Delete the specified cluster from the kubeconfig"),
         ("delete-context", "Delete the specified context from the kubeconfig"),
         ("delete-user", "Delete the specified user from the kubeconfig"),
-        ("get-clusters", "Display clusters defined in the kubeconfig"),
-        ("get-contexts", "Describe one or many contexts"),
-        ("get-users", "Display users defined in the kubeconfig"),
         ("rename-context", "Rename a context from the kubeconfig file"),
         ("set", "Set an individual value in a kubeconfig file"),
         ("set-cluster", "Set a cluster entry in kubeconfig"),
         ("set-context", "Set a context entry in kubeconfig"),
         ("set-credentials", "Set a user entry in kubeconfig"),
         ("unset", "Unset an individual value in a kubeconfig file"),
-        ("use-context", "Set the current-context in a kubeconfig file"),
     )),
 )
 
