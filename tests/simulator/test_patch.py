@@ -131,7 +131,9 @@ def test_json_patch_ops():
     assert out["metadata"] == {"labels": {}}
     with pytest.raises(JSONPatchError) as e:
         json_patch(doc, [{"op": "test", "path": "/spec/replicas", "value": 2}])
-    assert e.value.render() == "The request is invalid"
+    # kubectl helpers.go checkErr (v1.33+) appends the Status message when there are no causes
+    assert e.value.render() == ("The request is invalid: the server rejected our request due to an "
+                                "error in our request")
     assert e.value.detail == "testing value /spec/replicas failed: test failed"
     with pytest.raises(JSONPatchError):
         json_patch(doc, [{"op": "replace", "path": "/spec/nope/x", "value": 1}])
