@@ -69,7 +69,9 @@ def _targets(ctx, inv) -> list[tuple[str, dict | KubeError, str | None]]:
     return out
 
 
-def _print(ctx, inv, obj: dict, operation: str, mode: str) -> None:
+def print_result(ctx, inv, obj: dict, operation: str, mode: str) -> None:
+    """cli-runtime PrintFlags as patch/apply/replace/edit build them: -o yaml|json|name|jsonpath=…,
+    else the name printer `<kind>.<group>/<name> <operation>[ (dry run)]`."""
     fmt = inv.flags.get("output") or ""
     if fmt == "yaml":
         ctx.out(serialize.to_yaml(obj))
@@ -77,10 +79,16 @@ def _print(ctx, inv, obj: dict, operation: str, mode: str) -> None:
         ctx.out(serialize.to_json(obj))
     elif fmt == "name":
         ctx.out(name_of(obj) + "\n")
+    elif fmt.startswith(("jsonpath=", "jsonpath-as-json=")):
+        from ..jsonpath import render_jsonpath
+
+        ctx.out(render_jsonpath(fmt.split("=", 1)[1], obj))
+    elif fmt in ("jsonpath", "jsonpath-as-json"):
+        raise CLIError(f"{fmt} template format specified but no template given")
     elif fmt:
         raise CLIError(f'unable to match a printer suitable for the output format "{fmt}", allowed formats '
-                       "are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,go-template,"
-                       "go-template-file,templatefile,yaml")
+                       "are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
+                       "template,templatefile,yaml")
     else:
         ctx.out(f"{name_of(obj)} {operation}{dry_suffix(mode)}\n")
 
@@ -140,7 +148,7 @@ def run_patch(ctx, inv):
             count += 1
             if local:
                 merged = _local_patch(target, patch_type, body)
-                _print(ctx, inv, merged, "patched" if merged != target else "patched (no change)", mode)
+                print_result(ctx, inv, merged, "patched" if merged != target else "patched (no change)", mode)
                 continue
             result, changed = patch_object(ctx, target, patch_type, body, mode)
             if mode == "none" and inv.flags.get("record"):
@@ -148,7 +156,7 @@ def run_patch(ctx, inv):
                 if recorded != result:
                     result = ctx.eng.api.update(recorded)
                     ctx.eng.settle()
-            _print(ctx, inv, result, "patched" if changed else "patched (no change)", mode)
+            print_result(ctx, inv, result, "patched" if changed else "patched (no change)", mode)
         except StatusError as err:
             errors.append((err.with_source("patching", source) if source and not local else err).render())
         except KubeError as err:
