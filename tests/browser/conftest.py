@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,9 @@ def allow_orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def live_url(transactional_db, lesson_root):  # noqa: F811
+@contextmanager
+def serve_site():
+    """The real ASGI application on a free port, in a thread of this process."""
     import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
@@ -63,9 +65,25 @@ def live_url(transactional_db, lesson_root):  # noqa: F811
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_url(transactional_db, lesson_root):  # noqa: F811
+    """The site with the two sample lessons of tests/web/conftest.py."""
+    with serve_site() as url:
+        yield url
+
+
+@pytest.fixture
+def live_url_real_content(transactional_db):
+    """The site with the real lessons of tutorial/content."""
+    with serve_site() as url:
+        yield url
 
 
 @pytest.fixture

@@ -64,3 +64,20 @@ def test_ctrl_c_stops_a_watch_and_ctrl_l_clears(page: Page, live_url, artifacts)
     expect(page.locator("#console-controls .cancel-button")).to_have_count(0)
     command.press("Control+l")
     expect(page.locator("#console-output")).to_have_text("")
+
+
+def test_the_first_real_lesson_works_in_the_browser(page: Page, live_url_real_content, artifacts):
+    page.goto(f"{live_url_real_content}/ko/lessons/")
+    page.locator(".lesson-list a").first.click()
+    expect(page).to_have_url(re.compile(r"/ko/lessons/[a-z0-9-]+/$"))
+    console_ready(page)
+    page.locator(".copy-to-console").first.click()
+    output = page.locator("#console-output")
+    expect(output).to_contain_text("$ ", timeout=10_000)
+    expect(output).not_to_contain_text("internal error")
+    run_pods = page.locator('.copy-to-console[data-command="kubectl get pods"]')
+    if run_pods.count():
+        run_pods.first.click()
+        expect(output).to_contain_text(re.compile(r"\s1/1\s+Running"), timeout=10_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(artifacts / "first-lesson-ko.png"))
