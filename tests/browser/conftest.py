@@ -56,7 +56,7 @@ def serve_site():
     from tutorial.asgi import application
 
     config = uvicorn.Config(ASGIStaticFilesHandler(application), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="off", ws="websockets")
+                            log_level="warning", lifespan="off", ws="websockets-sansio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
