@@ -1022,8 +1022,8 @@ def drop_unknown_fields(obj: dict, paths: list[str]) -> dict:
     return out
 
 
-def _typed_result(merged: Any, shown: str) -> tuple[dict, list[str]]:
-    """FromUnstructuredWithValidation / DecodeInto with the Warn directive."""
+def _typed_result(merged: Any, shown: str, strict: bool = False) -> tuple[dict, list[str]]:
+    """FromUnstructuredWithValidation / DecodeInto with the Warn (or Strict) directive."""
     from simulator.api.schema import strict_decode_error
 
     if not isinstance(merged, dict):
@@ -1033,13 +1033,16 @@ def _typed_result(merged: Any, shown: str) -> tuple[dict, list[str]]:
         return merged, []
     if problem.startswith("strict decoding error: "):
         unknown = re.findall(r'unknown field "((?:[^"\\]|\\.)*)"', problem)
+        if strict:
+            raise PatchInvalid(shown, problem)
         return drop_unknown_fields(merged, unknown), [f'unknown field "{u}"' for u in unknown]
     raise PatchInvalid(shown, converter_error(problem))
 
 
-def apply_patch_request(live: dict, patch_type: str, body: str) -> tuple[dict, list[str]]:
+def apply_patch_request(live: dict, patch_type: str, body: str, strict: bool = False) -> tuple[dict, list[str]]:
     """The object the API server would store for `PATCH` with `body` (JSON text) and the
-    warnings it would send back. Raises the StatusError the server answers with."""
+    warnings it would send back. Raises the StatusError the server answers with. `strict` is
+    fieldValidation=Strict (what kubectl edit sends): unknown fields are an Invalid error."""
     kind = live.get("kind")
     current = copy.deepcopy(live)
     if patch_type == "strategic":
@@ -1051,14 +1054,14 @@ def apply_patch_request(live: dict, patch_type: str, body: str) -> tuple[dict, l
                              "map[string]interface {}")
         merged = strategic_merge_patch(current, patch, kind)
         # applyPatchToObject quotes the patch map with %+v
-        return _typed_result(merged, _gofmt(patch))
+        return _typed_result(merged, _gofmt(patch), strict)
     if patch_type == "merge":
         patch = go_unmarshal(body, "error decoding patch: ")
         if patch is not None and not isinstance(patch, dict):
             raise BadRequest(f"error decoding patch: json: cannot unmarshal {_json_kind(patch)} into Go "
                              "value of type map[string]interface {}")
         merged = json_merge_patch(current, patch or {})
-        return _typed_result(merged, go_json(merged))
+        return _typed_result(merged, go_json(merged), strict)
     ops = go_unmarshal(body, "error decoding patch: ")
     if ops is None:
         ops = []
@@ -1078,4 +1081,4 @@ def apply_patch_request(live: dict, patch_type: str, body: str) -> tuple[dict, l
         raise StatusError("Request entity too large: The allowed maximum operations in a JSON patch is "
                           f"10000, got {len(ops)}", "RequestEntityTooLarge", 413)
     merged = json_patch(current, [op or {} for op in ops])
-    return _typed_result(merged, go_json(merged))
+    return _typed_result(merged, go_json(merged), strict)
