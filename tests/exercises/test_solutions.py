@@ -64,3 +64,19 @@ def test_mistake_feedback_comes_first():
     assert result.checks[5].actual == 3
     assert result.feedback == [exercise.mistakes[0].message["en"], exercise.checks[5].message["en"]]
 
+
+
+def test_setup_commands_are_not_the_learners():
+    """Lesson 4's setup ends with a command and no `# advance`: prepare() moves the clock past it."""
+    from tutorial.exercises import prepare
+    from tutorial.exercises.checks import Context, evaluate, parse_condition
+
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, since = prepare(lesson)
+    assert [entry["line"] for entry in cluster.history] == ["kubectl create -f kubia-svc.yaml"]
+    used = parse_condition({"command": {"used": "create -f kubia-svc.yaml"}}, "test")
+    assert evaluate(used, Context(cluster, None)).passed
+    assert not evaluate(used, Context(cluster, since)).passed
+    # a lesson whose setup ends with `# advance N` starts right there
+    lesson12 = next(lesson for lesson in LESSONS if lesson.slug == "final-challenge")
+    assert prepare(lesson12)[1] == 40.0

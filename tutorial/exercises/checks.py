@@ -217,14 +217,13 @@ def history_by_revision(cluster, deployment: dict) -> dict[int, dict]:
 
 
 def window(samples: list[dict], since: float | None) -> list[dict]:
-    """Samples from `since` on, led by the one in effect at `since` (its state held into the window)."""
+    """Samples from `since` on, led by the last one before `since`: the state the exercise started
+    in (a sample taken at `since` itself already shows the first command's effect)."""
     if since is None:
         return list(samples)
     before = [s for s in samples if s.get("t", 0) < since]
     after = [s for s in samples if s.get("t", 0) >= since]
-    if before and (not after or after[0].get("t") != since):
-        return [before[-1], *after]
-    return after
+    return [before[-1], *after] if before else after
 
 
 # ---- kinds ---------------------------------------------------------------------------------------
@@ -488,11 +487,29 @@ def _parse_timeline(body, namespace, where):
     return spec
 
 
-def timeline_fact(samples: list[dict], fact: str):
-    """One fact over Deployment samples (simulator/timeline.py); None when nothing to measure."""
+def _rolling_flags(samples: list[dict]) -> list[bool]:
+    """Which samples fall inside a rollout after the first: from a change of revision (to one above
+    1) until the Deployment is complete again. A pod that dies in a finished rollout is no rollout."""
+    flags, rolling, prev = [], False, None
+    for s in samples:
+        if prev is not None and s.get("revision") != prev.get("revision"):
+            rolling = s.get("revision", 0) > 1
+        if s.get("complete"):
+            rolling = False
+        flags.append(rolling and s.get("revision", 0) > 1)
+        prev = s
+    return flags
+
+
+def timeline_fact(samples: list[dict], fact: str, since: float | None = None):
+    """One fact over a Deployment's samples (simulator/timeline.py) from `since` on; None when
+    there is nothing to measure. `samples` is the whole record: rollouts started before `since`
+    are still known as rollouts."""
     if fact == "min_available":
-        during = [s["available"] for s in samples if s.get("revision", 0) > 1 and not s.get("complete")]
-        return min(during, default=None)
+        in_window = window(samples, since)
+        flags = _rolling_flags(samples)[len(samples) - len(in_window):]
+        return min((s["available"] for s, rolling in zip(in_window, flags) if rolling), default=None)
+    samples = window(samples, since)
     if fact == "max_pods":
         return max((s["pods"] for s in samples), default=None)
     if fact == "max_surge_seen":
@@ -510,8 +527,11 @@ def timeline_fact(samples: list[dict], fact: str):
             prev = s
         return count
     if fact == "new_pods_while_paused":
-        return max((sum(r[3] for r in s.get("rs") or () if r[1] == s.get("revision")) for s in samples
-                    if s.get("paused")), default=0)
+        # `updated` is status.updatedReplicas: the pods of the ReplicaSet matching the current
+        # template. Paused before the template changed there is no such ReplicaSet (sync.go
+        # getAllReplicaSetsAndSyncRevision with createIfNotExisted=false): 0, while `revision` still
+        # names the old one.
+        return max((int(s.get("updated") or 0) for s in samples if s.get("paused")), default=0)
     if fact == "revisions_seen":
         return sorted({s["revision"] for s in samples if s.get("revision")})
     raise SpecError(f"unknown timeline fact {fact!r}")
@@ -519,7 +539,7 @@ def timeline_fact(samples: list[dict], fact: str):
 
 def _eval_timeline(ctx, spec):
     samples = ctx.cluster.timeline(spec["name"], spec["namespace"])
-    value = timeline_fact(window(samples, ctx.since), spec["fact"])
+    value = timeline_fact(samples, spec["fact"], ctx.since)
     return Outcome(spec["cmp"].holds(value), value)
 
 

@@ -14,6 +14,7 @@ from .loader import ADVANCE, LessonExercises
 
 log = logging.getLogger(__name__)
 DEFAULT_SEED = 0
+SETUP_GAP_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,15 @@ def new_cluster(lesson: LessonExercises, seed: int = DEFAULT_SEED):
 
 
 def prepare(lesson: LessonExercises, seed: int = DEFAULT_SEED):
-    """(cluster, since): a fresh sandbox and the simulated time its exercises start at."""
+    """(cluster, since): a fresh sandbox and the simulated time its exercises start at.
+
+    Checks count commands and curl answers logged at `since` or later, so when the set-up's last
+    command ran at the current instant (no `# advance` after it) the clock moves on one second:
+    the set-up must not count as the learner's work."""
     cluster = new_cluster(lesson, seed)
+    now = cluster.now
+    if any(entry.get("t", 0) >= now for entry in (*cluster.history, *cluster.traffic)):
+        cluster.advance(SETUP_GAP_SECONDS)
     return cluster, cluster.now
 
 
