@@ -509,20 +509,22 @@ class SedScript:
 
 
 def _substitute(regex, cmd: _Cmd, line: str) -> tuple[str, bool]:
-    count = 0
-    hit = False
-
-    def repl(m):
-        nonlocal count, hit
+    """GNU sed's do_subst: like re.sub, but an empty match right after a match is skipped."""
+    out, pos, count, hit, prev_end = [], 0, 0, False, -1
+    for m in regex.finditer(line):
+        if m.start() == m.end() and m.start() == prev_end:
+            continue
+        prev_end = m.end()
         count += 1
         if count == cmd.nth or (cmd.global_ and count > cmd.nth):
+            out.append(line[pos:m.start()])
+            out.append(m.expand(cmd.repl))
+            pos = m.end()
             hit = True
-            return m.expand(cmd.repl)
-        return m.group(0)
-
-    limit = 0 if cmd.global_ else cmd.nth
-    new = regex.sub(repl, line, count=limit)
-    return new, hit
+            if not cmd.global_:
+                break
+    out.append(line[pos:])
+    return "".join(out), hit
 
 
 def parse_editor(value: str) -> tuple[SedScript, str]:
@@ -736,7 +738,9 @@ def apply_edit(ctx, original_text: str, edited_text: str, inv=None) -> str | Non
     ctx.exit_code; returns the text to reopen the editor with (header listing the failures) when
     kubectl would reopen it, else None."""
     if inv is None:
-        inv = cli.parse(["edit"])
+        from types import SimpleNamespace
+
+        inv = SimpleNamespace(flags={"namespace": "default"}, args=[], path=("edit",))
     objs = [o for o in decode_stream(original_text, "original") if not isinstance(o, KubeError)]
     infos: list[dict] = []
     for o in objs:
