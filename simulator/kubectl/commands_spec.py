@@ -639,7 +639,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[Command, ...]], ...] = (
 )
 OTHER_COMMANDS: tuple[Command, ...] = (
     CONFIG, _unsupported("plugin", "Provides utilities for interacting with plugins"), VERSION, API_VERSIONS, API_RESOURCES,
-    _unsupported("options", "Print the list of flags inherited by all commands", hidden=True),
+    Command("options", "options", "Print the list of flags inherited by all commands", hidden=True),
 )
 
 ROOT = Command(

@@ -227,3 +227,11 @@ def test_info_commands_never_crash(words, verb):
     r = Cluster(seed=1).run(f"kubectl {verb} " + " ".join(words))
     assert "internal error" not in r.stderr
     assert r.exit_code in (0, 1, 2)
+
+
+def test_options_lists_the_global_flags(c):
+    out = ok(c, "kubectl options")
+    assert out.startswith("The following options can be passed to any command:\n\n    --as='':\n\tUsername to impersonate")
+    assert "    -n, --namespace='':\n\tIf present, the namespace scope for this CLI request\n\n" in out
+    assert out.endswith("    --warnings-as-errors=false:\n\tTreat warnings received from the server as errors and exit "
+                        "with a non-zero exit code\n\n")

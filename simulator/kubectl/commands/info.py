@@ -177,7 +177,14 @@ def run_use_context(ctx, inv):
     ctx.out(f'Switched to context "{name}".\n')
 
 
+def run_options(ctx, inv):
+    from ..help import render_options
+
+    ctx.out(render_options())
+
+
 HANDLES = {
+    ("options",): run_options,
     ("version",): run_version,
     ("api-resources",): run_api_resources,
     ("api-versions",): run_api_versions,

@@ -96,3 +96,10 @@ def _examples(text: str) -> str:
     """templates.Examples: dedent, trim, indent every line (blank ones too) by two spaces."""
     lines = text.strip("\n").split("\n")
     return "\n".join("  " + ln.strip() for ln in lines)
+
+
+def render_options() -> str:
+    """`kubectl options` (pkg/cmd/options/options.go, templates.UseOptionsTemplates): the root's
+    persistent flags in the help flag layout; every flag entry ends with a blank line."""
+    block = _flag_block(Command("options", "options", "", flags=spec.GLOBAL_FLAGS))
+    return "The following options can be passed to any command:\n\n" + block + "\n\n"
