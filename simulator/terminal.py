@@ -78,6 +78,13 @@ class Terminal:
             stream.write(text)
             stream.flush()
 
+    def _ctrl_c_echo(self) -> str:
+        # a terminal (echoctl) has already shown ^C itself; anywhere else we show it
+        try:
+            return "\n" if self.out.isatty() else "^C\n"
+        except (AttributeError, ValueError):
+            return "^C\n"
+
     def _emit(self, proc, seen: int) -> int:
         """Write the command's new chunks to stdout/stderr; returns how many chunks are written."""
         chunks = proc.chunks[seen:]
@@ -117,7 +124,7 @@ class Terminal:
         if self._interrupted and not proc.done:
             proc.cancel()
             seen = self._emit(proc, seen)
-            self._write(self.out, "^C\n")
+            self._write(self.out, self._ctrl_c_echo())
         self._emit(proc, seen)
         if proc.clear_screen:
             self._write(self.out, CLEAR)
@@ -143,7 +150,7 @@ class Terminal:
                 self._write(self.out, "\n")
                 return self.exit_code
             except KeyboardInterrupt:
-                self._write(self.out, "^C\n")
+                self._write(self.out, self._ctrl_c_echo())
                 self.exit_code = 130
                 continue
             words = line.split()
