@@ -50,15 +50,9 @@ def _each(ctx, inv, verb: str, handle) -> int:
 
 
 def _output(ctx, inv, obj: dict, operation: str, mode: str) -> None:
-    fmt = inv.flags.get("output") or ""
-    if fmt == "yaml":
-        ctx.out(serialize.to_yaml(obj))
-    elif fmt == "json":
-        ctx.out(serialize.to_json(obj))
-    elif fmt == "name":
-        ctx.out(name_of(obj) + "\n")
-    else:
-        ctx.out(f"{name_of(obj)} {operation}{dry_suffix(mode)}\n")
+    from .patch import print_result
+
+    print_result(ctx, inv, obj, operation, mode)
 
 
 def run_create(ctx, inv):
@@ -92,8 +86,11 @@ def run_replace(ctx, inv):
             return
         if force:
             try:
-                ctx.eng.api.delete(kind, ns, name, grace=0 if kind == "Pod" else None)
-                ctx.out(f'{name_of(obj).split("/")[0]} "{name}" deleted\n')
+                # replace.go forceReplace prints with the delete command's printer
+                deleted = ctx.eng.api.delete(kind, ns, name, grace=0 if kind == "Pod" else None)
+                from .delete import _deleted_line
+
+                ctx.out(_deleted_line(deleted if isinstance(deleted, dict) else obj, "deleted"))
             except NotFound:
                 pass
             ctx.eng.settle()
@@ -134,6 +131,10 @@ def run_apply(ctx, inv):
             ctx.eng.settle()
             _output(ctx, inv, created, "created", mode)
             return
+        if mode == "client":
+            # apply.go: with --dry-run=client nothing is sent, not even the patch: always `configured`
+            _output(ctx, inv, modified, "configured", mode)
+            return
         original = patchlib.last_applied(live)
         if original is None:
             ctx.warn(APPLY_MISSING_ANNOTATION.format(res=_resource_word(live)))
@@ -142,9 +143,6 @@ def run_apply(ctx, inv):
             _output(ctx, inv, live, "unchanged", mode)
             return
         merged = patchlib.strategic_merge_patch(clone(live), patch, kind)
-        if mode == "client":
-            _output(ctx, inv, merged, "configured", mode)
-            return
         updated = ctx.eng.api.update(merged, dry_run=(mode == "server"))
         ctx.eng.settle()
         _output(ctx, inv, updated, "configured", mode)
