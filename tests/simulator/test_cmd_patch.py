@@ -233,3 +233,46 @@ def test_local_patch_of_a_file(kubia):
     # patch.go getPatchedJSON rewrites json-patch's "doc is missing key" error
     assert r.stderr == "error: Object to be patched is missing field (/spec/x/y: missing value)\n"
     assert _get(kubia, "deploy kubia", "spec.replicas") == 3
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from simulator.api.errors import KubeError  # noqa: E402
+from simulator.kubectl import patch as patchlib  # noqa: E402
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "a", "$patch", "delete", "replace", "1"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["spec", "replicas", "template", "metadata", "labels", "containers", "name", "image",
+                         "$patch", "$retainKeys", "$setElementOrder/containers", "selector", "op", "path",
+                         "value", "strategy", "type", "x"]), inner, max_size=3),
+    max_leaves=12)
+_bodies = st.one_of(_json_values.map(json.dumps), st.text(alphabet='{}[]":,ab1 \n-$', max_size=30))
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=_bodies, ptype=st.sampled_from(["strategic", "merge", "json"]))
+def test_patch_request_only_raises_kube_errors(body, ptype):
+    live = json.loads(json.dumps({"apiVersion": "apps/v1", "kind": "Deployment",
+                                  "metadata": {"name": "kubia", "namespace": "default"},
+                                  "spec": {"replicas": 3, "template": {"spec": {"containers": [
+                                      {"name": "nodejs", "image": "luksa/kubia:v1"}]}}}}))
+    try:
+        patchlib.apply_patch_request(live, ptype, patchlib.patch_body(body, body))
+    except KubeError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies, ptype=st.sampled_from(["strategic", "merge", "json"]))
+def test_random_patch_commands_fail_cleanly(kubia, body, ptype):
+    before = cluster_state(kubia)
+    kubia.files["p.txt"] = body or " "
+    r = kubia.run(f"kubectl patch deployment kubia --type {ptype} --patch-file p.txt")
+    assert "internal error" not in r.stderr
+    if r.exit_code != 0:
+        after = cluster_state(kubia)
+        after["files"].pop("p.txt"), before["files"].pop("p.txt", None)
+        assert after == before
