@@ -235,3 +235,9 @@ def test_options_lists_the_global_flags(c):
     assert "    -n, --namespace='':\n\tIf present, the namespace scope for this CLI request\n\n" in out
     assert out.endswith("    --warnings-as-errors=false:\n\tTreat warnings received from the server as errors and exit "
                         "with a non-zero exit code\n\n")
+
+
+def test_version_ignores_arguments_but_api_versions_does_not(c):
+    assert ok(c, "kubectl version extra") == ok(c, "kubectl version")
+    assert fail(c, "kubectl api-versions apps") == \
+        "error: unexpected arguments: [apps]\nSee 'kubectl api-versions -h' for help and examples\n"

@@ -26,7 +26,7 @@ def _no_args(inv) -> None:
 
 
 def run_version(ctx, inv):
-    _no_args(inv)
+    # version.go Complete(f, cmd) never looks at args: `kubectl version foo` just prints the versions
     ctx.out(discovery.version(client_only=bool(inv.flags["client"]), output=inv.flags["output"] or ""))
 
 
