@@ -171,7 +171,7 @@ def _wrong_attempt(raw, where: str, check_ids: set[str]) -> WrongAttempt:
     if not fails:
         raise SpecError(f"{where}: fails must name at least one check id")
     for cid in fails:
-        if cid not in check_ids:
+        if not isinstance(cid, str) or cid not in check_ids:
             raise SpecError(f"{where}: fails names {cid!r}, which is not a check id of this exercise")
     return WrongAttempt(commands, tuple(fails))
 
@@ -212,6 +212,8 @@ def parse_exercises(data, source: str = "exercises.yaml", lesson: str = "") -> t
             if key != "exercises":
                 raise SpecError(f"unknown top-level key {key!r} (only exercises)")
         raws = _list(data.get("exercises"), "exercises", required=True)
+        if not raws:
+            raise SpecError("exercises: must list at least one exercise")
         exercises = []
         for i, raw in enumerate(raws):
             exercises.append(parse_exercise(raw, f"exercises[{i}]", lesson))
