@@ -407,3 +407,26 @@ def test_malformed_bodies_are_spec_errors(body, fragment):
         parse_condition(body, "checks[0]")
     assert fragment in str(err.value)
     assert str(err.value).startswith("checks[0]")
+
+
+# ---- grade() -------------------------------------------------------------------------------------
+
+def test_grade_raw_exercise_and_languages(running):
+    from tutorial.exercises import ExerciseError, grade
+
+    raw = {"id": "demo", "goal": {"ko": "목표", "en": "goal"},
+           "checks": [{"id": "has-kubia", "exists": "deployment/kubia", "message": {"ko": "없음", "en": "missing"}},
+                      {"id": "v2", "image": {"deployment": "kubia", "equals": "luksa/kubia:v2"},
+                       "message": {"ko": "v2 아님", "en": "not v2"}}],
+           "mistakes": [{"when": {"count": {"kind": "pods", "selector": "app=kubia", "at_least": 3}},
+                         "message": {"ko": "실수", "en": "mistake"}},
+                        {"when": {"absent": "deployment/kubia"}, "message": {"ko": "삭제", "en": "deleted"}}],
+           "solution": ["kubectl set image deployment kubia nodejs=luksa/kubia:v2"]}
+    result = grade(running, raw, lang="en")
+    assert (result.passed, result.failed) == (False, ["v2"])
+    assert result.feedback == ["mistake", "not v2"]
+    assert result.checks[1].actual == "luksa/kubia:v1"
+    assert grade(running, raw).feedback == ["실수", "v2 아님"]  # Korean by default
+    assert grade(running, raw, lang="fr").feedback == ["실수", "v2 아님"]  # unknown language: ko first
+    with pytest.raises(ExerciseError, match="exercise 'demo': checks\\[0\\] \\(id 'has-kubia'\\): message"):
+        grade(running, {**raw, "checks": [{**raw["checks"][0], "message": "missing"}]})

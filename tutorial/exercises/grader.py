@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import Context, evaluate
-from .loader import Exercise, parse_exercise, text
+from .comparisons import SpecError
+from .loader import Exercise, ExerciseError, parse_exercise, text
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,11 @@ def _holds(condition, ctx, what: str):
 
 
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko") -> Result:
-    if isinstance(exercise, dict):
-        exercise = parse_exercise(exercise)
+    if isinstance(exercise, dict):  # raw exercise data, e.g. straight from YAML
+        try:
+            exercise = parse_exercise(exercise)
+        except SpecError as err:
+            raise ExerciseError(str(err)) from None
     ctx = Context(cluster, since)
     results = []
     for check in exercise.checks:
