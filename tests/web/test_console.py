@@ -342,3 +342,36 @@ async def test_a_newer_window_takes_over_the_sandbox(lesson_root):
     await new.command("kubectl get pods")
     await new.wait_for("No resources found")
     await new.communicator.disconnect()
+
+
+
+async def test_random_hostile_messages_never_break_the_console(lesson_root):
+    """Seeded fuzz: junk built from JSON fragments; every message is answered or ignored, and the
+    console still runs commands afterwards (no exception closes the socket)."""
+    import random
+
+    rng = random.Random(1234)
+    alphabet = ["{", "}", "[", "]", '"', ":", ",", "command", "cancel", "speed", "complete", "null",
+                "1", "-1e999", "true", "x", " ", "\\u0000", "\\ud800", "한"]
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(30)]
+    samples += [json.dumps({"command": rng.choice(["kubectl", "k get", "cat nope", "ls -la", "kubectl get pods -o yaml"])})
+                for _ in range(5)]
+    samples += [json.dumps({"speed": "20"}), json.dumps({"pause": "maybe"}), json.dumps({"complete": "k"})]
+    con, _, _ = await open_console(await new_session(), lang="en")
+    await con.drain(0.2)
+    for sample in samples:
+        await con.send(sample)
+        await con.drain(0.06)  # stay under the rate limit
+    await con.send({"cancel": True})
+    await con.drain(0.2)
+    await con.command("kubectl get pods")
+    await con.wait_for("No resources found in default namespace.")
+    await con.communicator.disconnect()
+
+
+async def test_lone_surrogates_in_json_are_replaced_not_echoed(lesson_root):
+    con, _, _ = await open_console(await new_session(), lang="en")
+    await con.send('{"command": "ls \\ud800"}')
+    await con.wait_for(r"\$ ls \?")
+    assert "\ud800" not in "".join(con.received)
+    await con.communicator.disconnect()

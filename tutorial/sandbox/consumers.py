@@ -54,6 +54,18 @@ CLOSE_FORBIDDEN = 4003  # htmx's ws extension does not reconnect after 4xxx code
 CLOSE_NOT_FOUND = 4004
 
 
+def _clean(value):
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+def _without_surrogates(obj: dict) -> dict:
+    return {_clean(key): _clean(value) for key, value in obj.items()}
+
+
 class SandboxConsumer(AsyncWebsocketConsumer):
     # ---------------------------------------------------------------- connection lifecycle
     async def connect(self) -> None:
@@ -206,8 +218,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                                    % {"size": MAX_MESSAGE_BYTES // 1024})
             return
         try:
-            message = json.loads(text_data)
-        except ValueError:
+            # JSON escapes can smuggle lone surrogates ("\\ud800") that no socket can send back.
+            message = json.loads(text_data.encode("utf-8", "replace").decode("utf-8"),
+                                 object_hook=_without_surrogates)
+        except (ValueError, RecursionError):
             message = None
         if not isinstance(message, dict):
             await self._send_error(self._t(_(
