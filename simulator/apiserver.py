@@ -230,7 +230,10 @@ class ApiServer:
         return stored
 
     def finalize_delete(self, pod: dict) -> dict:
-        self.eng.kubelet["pods"].pop(pod["metadata"]["uid"], None)
+        ref = self.eng.kubelet["pods"].pop(pod["metadata"]["uid"], None)
+        if ref is not None:  # the node's pod count, which the scheduler spreads by
+            load = self.eng.kubelet.setdefault("load", {})
+            load[ref["node"]] = max(0, load.get(ref["node"], 0) - 1)
         removed = self.store.remove("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
         return removed or pod
 

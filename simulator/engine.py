@@ -8,6 +8,7 @@ settling after each, so every effect happens at its own simulated moment.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections import OrderedDict
 
 from . import timeutil
@@ -88,7 +89,10 @@ class Engine:
         return timeutil.from_rfc3339(self.epoch, text)
 
     def after(self, seconds: float, action: str, *args) -> None:
-        self.timers.schedule(self.now + max(0.0, float(seconds)), action, *args)
+        """Schedule on the 0.1 s grid: effects that land in the same tenth of a second are
+        handled together (nothing a learner can see is finer than a second)."""
+        due = math.ceil(round((self.now + max(0.0, float(seconds))) * 10, 6)) / 10
+        self.timers.schedule(due, action, *args)
 
     def enqueue_after(self, seconds: float, controller: str, key) -> None:
         self.enqueue_at(self.now + seconds, controller, key)
@@ -107,9 +111,11 @@ class Engine:
             if due is None or due > target:
                 break
             self.now = max(self.now, due)
+            # every timer of this instant fires before the controllers react, as informers
+            # batch what happened "at once"
             for _, action, args in self.timers.pop_due(self.now):
                 self._fire(action, args)
-                self.settle()
+            self.settle()
         self.now = max(self.now, target)
         self.settle()
 

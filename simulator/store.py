@@ -16,7 +16,10 @@ Key = tuple[str, str, str]  # (kind, namespace, name)
 class Store:
     def __init__(self):
         self._objects: dict[str, dict[tuple[str, str], dict]] = {}
-        self._owned: dict[str, set[Key]] = {}  # controller uid -> keys of dependents
+        # controller uid -> keys of dependents (a dict as an insertion-ordered set: deterministic
+        # iteration without sorting on every read)
+        self._owned: dict[str, dict[Key, None]] = {}
+        self._orphans: dict[str, dict[Key, None]] = {}  # kind -> keys of objects without a controller
         self.resource_version = 1000
         self._listeners: list[Callable[[str, dict], None]] = []
 
@@ -37,10 +40,20 @@ class Store:
     def dependents(self, uid: str) -> list[dict]:
         """Objects whose controller ownerReference points at `uid`, sorted by name."""
         out = []
-        for kind, ns, name in sorted(self._owned.get(uid, ())):
+        for kind, ns, name in self._owned.get(uid, ()):
             obj = self.get(kind, ns, name)
             if obj is not None:
                 out.append(obj)
+        return out
+
+    def orphans(self, kind: str, namespace: str) -> list[dict]:
+        """Objects of `kind` in `namespace` that no controller owns (candidates for adoption)."""
+        out = []
+        for k, ns, name in self._orphans.get(kind, ()):
+            if ns == namespace:
+                obj = self.get(k, ns, name)
+                if obj is not None:
+                    out.append(obj)
         return out
 
     def all_objects(self) -> Iterable[dict]:
@@ -85,15 +98,19 @@ class Store:
         if obj is None:
             return
         ref = controller_ref(obj)
-        if not ref:
-            return
-        keys = self._owned.setdefault(ref["uid"], set())
-        if remove:
-            keys.discard(key_of(obj))
-            if not keys:
-                self._owned.pop(ref["uid"], None)
+        if ref:
+            index, bucket = self._owned, ref["uid"]
+        elif obj["kind"] in ("Pod", "ReplicaSet"):
+            index, bucket = self._orphans, obj["kind"]
         else:
-            keys.add(key_of(obj))
+            return
+        keys = index.setdefault(bucket, {})
+        if remove:
+            keys.pop(key_of(obj), None)
+            if not keys:
+                index.pop(bucket, None)
+        else:
+            keys[key_of(obj)] = None
 
     def _emit(self, kind: str, obj: dict) -> None:
         for fn in list(self._listeners):

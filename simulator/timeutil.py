@@ -7,6 +7,7 @@ so the same seed and the same commands give the same bytes.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
 # A fixed start so output is reproducible; Cluster(start=...) may choose another.
 DEFAULT_EPOCH = _dt.datetime(2026, 1, 1, 9, 0, 0, tzinfo=_dt.timezone.utc)
@@ -18,9 +19,13 @@ def to_rfc3339(epoch: _dt.datetime, t: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=4096)
 def from_rfc3339(epoch: _dt.datetime, text: str) -> float:
-    """Inverse of to_rfc3339: simulated seconds for a timestamp string."""
-    moment = _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
+    """Inverse of to_rfc3339: simulated seconds for a timestamp string (cached: controllers
+    parse the same few timestamps over and over)."""
+    if not (isinstance(text, str) and text.endswith("Z")):
+        raise ValueError(f"not an RFC 3339 UTC timestamp: {text!r}")
+    moment = _dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=_dt.timezone.utc)
     return (moment - epoch).total_seconds()
 
 

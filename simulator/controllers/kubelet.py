@@ -72,11 +72,10 @@ def schedule_pod(eng, namespace: str, name: str) -> None:
     nodes = eng.store.list("Node", "")
     if not nodes:
         return
-    load = {n["metadata"]["name"]: 0 for n in nodes}
-    for ref in eng.kubelet["pods"].values():
-        if ref["node"] in load:
-            load[ref["node"]] += 1
+    counts = eng.kubelet.setdefault("load", {})
+    load = {n["metadata"]["name"]: counts.get(n["metadata"]["name"], 0) for n in nodes}
     node = min(sorted(load), key=lambda n: load[n])
+    counts[node] = load[node] + 1
     pod = clone(pod)
     pod["spec"]["nodeName"] = node
     status = pod.setdefault("status", {})
@@ -454,7 +453,7 @@ def pod_deleting(eng, pod: dict) -> None:
 
 
 def pod_gone(eng, uid) -> None:
-    ref = eng.kubelet["pods"].pop(uid, None)
+    ref = eng.kubelet["pods"].get(uid)
     if ref is None:
         for pod in eng.store.list("Pod"):
             if pod["metadata"]["uid"] == uid:

@@ -78,7 +78,7 @@ def _claim_pods(eng, rs: dict) -> list[dict]:
     owned = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod"]
     if rs["metadata"].get("deletionTimestamp"):
         return owned
-    for pod in eng.store.list("Pod", rs["metadata"]["namespace"]):
+    for pod in eng.store.orphans("Pod", rs["metadata"]["namespace"]):
         if controller_ref(pod) is not None or pod["metadata"].get("deletionTimestamp"):
             continue
         if get_path(pod, "status.phase") in ("Succeeded", "Failed"):
