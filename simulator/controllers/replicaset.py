@@ -21,12 +21,13 @@ PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 def is_pod_active(pod: dict) -> bool:
     """FilterActivePods: not Succeeded/Failed and not being deleted."""
-    return (get_path(pod, "status.phase") not in ("Succeeded", "Failed")
+    # hot path: plain dict access instead of get_path
+    return ((pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
             and not pod["metadata"].get("deletionTimestamp"))
 
 
 def ready_condition(pod: dict) -> dict | None:
-    for c in get_path(pod, "status.conditions") or ():
+    for c in (pod.get("status") or {}).get("conditions") or ():
         if c.get("type") == "Ready":
             return c
     return None
