@@ -519,6 +519,8 @@ def calculate_status(eng, all_rss, new_rs, d) -> dict:
         "availableReplicas": available,
         "unavailableReplicas": max(0, total - available),
     }
+    # DeploymentStatus int fields are `omitempty` (kubernetes/api apps/v1 types.go): zeros vanish
+    status = {k: v for k, v in status.items() if v}
     if old.get("collisionCount") is not None:
         status["collisionCount"] = old["collisionCount"]
     if old.get("conditions"):
@@ -545,7 +547,7 @@ def _sync_rollout_status(eng, d, all_rss, new_rs) -> None:
     if not du.has_progress_deadline(d):
         du.remove_condition(new_status, "Progressing")
     current = du.get_condition(d.get("status") or {}, "Progressing")
-    complete = (new_status["replicas"] == new_status["updatedReplicas"] and current is not None
+    complete = (new_status.get("replicas", 0) == new_status.get("updatedReplicas", 0) and current is not None
                 and current.get("reason") == du.REASON_NEW_RS_AVAILABLE)
     if du.has_progress_deadline(d) and not complete:
         who = _rs_or_deployment(new_rs, d)
