@@ -188,6 +188,10 @@ class Cluster:
         """Rollout samples of one Deployment (see simulator/timeline.py)."""
         return clone(self._eng.timeline.for_deployment(namespace, deployment))
 
+    def decisions(self, deployment: str, namespace: str = "default") -> list[dict]:
+        """The deployment controller's decisions with their numbers (for "why" explanations)."""
+        return clone(self._eng.timeline.decisions_for(namespace, deployment))
+
     def service_timeline(self, service: str, namespace: str = "default") -> list[dict]:
         return clone(self._eng.timeline.for_service(namespace, service))
 

@@ -21,6 +21,7 @@ class Timeline:
     def __init__(self):
         self.deployments: dict[str, list[dict]] = {}
         self.services: dict[str, list[dict]] = {}
+        self.decisions: dict[str, list[dict]] = {}  # deployment → controller decisions ("why")
 
     # ---- recording --------------------------------------------------------------------------
     def sample_deployment(self, eng, ns: str, name: str) -> None:
@@ -72,6 +73,27 @@ class Timeline:
         if len(samples) > MAX_SAMPLES:
             del samples[1:len(samples) - MAX_SAMPLES + 1:2]
 
+    def decide(self, ns: str, name: str, record: dict) -> None:
+        """A ReplicaSet was scaled: `record` has from/to and the numbers behind it (see
+        controllers/deployment.py _decide)."""
+        items = self.decisions.setdefault(f"{ns}/{name}", [])
+        items.append(record)
+        if len(items) > MAX_SAMPLES:
+            del items[: len(items) - MAX_SAMPLES]
+
+    def blocked(self, ns: str, name: str, record: dict) -> None:
+        """The rollout could not move; kept once per distinct situation."""
+        items = self.decisions.setdefault(f"{ns}/{name}", [])
+        last = next((x for x in reversed(items) if x.get("step") == "blocked"), None)
+        key = {k: v for k, v in record.items() if k != "t"}
+        if items and items[-1].get("step") == "blocked" and last is not None and \
+                {k: v for k, v in last.items() if k != "t"} == key:
+            return
+        items.append(record)
+
+    def decisions_for(self, ns: str, name: str) -> list[dict]:
+        return self.decisions.get(f"{ns}/{name}", [])
+
     # ---- reading ------------------------------------------------------------------------------
     def for_deployment(self, ns: str, name: str) -> list[dict]:
         return self.deployments.get(f"{ns}/{name}", [])
@@ -80,13 +102,14 @@ class Timeline:
         return self.services.get(f"{ns}/{name}", [])
 
     def to_data(self) -> dict:
-        return {"deployments": self.deployments, "services": self.services}
+        return {"deployments": self.deployments, "services": self.services, "decisions": self.decisions}
 
     @classmethod
     def from_data(cls, data: dict) -> "Timeline":
         t = cls()
         t.deployments = data.get("deployments", {})
         t.services = data.get("services", {})
+        t.decisions = data.get("decisions", {})
         return t
 
 

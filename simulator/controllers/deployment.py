@@ -213,6 +213,9 @@ def _get_new_replica_set(eng, d, rs_list, old_rss, create: bool):
         eng.record_event(d, "Normal", "ScalingReplicaSet",
                          f'Scaled up replica set {created["metadata"]["name"]} to {du.spec_replicas(created)}',
                          "deployment-controller")
+        step = "create_new" if du.is_rolling_update(d) else "recreate_up"
+        _decide(eng, d, created, 0, du.spec_replicas(created), {
+            "step": step, "current": du.replica_count(rs_list), "max_total": du.replicas(d) + du.max_surge(d)})
     _set_deployment_revision(d, new_revision)
     du.set_condition(d.setdefault("status", {}), du.new_condition(
         "Progressing", "True", du.REASON_NEW_RS_CREATED,
@@ -229,8 +232,9 @@ def _write_deployment(eng, d: dict) -> None:
 
 # ---- scaling ---------------------------------------------------------------------------------
 
-def _scale_rs(eng, rs: dict, new_scale: int, d: dict, operation: str):
-    """scaleReplicaSet: update size and replica annotations; event only if the size changed."""
+def _scale_rs(eng, rs: dict, new_scale: int, d: dict, operation: str, why: dict | None = None):
+    """scaleReplicaSet: update size and replica annotations; event only if the size changed.
+    `why` carries the numbers behind the decision, recorded for the learner's "why" timeline."""
     size_changed = du.spec_replicas(rs) != new_scale
     desired, max_replicas = du.replicas(d), du.replicas(d) + du.max_surge(d)
     if not size_changed and not _replicas_annotations_need_update(rs, desired, max_replicas):
@@ -244,15 +248,24 @@ def _scale_rs(eng, rs: dict, new_scale: int, d: dict, operation: str):
         eng.record_event(d, "Normal", "ScalingReplicaSet",
                          f'Scaled {operation} replica set {updated["metadata"]["name"]} to {new_scale} from {old_scale}',
                          "deployment-controller")
+        _decide(eng, d, updated, old_scale, new_scale, why or {"step": "scale"})
     return size_changed, updated
 
 
-def _scale_rs_and_record(eng, rs: dict, new_scale: int, d: dict):
+def _scale_rs_and_record(eng, rs: dict, new_scale: int, d: dict, why: dict | None = None):
     """scaleReplicaSetAndRecordEvent."""
     if du.spec_replicas(rs) == new_scale:
         return False, rs
     op = "up" if du.spec_replicas(rs) < new_scale else "down"
-    return _scale_rs(eng, rs, new_scale, d, op)
+    return _scale_rs(eng, rs, new_scale, d, op, why)
+
+
+def _decide(eng, d: dict, rs: dict, old: int, new: int, why: dict) -> None:
+    """Record one controller decision with the numbers that drove it (simulator/timeline.py)."""
+    record = {"t": round(eng.now, 3), "rs": rs["metadata"]["name"], "revision": du.revision(rs),
+              "from": old, "to": new, "replicas": du.replicas(d), "max_surge": du.max_surge(d),
+              "max_unavailable": du.max_unavailable(d), **why}
+    eng.timeline.decide(d["metadata"]["namespace"], d["metadata"]["name"], record)
 
 
 def _is_scaling_event(eng, d, rs_list) -> bool:
@@ -286,11 +299,11 @@ def _scale(eng, d, new_rs, old_rss) -> None:
     target = _find_active_or_latest(new_rs, old_rss)
     if target is not None:
         if du.spec_replicas(target) != du.replicas(d):
-            _scale_rs_and_record(eng, target, du.replicas(d), d)
+            _scale_rs_and_record(eng, target, du.replicas(d), d, {"step": "scale_single"})
         return
     if du.is_saturated(d, new_rs):
         for old in du.active(old_rss):
-            _scale_rs_and_record(eng, old, 0, d)
+            _scale_rs_and_record(eng, old, 0, d, {"step": "saturated"})
         return
     if not du.is_rolling_update(d):
         return
@@ -315,7 +328,7 @@ def _scale(eng, d, new_rs, old_rss) -> None:
         name = rs["metadata"]["name"]
         if i == 0 and to_add != 0:
             sizes[name] = max(0, sizes[name] + to_add - added)
-        _scale_rs(eng, rs, sizes[name], d, operation)
+        _scale_rs(eng, rs, sizes[name], d, operation, {"step": "proportional", "allowed": allowed, "to_add": to_add})
 
 
 def _sync(eng, d, rs_list) -> None:
@@ -387,9 +400,10 @@ def _reconcile_new_rs(eng, all_rss, new_rs, d):
     if du.spec_replicas(new_rs) == r:
         return False, new_rs
     if du.spec_replicas(new_rs) > r:
-        return _scale_rs_and_record(eng, new_rs, r, d)
+        return _scale_rs_and_record(eng, new_rs, r, d, {"step": "new_above_replicas"})
     count = du.new_rs_new_replicas(d, all_rss, new_rs)
-    return _scale_rs_and_record(eng, new_rs, count, d)
+    return _scale_rs_and_record(eng, new_rs, count, d, {
+        "step": "scale_up_new", "current": du.replica_count(all_rss), "max_total": r + du.max_surge(d)})
 
 
 def _reconcile_old_rss(eng, all_rss, active_old, new_rs, d, all_old):
@@ -401,6 +415,11 @@ def _reconcile_old_rss(eng, all_rss, active_old, new_rs, d, all_old):
     new_unavailable = du.spec_replicas(new_rs) - du.status_int(new_rs, "availableReplicas")
     max_scaled_down = all_pods - min_available - new_unavailable
     if max_scaled_down <= 0:
+        if du.replica_count([new_rs]) >= du.replicas(d) or all_pods >= du.replicas(d) + du.max_surge(d):
+            eng.timeline.blocked(d["metadata"]["namespace"], d["metadata"]["name"], {
+                "t": round(eng.now, 3), "step": "blocked", "pods": all_pods, "min_available": min_available,
+                "new_unavailable": new_unavailable, "replicas": du.replicas(d), "max_surge": du.max_surge(d),
+                "max_unavailable": du.max_unavailable(d), "rs": new_rs["metadata"]["name"]})
         return False, all_old
     updated: dict[str, dict] = {}
     active_old, cleaned = _cleanup_unhealthy(eng, active_old, d, max_scaled_down, updated)
@@ -420,7 +439,8 @@ def _cleanup_unhealthy(eng, old_rss, d, max_cleanup, updated):
         if spec == 0 or spec == avail:
             continue
         count = min(max_cleanup - total, spec - avail)
-        _, new = _scale_rs_and_record(eng, rs, spec - count, d)
+        _, new = _scale_rs_and_record(eng, rs, spec - count, d, {
+            "step": "cleanup_unhealthy", "unavailable_in_rs": spec - avail, "max_scaled_down": max_cleanup})
         total += count
         old_rss[i] = new
         updated[new["metadata"]["uid"]] = new
@@ -442,7 +462,8 @@ def _scale_down_old_for_rolling(eng, all_rss, old_rss, d, updated) -> int:
         if spec == 0:
             continue
         n = min(spec, total_count - total)
-        _, new = _scale_rs_and_record(eng, rs, spec - n, d)
+        _, new = _scale_rs_and_record(eng, rs, spec - n, d, {
+            "step": "scale_down_old", "available": available, "min_available": min_available})
         updated[new["metadata"]["uid"]] = new
         total += n
     return total
@@ -456,7 +477,7 @@ def _rollout_recreate(eng, d, rs_list) -> None:
     refreshed = []
     for rs in old_rss:
         if du.spec_replicas(rs) != 0:
-            did, rs = _scale_rs_and_record(eng, rs, 0, d)
+            did, rs = _scale_rs_and_record(eng, rs, 0, d, {"step": "recreate_down"})
             scaled = scaled or did
         refreshed.append(rs)
     old_rss = refreshed
@@ -470,7 +491,7 @@ def _rollout_recreate(eng, d, rs_list) -> None:
         new_rs, old_rss = _get_all_rs_and_sync_revision(eng, d, replica_sets_for(eng, d), True)
         if new_rs is None:
             return
-    _, new_rs = _scale_rs_and_record(eng, new_rs, du.replicas(d), d)
+    _, new_rs = _scale_rs_and_record(eng, new_rs, du.replicas(d), d, {"step": "recreate_up"})
     if du.deployment_complete(d, d.get("status") or {}):
         _cleanup(eng, d, old_rss)
     _sync_rollout_status(eng, d, old_rss + [new_rs], new_rs)
