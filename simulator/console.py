@@ -35,6 +35,10 @@ def execute(cluster, proc: Process, line, env: dict | None) -> None:
         proc.finish(0)
         return
     words, pipeline = _split_pipeline(words)
+    if not words or (pipeline is not None and not all(pipeline)):
+        proc.write("err", "bash: syntax error near unexpected token `|'\n")
+        proc.finish(2)
+        return
     if pipeline is not None:
         from .shell import run_pipeline
         run_pipeline(ctx, words, pipeline)
