@@ -134,9 +134,9 @@ def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
         if is_pod_active(p):
             node = get_path(p, "spec.nodeName") or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranks = {p["metadata"]["uid"]: on_node.get(get_path(p, "spec.nodeName") or "", 0) for p in active}
-    ordered = sorted(active, key=functools.cmp_to_key(lambda a, b: _compare(eng, a, b, ranks)))
-    return ordered[:diff]
+    ranked = [_Ranked(eng, p, on_node.get(get_path(p, "spec.nodeName") or "", 0)) for p in active]
+    ranked.sort(key=functools.cmp_to_key(_compare))
+    return [r.pod for r in ranked[:diff]]
 
 
 def _related_pods(eng, rs: dict) -> list[dict]:
@@ -168,39 +168,51 @@ def _log_rank(eng, stamp: str) -> int:
     return int(math.log2(d)) if d > 0 else -1
 
 
-def _compare(eng, a: dict, b: dict, ranks: dict) -> int:
-    """ActivePodsWithRanks.Less as a three-way comparison (negative: a is deleted first)."""
-    na, nb = get_path(a, "spec.nodeName") or "", get_path(b, "spec.nodeName") or ""
-    if na != nb and (not na or not nb):
-        return -1 if not na else 1
-    pa, pb = PHASE_ORDINAL.get(get_path(a, "status.phase"), 0), PHASE_ORDINAL.get(get_path(b, "status.phase"), 0)
-    if pa != pb:
-        return -1 if pa < pb else 1
-    ra, rb = is_pod_ready(a), is_pod_ready(b)
-    if ra != rb:
-        return -1 if not ra else 1
-    ca, cb = _deletion_cost(a), _deletion_cost(b)
-    if ca != cb:
-        return -1 if ca < cb else 1
-    ka, kb = ranks[a["metadata"]["uid"]], ranks[b["metadata"]["uid"]]
-    if ka != kb:
-        return -1 if ka > kb else 1
-    if ra and rb:
-        ta, tb = ready_condition(a)["lastTransitionTime"], ready_condition(b)["lastTransitionTime"]
-        if ta != tb:
-            diff = _log_rank(eng, ta) - _log_rank(eng, tb)
-            if diff == 0:
-                return -1 if a["metadata"]["uid"] < b["metadata"]["uid"] else 1
-            return -1 if diff < 0 else 1
-    xa, xb = _max_restarts(a), _max_restarts(b)
-    if xa != xb:
-        return -1 if xa > xb else 1
-    sa, sb = a["metadata"]["creationTimestamp"], b["metadata"]["creationTimestamp"]
-    if sa != sb:
-        diff = _log_rank(eng, sa) - _log_rank(eng, sb)
-        if diff == 0:
-            return -1 if a["metadata"]["uid"] < b["metadata"]["uid"] else 1
-        return -1 if diff < 0 else 1
+class _Ranked:
+    """What ActivePodsWithRanks.Less looks at, read once per pod (the sort compares many times)."""
+
+    __slots__ = ("pod", "uid", "unassigned", "phase", "ready", "cost", "rank", "ready_time", "ready_bucket",
+                 "restarts", "created", "created_bucket")
+
+    def __init__(self, eng, pod: dict, rank: int):
+        self.pod = pod
+        self.uid = pod["metadata"]["uid"]
+        self.unassigned = not get_path(pod, "spec.nodeName")
+        self.phase = PHASE_ORDINAL.get(get_path(pod, "status.phase"), 0)
+        cond = ready_condition(pod)
+        self.ready = cond is not None and cond.get("status") == "True"
+        self.cost = _deletion_cost(pod)
+        self.rank = rank
+        self.ready_time = cond["lastTransitionTime"] if self.ready else None
+        self.ready_bucket = _log_rank(eng, self.ready_time) if self.ready else None
+        self.restarts = _max_restarts(pod)
+        self.created = pod["metadata"]["creationTimestamp"]
+        self.created_bucket = _log_rank(eng, self.created)
+
+
+def _compare(a: _Ranked, b: _Ranked) -> int:
+    """ActivePodsWithRanks.Less (controller_utils.go) as a three-way comparison: negative when
+    `a` should be deleted first."""
+    if a.unassigned != b.unassigned:
+        return -1 if a.unassigned else 1
+    if a.phase != b.phase:
+        return -1 if a.phase < b.phase else 1
+    if a.ready != b.ready:
+        return -1 if not a.ready else 1
+    if a.cost != b.cost:
+        return -1 if a.cost < b.cost else 1
+    if a.rank != b.rank:
+        return -1 if a.rank > b.rank else 1
+    if a.ready and b.ready and a.ready_time != b.ready_time:
+        if a.ready_bucket == b.ready_bucket:
+            return -1 if a.uid < b.uid else 1
+        return -1 if a.ready_bucket < b.ready_bucket else 1
+    if a.restarts != b.restarts:
+        return -1 if a.restarts > b.restarts else 1
+    if a.created != b.created:
+        if a.created_bucket == b.created_bucket:
+            return -1 if a.uid < b.uid else 1
+        return -1 if a.created_bucket < b.created_bucket else 1
     return 0
 
 
@@ -216,12 +228,14 @@ def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
         lbls = pod["metadata"].get("labels") or {}
         if all(lbls.get(k) == v for k, v in template_labels.items()):
             fully_labeled += 1
-        if is_pod_ready(pod):
+        cond = ready_condition(pod)
+        if cond is not None and cond.get("status") == "True":
             ready += 1
-            if is_pod_available(eng, pod, min_ready):
+            since = eng.parse_time(cond["lastTransitionTime"]) if min_ready else 0.0
+            if not min_ready or since + min_ready < eng.now:  # IsPodAvailable
                 available += 1
             else:
-                due = eng.parse_time(ready_condition(pod)["lastTransitionTime"]) + min_ready + 1
+                due = since + min_ready + 1
                 waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
     old = rs.get("status") or {}
     status = {"replicas": len(active)}
