@@ -88,3 +88,22 @@ def test_delete_waits_until_pod_is_gone():
     assert r.stdout == 'pod "k" deleted from default namespace\n'
     assert 29 <= c.now - t0 <= 31
     assert c.get("Pod", "default", "k") is None
+
+
+def test_liveness_probe_restarts_v3_and_its_counter_starts_again():
+    c = Cluster()
+    c.files["p.yaml"] = ('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"v3"},"spec":{"containers":[{'
+                         '"name":"app","image":"luksa/kubia:v3","livenessProbe":{"periodSeconds":2,'
+                         '"failureThreshold":3,"httpGet":{"path":"/","port":8080}}}]}}')
+    c.run("kubectl create -f p.yaml")
+    c.advance(10)
+    assert c.get("Pod", "default", "v3")["status"]["containerStatuses"][0]["restartCount"] == 0
+    c.advance(30)  # probes 5, 6, 7 fail → killed and restarted; the new container answers 200 again
+    st = c.get("Pod", "default", "v3")["status"]["containerStatuses"][0]
+    assert st["restartCount"] >= 1
+    assert st["lastState"]["terminated"]["exitCode"] == 137
+    msgs = [e["message"] for e in c.list("Event", "default") if e["involvedObject"]["name"] == "v3"]
+    assert "Liveness probe failed: HTTP probe failed with statuscode: 500" in msgs
+    assert "Container app failed liveness probe, will be restarted" in msgs
+    out = c.run("kubectl get pod v3").stdout.splitlines()[1].split()
+    assert out[3].startswith(str(st["restartCount"]))
