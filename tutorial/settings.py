@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "tutorial.lessons",
     "tutorial.sandbox",
+    "tutorial.progress",
 ]
 
 MIDDLEWARE = [

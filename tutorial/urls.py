@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="lessons:index", permanent=False), name="home"),
     path("lessons/", include("tutorial.lessons.urls")),
     path("sandbox/", include("tutorial.sandbox.urls")),
+    path("progress/", include("tutorial.progress.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -98,6 +98,17 @@
       submitCommand(run.dataset.command);
       return;
     }
+    // Exercise panel: Check grades now, the hint button reveals the next hint.
+    const check = event.target.closest(".exercise-check");
+    if (check) {
+      send({ check: check.dataset.exercise });
+      return;
+    }
+    const hint = event.target.closest(".exercise-hint");
+    if (hint) {
+      send({ hint: hint.dataset.exercise });
+      return;
+    }
     const reset = event.target.closest(".reset-button");
     if (reset && window.confirm(reset.dataset.confirm)) send({ reset: true });
   });

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from tutorial.exercises import Exercise, ExerciseError, LessonExercises, load_exercises
 from tutorial.lessons.markdown import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,15 @@ class Lesson:
     setup: tuple[str, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
     texts: dict[str, LessonText] = field(default_factory=dict)
+    # Parsed exercises.yaml (tutorial/exercises); a malformed file is logged and gives none.
+    exercises: tuple[Exercise, ...] = ()
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == exercise_id), None)
+
+    def for_grader(self) -> LessonExercises:
+        """The same lesson in the shape tutorial.exercises.replay expects."""
+        return LessonExercises(self.slug, self.order, self.folder, self.setup, dict(self.files), self.exercises)
 
     def text(self, language: str) -> LessonText:
         """The lesson in `language`, or in the other language while a translation is missing."""
@@ -168,7 +178,19 @@ def load_lesson(folder: Path) -> Lesson:
         setup=tuple(str(line) for line in setup),
         files=load_files(folder, meta.get("files")),
         texts=texts,
+        exercises=_load_exercises(folder),
     )
+
+
+def _load_exercises(folder: Path) -> tuple[Exercise, ...]:
+    path = folder / "exercises.yaml"
+    if not path.is_file():
+        return ()
+    try:
+        return load_exercises(path)
+    except ExerciseError as exc:
+        logger.warning("Lesson %s has no exercises: %s", folder.name, exc)
+        return ()
 
 
 def load_catalogue(root: Path) -> Catalogue:

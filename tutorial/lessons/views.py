@@ -7,15 +7,20 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from tutorial.lessons.catalogue import get_catalogue
+from tutorial.progress.models import ExerciseProgress
+from tutorial.progress.panel import grade_all, panel_context
+from tutorial.progress.services import record_opened, summaries
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.owners import owner_for
-from tutorial.sandbox.services import restore_cluster, sandbox_get_or_create
+from tutorial.sandbox.services import restore_cluster, sandbox_exercise_since, sandbox_get_or_create
 
 
 def lesson_index(request: HttpRequest) -> HttpResponse:
     language = get_language()
-    lessons = [(lesson, lesson.text(language)) for lesson in get_catalogue().lessons]
+    catalogue = get_catalogue()
+    marks = summaries(owner_for(request.user, request.session, create=False), catalogue.lessons)
+    lessons = [(lesson, lesson.text(language), marks[lesson.slug]) for lesson in catalogue.lessons]
     return render(request, "lessons/index.html", {"lessons": lessons})
 
 
@@ -29,7 +34,11 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     owner = owner_for(request.user, request.session, create=True)
     sandbox = sandbox_get_or_create(owner=owner, user=request.user, lesson=lesson)
+    record_opened(owner=owner, user=request.user, lesson_slug=lesson.slug)
     cluster = restore_cluster(sandbox.snapshot)
+    # The exercise panel as the console will push it (graded here without recording an attempt).
+    rows = {row.exercise_id: row for row in ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson.slug)}
+    graded = grade_all(cluster, lesson.exercises, sandbox_exercise_since(sandbox, lesson), language)
     context = fragments.console_context(
         transcript=sandbox.transcript,
         history=sandbox.history,
@@ -39,6 +48,7 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
         paused=sandbox.paused,
         running=False,
     )
+    context.update(panel_context(graded, rows, language))
     context.update(
         lesson=lesson,
         text=lesson.text(language),

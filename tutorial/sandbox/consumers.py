@@ -6,7 +6,11 @@ htmx swaps out of band by id. Simulator calls are synchronous and fast, so they 
 loop under one lock: commands, clock ticks and resets never interleave.
 
 Messages understood: {"command": "..."}, {"cancel": true} (Ctrl+C), {"clear": true} (Ctrl+L),
-{"complete": "..."} (Tab), {"speed": 1|5|20}, {"pause": true|false}, {"reset": true}.
+{"complete": "..."} (Tab), {"speed": 1|5|20}, {"pause": true|false}, {"reset": true},
+{"check": "<exercise id>"} (the Check button), {"hint": "<exercise id>"} (reveal the next hint).
+
+The lesson's exercises are graded after every command and, while the clock runs, at most once a
+second; the exercise panel is pushed whenever what it shows changes (tutorial/progress/).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import view_of
+from tutorial.progress.panel import grade_all, panel_context
+from tutorial.progress.services import add_time, exercise_progress, record_grading, result_signature, reveal_hint
 from tutorial.sandbox.completion import apply_completion
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
 from tutorial.sandbox.models import Sandbox
@@ -35,6 +41,7 @@ from tutorial.sandbox.services import (
     catch_up_seconds,
     history_append,
     restore_cluster,
+    sandbox_exercise_since,
     sandbox_get_or_create,
     sandbox_reset,
     sandbox_save,
@@ -48,6 +55,8 @@ MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster ju
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
 CLOCK_INTERVAL_SECONDS = 1.0
 SAVE_INTERVAL_SECONDS = 5.0  # while the clock runs; commands are saved at once
+GRADE_INTERVAL_SECONDS = 1.0  # automatic grading while the clock runs
+TIME_SPENT_INTERVAL_SECONDS = 5.0  # how often time spent on exercises is written
 
 CLOSE_TAKEN_OVER = 4000
 CLOSE_FORBIDDEN = 4003  # htmx's ws extension does not reconnect after 4xxx codes
@@ -82,6 +91,11 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.view_tick = 0
         self.completion_seq = 0
         self.unsaved = False
+        self.lesson = None
+        self.exercise_rows = {}
+        self.exercise_since = {}
+        self.last_panel = None
+        self.time_mark = time.monotonic()
 
         kwargs = self.scope["url_route"]["kwargs"]
         self.language = kwargs["lang"]
@@ -102,6 +116,9 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.sandbox = await database_sync_to_async(sandbox_get_or_create)(owner=owner, user=user, lesson=lesson)
+        self.lesson = lesson
+        self.sandbox.exercise_since = await database_sync_to_async(sandbox_exercise_since)(self.sandbox, lesson)
+        self.exercise_rows = await database_sync_to_async(self._progress_rows)(owner, user, lesson)
 
         # One live consumer per sandbox: an older tab stops (without saving) when a newer opens.
         await self.channel_layer.group_send(
@@ -125,6 +142,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                     self._flush_command_output()
                     self.command = None
                 await self._save()
+                await self._account_time()
         if self.unsubscribe is not None:
             self.unsubscribe()
         if getattr(self, "sandbox", None) is not None:
@@ -137,6 +155,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.history = list(sandbox.history or [])
         self.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
         self.paused = sandbox.paused
+        self.exercise_since = dict(sandbox.exercise_since or {})
         if catch_up:
             missed = catch_up_seconds(
                 saved_at=sandbox.saved_at, now=timezone.now(), speed=self.speed, paused=self.paused
@@ -162,7 +181,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
     async def _run_clock(self) -> None:
         loop = asyncio.get_running_loop()
         last = loop.time()
-        last_view = last_clock = last_save = 0.0
+        last_view = last_clock = last_save = last_grade = last_time = 0.0
         while not self.stopped:
             await asyncio.sleep(TICK_SECONDS)
             now = loop.time()
@@ -181,9 +200,15 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                     if not self.paused and now - last_clock >= CLOCK_INTERVAL_SECONDS:
                         last_clock = now
                         await self._send_controls()
+                    if not self.paused and now - last_grade >= GRADE_INTERVAL_SECONDS:
+                        last_grade = now
+                        await self._grade()
                     if self.unsaved and now - last_save >= SAVE_INTERVAL_SECONDS:
                         last_save = now
                         await self._save()
+                    if now - last_time >= TIME_SPENT_INTERVAL_SECONDS:
+                        last_time = now
+                        await self._account_time()
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -260,6 +285,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self._save()
         elif message.get("reset"):
             await self._reset()
+        elif "check" in message:
+            await self._check(message["check"])
+        elif "hint" in message:
+            await self._hint(message["hint"])
         else:
             await self._send_error(self._t(_(
                 'Unknown message: send {"command": "..."} to run a command.')))
@@ -295,6 +324,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         if self.command is not None:
             await self._send_controls()  # shows the Stop button
         await self._save()
+        await self._grade()
 
     def _flush_command_output(self) -> list[dict]:
         """Collect new output of the running command; forget the command once it is done."""
@@ -323,6 +353,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         if was_running and self.command is None:
             self.unsaved = True
             await self._send_controls()
+            await self._grade()  # e.g. `rollout status` returned: the rollout is over
 
     async def _cancel(self) -> None:
         if self.command is None:
@@ -383,6 +414,59 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         await self._send_full_state()
         await self._save()
 
+    # ---------------------------------------------------------------- exercises
+    @staticmethod
+    def _progress_rows(owner: str, user, lesson) -> dict:
+        return {
+            exercise.id: exercise_progress(owner=owner, user=user, lesson_slug=lesson.slug, exercise_id=exercise.id)
+            for exercise in lesson.exercises
+        }
+
+    async def _grade(self, *, clicked: str | None = None, force: bool = False) -> None:
+        """Grade every exercise, record the result, and push the panel when it shows something new."""
+        if self.lesson is None or not self.lesson.exercises or self.cluster is None:
+            return
+        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language)
+        for entry in graded:
+            row = self.exercise_rows.get(entry.exercise.id)
+            if entry.result is None or row is None:
+                continue
+            signature = result_signature(entry.exercise, entry.result, self.language)
+            is_click = clicked == entry.exercise.id
+            if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
+                await database_sync_to_async(record_grading)(row, signature, clicked=is_click)
+        panel = fragments.exercises(panel_context(graded, self.exercise_rows, self.language), self.language)
+        if force or panel != self.last_panel:
+            self.last_panel = panel
+            await self.send(text_data=panel)
+
+    def _exercise_row(self, exercise_id):
+        return self.exercise_rows.get(exercise_id) if isinstance(exercise_id, str) else None
+
+    async def _check(self, exercise_id) -> None:
+        if self._exercise_row(exercise_id) is None:
+            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
+            return
+        await self._grade(clicked=exercise_id, force=True)
+
+    async def _hint(self, exercise_id) -> None:
+        row = self._exercise_row(exercise_id)
+        if row is None:
+            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
+            return
+        exercise = self.lesson.exercise(exercise_id)
+        await database_sync_to_async(reveal_hint)(row, len(exercise.hints))
+        await self._grade(force=True)
+
+    async def _account_time(self) -> None:
+        """Wall time with the console open counts for the exercises not passed yet."""
+        now = time.monotonic()
+        elapsed, self.time_mark = now - self.time_mark, now
+        if self.lesson is None or not self.exercise_rows:
+            return
+        await database_sync_to_async(add_time)(owner=self.sandbox.owner, lesson_slug=self.lesson.slug,
+                                               exercise_ids=list(self.exercise_rows), seconds=elapsed)
+
     # ---------------------------------------------------------------- channel-layer events
     async def sandbox_takeover(self, event) -> None:
         if event.get("by") == self.channel_name or self.stopped:
@@ -428,6 +512,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.view_tick += 1
         self.view_dirty = False
         await self.send(text_data=fragments.full_state(self._context(), self.language))
+        await self._grade(force=True)
 
     async def _send_view(self) -> None:
         self.view_tick += 1

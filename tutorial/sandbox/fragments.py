@@ -83,3 +83,8 @@ def history(history_list: list[str], language: str) -> str:
 
 def completion(text: str, value: str, seq: int, language: str) -> str:
     return _render("sandbox/_console_completion.html", {"text": text, "value": value, "seq": seq}, language)
+
+
+def exercises(context: dict, language: str) -> str:
+    """The exercise panel (tutorial/progress/panel.py builds the context)."""
+    return _render("sandbox/_exercises.html", {**context, "oob": True}, language)

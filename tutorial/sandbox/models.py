@@ -16,6 +16,9 @@ class Sandbox(models.Model):
     snapshot = models.JSONField(help_text="Cluster.snapshot(): JSON-compatible, lossless")
     transcript = models.JSONField(default=list, help_text='[{"kind": "input"|"output"|"error"|"info", "text": ...}]')
     history = models.JSONField(default=list, help_text="commands the learner typed, oldest first")
+    # {exercise id: simulated time it started}: grading counts only commands from then on, so the
+    # lesson's set-up commands are never taken for the learner's (tutorial.exercises.replay.prepare).
+    exercise_since = models.JSONField(default=dict, blank=True)
     speed = models.FloatField(default=1.0)
     paused = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

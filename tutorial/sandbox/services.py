@@ -6,19 +6,17 @@ The simulator is reached only through its public API (`from simulator import Clu
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tutorial.exercises.replay import prepare
 from tutorial.lessons.catalogue import Lesson
 from tutorial.sandbox.models import Sandbox
 
 logger = logging.getLogger(__name__)
 
-# `# advance N` in a lesson's setup lets N simulated seconds pass (tutorial/content/README.md).
-SETUP_ADVANCE = re.compile(r"^#\s*advance\s+(\d+(?:\.\d+)?)\s*$")
 # How far the clock catches up after a reconnect or a server restart (simulated seconds).
 CATCH_UP_CAP_SECONDS = 600.0
 MAX_TRANSCRIPT_ENTRIES = 400
@@ -34,26 +32,20 @@ def _cluster_class():
     return Cluster
 
 
-def run_setup(cluster, lines) -> None:
-    """Run a lesson's setup lines on a fresh cluster; failures are logged, not fatal."""
-    for raw in lines:
-        line = str(raw).strip()
-        advance = SETUP_ADVANCE.match(line)
-        if advance:
-            cluster.advance(float(advance.group(1)))
-        elif line and not line.startswith("#"):
-            result = cluster.run(line)
-            if result.exit_code:
-                logger.warning("Lesson setup %r exited %s: %s", line, result.exit_code, result.stderr.strip())
+def prepare_cluster(lesson: Lesson):
+    """(cluster, since): the lesson's files and set-up, run by the grader's own runner
+    (tutorial.exercises.replay), and the simulated time from which the learner's work counts."""
+    return prepare(lesson.for_grader(), DEFAULT_SEED)
 
 
 def new_cluster(lesson: Lesson):
     """A fresh cluster holding the lesson's working-directory files, after its setup commands."""
-    cluster = _cluster_class()(seed=DEFAULT_SEED)
-    for name, text in lesson.files.items():
-        cluster.files[name] = text
-    run_setup(cluster, lesson.setup)
-    return cluster
+    return prepare_cluster(lesson)[0]
+
+
+def exercise_starts(lesson: Lesson, since: float) -> dict[str, float]:
+    """Every exercise of the lesson starts when the set-up is over."""
+    return {exercise.id: since for exercise in lesson.exercises}
 
 
 def restore_cluster(snapshot: dict):
@@ -64,7 +56,7 @@ def sandbox_get_or_create(*, owner: str, user, lesson: Lesson) -> Sandbox:
     sandbox = Sandbox.objects.filter(owner=owner, lesson_slug=lesson.slug).first()
     if sandbox is not None:
         return sandbox
-    cluster = new_cluster(lesson)
+    cluster, since = prepare_cluster(lesson)
     try:
         with transaction.atomic():
             return Sandbox.objects.create(
@@ -72,6 +64,7 @@ def sandbox_get_or_create(*, owner: str, user, lesson: Lesson) -> Sandbox:
                 user=user if getattr(user, "is_authenticated", False) else None,
                 lesson_slug=lesson.slug,
                 snapshot=cluster.snapshot(),
+                exercise_since=exercise_starts(lesson, since),
                 saved_at=timezone.now(),
             )
     except IntegrityError:  # two first visits at once: the other one won
@@ -103,10 +96,14 @@ def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list, history:
 
 
 def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
-    """A fresh cluster for the lesson; the command history (↑/↓) is kept, the transcript cleared."""
+    """A fresh cluster for the lesson; the command history (↑/↓) is kept, the transcript cleared.
+    The exercises start again after the set-up (progress already earned is kept)."""
+    cluster, since = prepare_cluster(lesson)
+    sandbox.exercise_since = exercise_starts(lesson, since)
+    Sandbox.objects.filter(pk=sandbox.pk).update(exercise_since=sandbox.exercise_since)
     sandbox_save(
         sandbox,
-        snapshot=new_cluster(lesson).snapshot(),
+        snapshot=cluster.snapshot(),
         transcript=[],
         history=sandbox.history,
         speed=sandbox.speed,
@@ -136,3 +133,17 @@ def history_append(history: list, command: str) -> list:
         history.append(command)
     del history[:-MAX_HISTORY]
     return history
+
+
+def sandbox_exercise_since(sandbox: Sandbox, lesson: Lesson) -> dict[str, float]:
+    """The sandbox's exercise start times, filling in exercises it does not know yet (a sandbox made
+    before the lesson had them, or before starts were stored): set-up is deterministic, so the
+    start is when a fresh set-up ends."""
+    since = dict(sandbox.exercise_since or {})
+    missing = [e.id for e in lesson.exercises if e.id not in since]
+    if missing:
+        start = prepare_cluster(lesson)[1]
+        since.update({exercise_id: start for exercise_id in missing})
+        sandbox.exercise_since = since
+        Sandbox.objects.filter(pk=sandbox.pk).update(exercise_since=since)
+    return since

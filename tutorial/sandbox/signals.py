@@ -1,10 +1,11 @@
-"""Keep an anonymous learner's sandboxes when they sign in (DESIGN.md: progress moves to the account)."""
+"""Keep an anonymous learner's sandboxes and progress when they sign in (DESIGN.md: progress moves to the account)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from tutorial.progress.services import claim
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import LEARNER_SESSION_KEY
 
@@ -18,3 +19,5 @@ def claim_anonymous_sandboxes(sender, request, user, **kwargs) -> None:
     taken = set(Sandbox.objects.filter(owner=owner).values_list("lesson_slug", flat=True))
     # A lesson the account already has a sandbox for keeps the account's one.
     Sandbox.objects.filter(owner=f"anon:{learner}").exclude(lesson_slug__in=taken).update(owner=owner, user=user)
+    # Lessons read and exercises done move too (merged where the account has its own).
+    claim(anonymous_owner=f"anon:{learner}", user=user)
