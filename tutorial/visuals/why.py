@@ -29,7 +29,7 @@ _EN = {
     "scale_down_old": "old ReplicaSet {rs} {from} → {to}: {available:pod|pods} available, at least "
                       "{min_available} must stay available (replicas {replicas} − maxUnavailable {max_unavailable})",
     "cleanup_unhealthy": "old ReplicaSet {rs} {from} → {to}: {unavailable_in_rs:of its pods is|of its pods are} "
-                         "not available, so removing {delta:it|them} does not lower availability "
+                         "not available, so removing {delta:pod|pods} does not lower availability "
                          "(up to {max_scaled_down} may be removed now)",
     "new_above_replicas": "new ReplicaSet {rs} {from} → {to}: it had more pods than replicas {replicas}",
     "proportional_up": "ReplicaSet {rs} {from} → {to}: replicas changed while several ReplicaSets are active; "
@@ -70,7 +70,7 @@ _KO = {
                       "{min_available}개(replicas {replicas} − maxUnavailable {max_unavailable})는 계속 사용 "
                       "가능해야 합니다",
     "cleanup_unhealthy": "이전 ReplicaSet {rs} {from} → {to}: 이 ReplicaSet의 파드 {unavailable_in_rs}개가 "
-                         "사용 불가 상태라서 먼저 없애도 가용성이 줄지 않습니다(지금은 최대 {max_scaled_down}개까지 "
+                         "사용 불가 상태라서 그중 {delta}개를 먼저 없애도 가용성이 줄지 않습니다(지금은 최대 {max_scaled_down}개까지 "
                          "줄일 수 있습니다)",
     "new_above_replicas": "새 ReplicaSet {rs} {from} → {to}: 파드가 replicas {replicas}보다 많아서 줄입니다",
     "proportional_up": "ReplicaSet {rs} {from} → {to}: 여러 ReplicaSet이 활성인 동안 replicas가 바뀌었습니다. "
