@@ -433,6 +433,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                 continue
             signature = result_signature(entry.exercise, entry.result, self.language)
             is_click = clicked == entry.exercise.id
+            if entry.result.passed and row.passed_at is None:
+                await self._account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
                 await database_sync_to_async(record_grading)(row, signature, clicked=is_click)
         panel = fragments.exercises(panel_context(graded, self.exercise_rows, self.language), self.language)
