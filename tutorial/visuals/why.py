@@ -223,4 +223,15 @@ def explain_all(cluster, deployment: str, lang: str, since: float | None = None,
     return [(t, explain(r, lang)) for t, _, _, r in items if since is None or t >= since]
 
 
-__all__ = ["LANGUAGES", "availability_changes", "explain", "explain_all", "language"]
+_TIME = {"en": "{t} s", "ko": "{t}초"}
+
+
+def explain_items(cluster, deployment: str, lang: str, since: float | None = None,
+                  namespace: str = "default") -> list[dict]:
+    """explain_all as dicts for templates/visuals/_why.html: t, time (label in `lang`), text."""
+    fmt = _TIME[language(lang)]
+    return [{"t": t, "time": fmt.format(t=f"{t:.1f}".rstrip("0").rstrip(".")), "text": text}
+            for t, text in explain_all(cluster, deployment, lang, since, namespace)]
+
+
+__all__ = ["LANGUAGES", "availability_changes", "explain", "explain_all", "explain_items", "language"]
