@@ -8,7 +8,7 @@ and background garbage collection of dependents (ownerReferences).
 from __future__ import annotations
 
 from . import limits
-from .api import defaults, kinds, validation
+from .api import admission, defaults, kinds, validation
 from .api.errors import AlreadyExists, BadRequest, Invalid, LimitExceeded, NotFound
 from .objects import clone, get_path
 from .rng import NAME_ALPHABET
@@ -62,6 +62,8 @@ class ApiServer:
         defaults.apply_defaults(obj)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(field, None)
+        if kind == "Pod":  # mutating admission runs after defaulting, before validation
+            admission.admit_pod(obj, lambda: self.eng.rng.string(5, NAME_ALPHABET))
         if not internal:
             validation.validate_create(obj)
         if self.store.get(kind, ns, meta.get("name", "")) is not None:

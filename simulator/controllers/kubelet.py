@@ -254,6 +254,9 @@ def run_container(eng, uid, cname, gen) -> None:
                    "lastState": st.get("lastState") or {}, "name": cname, "ready": cstate["ready"],
                    "restartCount": cstate["restarts"], "started": True,
                    "state": {"running": {"startedAt": eng.stamp()}}}
+            mounts = _status_mounts(c)
+            if mounts:
+                new["volumeMounts"] = mounts
             pod["status"]["containerStatuses"][i] = new
     _recompute(eng, pod)
     eng.api.update_status(pod)
@@ -265,6 +268,19 @@ def run_container(eng, uid, cname, gen) -> None:
     lifetime = images.runs_forever(image, c.get("command"), c.get("args")) if image else None
     if lifetime is not None:
         eng.after(max(lifetime, 0.05), "kubelet_exit", uid, cname, gen, 0)
+
+
+def _status_mounts(c: dict) -> list[dict]:
+    """The mounts a running container reports (kubelet convertToAPIContainerStatuses, 1.30+):
+    recursiveReadOnly is Disabled unless the mount asked for it."""
+    out = []
+    for m in c.get("volumeMounts") or ():
+        st = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
+        if m.get("readOnly"):
+            st["readOnly"] = True
+            st["recursiveReadOnly"] = m.get("recursiveReadOnly") or "Disabled"
+        out.append(st)
+    return out
 
 
 def _container_id(uid: str, cname: str, restarts: int) -> str:
