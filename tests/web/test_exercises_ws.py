@@ -89,6 +89,10 @@ async def test_solution_through_the_websocket_passes_and_is_stored():
     await con.send({"speed": 20})
     for line in EXERCISE.solution:
         await con.command(line)
+        if "rollout status" in line:  # a new command is refused while this one waits
+            await con.wait_for(r'deployment "kubia" successfully rolled out', timeout=30)
+    await con.wait_for(r"REVISION\s+CHANGE-CAUSE\n1\s+kubectl create --filename=kubia-deployment-v1.yaml --record=true")
+    assert "still running" not in con.output_text()
     passed = await wait_for_panel(con, 'data-passed="true"', timeout=30)
     assert "exercise--passed" in passed and "통과했습니다. 모든 조건을 만족합니다." in passed
     assert feedback_of(passed) == []
