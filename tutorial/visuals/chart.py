@@ -207,7 +207,7 @@ def _points(pts) -> str:
 
 
 def _text(x, y, content, **attrs) -> str:
-    extra = "".join(f" {k.replace('_', '-')}={quoteattr(str(v))}" for k, v in attrs.items())
+    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(str(v))}" for k, v in attrs.items())
     return f'<text x="{_num(x)}" y="{_num(y)}"{extra}>{escape(str(content))}</text>'
 
 
