@@ -118,16 +118,18 @@ def chart_data(samples: list[dict], until: float | None = None) -> dict:
     revisions: dict[str, int] = {}
     for s in samples:
         for row in s.get("rs") or ():
-            if len(row) >= 6:
-                if row[0] not in revisions:
-                    order.append(row[0])
-                revisions[row[0]] = _int(row[1])
+            if isinstance(row, (list, tuple)) and len(row) >= 6:
+                name = str(row[0])
+                if name not in revisions:
+                    order.append(name)
+                revisions[name] = _int(row[1])
     current_revision = _int(samples[-1].get("revision")) if samples else 0
     replica_sets = []
     for name in order:
         pods, avail = [], []
         for s in samples:
-            row = next((r for r in s.get("rs") or () if len(r) >= 6 and r[0] == name), None)
+            row = next((r for r in s.get("rs") or ()
+                        if isinstance(r, (list, tuple)) and len(r) >= 6 and str(r[0]) == name), None)
             pods.append(_int(row[3]) if row else 0)
             avail.append(_int(row[5]) if row else 0)
         replica_sets.append({"name": str(name), "revision": revisions[name],
