@@ -195,6 +195,16 @@ class Cluster:
     def service_timeline(self, service: str, namespace: str = "default") -> list[dict]:
         return clone(self._eng.timeline.for_service(namespace, service))
 
+    def request(self, url: str) -> dict:
+        """One HTTP request from inside the cluster, as `curl` would send it, without touching the
+        learner's command log or curl record (for the traffic strip). Returns status (0 when no
+        answer), body, pod, version and a curl-style error or None."""
+        from .shell import http_request
+
+        answer = http_request(self, url)
+        return {"status": answer["status"], "body": answer["body"], "pod": answer.get("pod"),
+                "version": answer.get("version"), "error": answer["error"]}
+
     def subscribe(self, callback: Callable[[dict], None]) -> Callable[[], None]:
         """Watch events {"type": ADDED|MODIFIED|DELETED, "object": {...}} for live views."""
         def relay(etype, obj):
