@@ -1,7 +1,7 @@
 // The lesson console: keyboard handling around the htmx ws extension.
 // htmx sends the form as {"command": ...} and swaps the HTML fragments the server sends back;
 // this script adds history (↑/↓), Tab completion, Ctrl+C, Ctrl+L, "send to console" buttons,
-// reset, and keeps the output scrolled to the bottom.
+// reset, the Rollout panel's selectors, and keeps the output scrolled to the bottom.
 (function () {
   "use strict";
   let socket = null;        // the ws extension's socket wrapper (send(text))
@@ -111,6 +111,14 @@
     }
     const reset = event.target.closest(".reset-button");
     if (reset && window.confirm(reset.dataset.confirm)) send({ reset: true });
+  });
+
+  // Rollout panel: the Deployment shown, and the traffic strip's switch and Service.
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target.id === "rollout-deployment") send({ rollout: target.value });
+    else if (target.id === "traffic-toggle") send({ traffic: target.checked });
+    else if (target.id === "traffic-service") send({ traffic_service: target.value });
   });
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -13,6 +13,8 @@ from tutorial.progress.services import record_opened, summaries
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.owners import owner_for
+from tutorial.sandbox.rollout_panel import chosen_deployment
+from tutorial.sandbox.traffic import TrafficStrip
 from tutorial.sandbox.services import restore_cluster, sandbox_exercise_since, sandbox_get_or_create
 
 
@@ -49,6 +51,8 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
         running=False,
     )
     context.update(panel_context(graded, rows, language))
+    # The Rollout panel as the console first pushes it: the first Deployment, traffic off.
+    context.update(fragments.rollout_context(cluster, chosen_deployment(cluster, None), TrafficStrip(), language))
     context.update(
         lesson=lesson,
         text=lesson.text(language),

@@ -7,7 +7,14 @@ loop under one lock: commands, clock ticks and resets never interleave.
 
 Messages understood: {"command": "..."}, {"cancel": true} (Ctrl+C), {"clear": true} (Ctrl+L),
 {"complete": "..."} (Tab), {"speed": 1|5|20}, {"pause": true|false}, {"reset": true},
-{"check": "<exercise id>"} (the Check button), {"hint": "<exercise id>"} (reveal the next hint).
+{"check": "<exercise id>"} (the Check button), {"hint": "<exercise id>"} (reveal the next hint),
+{"step": 1|10|"settle"} (let simulated time pass now; "settle" = until the selected Deployment's
+rollout is over, at most 600 s), {"rollout": "<namespace>/<deployment>"} (the Rollout panel's
+Deployment), {"traffic": true|false} and {"traffic_service": "<namespace>/<service>"} (the traffic
+strip).
+
+The Rollout panel (chart, "why" log, traffic strip) is re-rendered when the cluster changed, at most
+twice a second, and each of its parts is sent only when its HTML differs from what was sent.
 
 The lesson's exercises are graded after every command and, while the clock runs, at most once a
 second; the exercise panel is pushed whenever what it shows changes (tutorial/progress/).
@@ -36,6 +43,8 @@ from tutorial.sandbox.completion import apply_completion
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import owner_for
+from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, get_deployment, rollout_settled
+from tutorial.sandbox.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import (
     SPEEDS,
     catch_up_seconds,
@@ -53,6 +62,8 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 0.1  # how often wall time is turned into simulated time
 MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster jump ahead
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
+ROLLOUT_INTERVAL_SECONDS = 0.5  # the Rollout panel (chart, why log, traffic) at most twice a second
+STEPS = {1: 1.0, 10: 10.0}  # the +1 s / +10 s buttons
 CLOCK_INTERVAL_SECONDS = 1.0
 SAVE_INTERVAL_SECONDS = 5.0  # while the clock runs; commands are saved at once
 GRADE_INTERVAL_SECONDS = 1.0  # automatic grading while the clock runs
@@ -96,6 +107,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.exercise_since = {}
         self.last_panel = None
         self.time_mark = time.monotonic()
+        self.rollout_ref = None  # "namespace/name" chosen in the Rollout panel; None = the first
+        self.traffic = TrafficStrip()
+        self.rollout_dirty = True
+        self.rollout_sent: dict[str, str] = {}
 
         kwargs = self.scope["url_route"]["kwargs"]
         self.language = kwargs["lang"]
@@ -173,15 +188,18 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.command = None
         self.unsubscribe = cluster.subscribe(self._on_watch_event)
         self.view_dirty = True
+        self.rollout_dirty = True
+        self.rollout_sent = {}
 
     def _on_watch_event(self, event) -> None:
         self.view_dirty = True
+        self.rollout_dirty = True
 
     # ---------------------------------------------------------------- the clock
     async def _run_clock(self) -> None:
         loop = asyncio.get_running_loop()
         last = loop.time()
-        last_view = last_clock = last_save = last_grade = last_time = 0.0
+        last_view = last_clock = last_save = last_grade = last_time = last_rollout = 0.0
         while not self.stopped:
             await asyncio.sleep(TICK_SECONDS)
             now = loop.time()
@@ -191,12 +209,16 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                     break
                 try:
                     if not self.paused and elapsed > 0:
-                        self.cluster.advance(elapsed * self.speed)
+                        self.traffic.advance(self.cluster, elapsed * self.speed)
                         self.unsaved = True
                     await self._send_command_output()
                     if self.view_dirty and now - last_view >= VIEW_INTERVAL_SECONDS:
                         last_view = now
                         await self._send_view()
+                    if ((self.rollout_dirty or self.traffic.changed)
+                            and now - last_rollout >= ROLLOUT_INTERVAL_SECONDS):
+                        last_rollout = now
+                        await self._send_rollout()
                     if not self.paused and now - last_clock >= CLOCK_INTERVAL_SECONDS:
                         last_clock = now
                         await self._send_controls()
@@ -289,6 +311,15 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             await self._check(message["check"])
         elif "hint" in message:
             await self._hint(message["hint"])
+        elif "step" in message:
+            await self._step(message["step"])
+        elif "rollout" in message:
+            await self._choose_rollout(message["rollout"])
+        elif "traffic" in message:
+            self.traffic.set(enabled=message["traffic"] in (True, "true", "1", 1, "on"))
+            await self._send_rollout()
+        elif "traffic_service" in message:
+            await self._choose_service(message["traffic_service"])
         else:
             await self._send_error(self._t(_(
                 'Unknown message: send {"command": "..."} to run a command.')))
@@ -414,6 +445,62 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         await self._send_full_state()
         await self._save()
 
+    # ---------------------------------------------------------------- time steps and the Rollout panel
+    async def _step(self, value) -> None:
+        """Let simulated time pass at once; streaming commands see every change on the way."""
+        if value == "settle":
+            ref = chosen_deployment(self.cluster, self.rollout_ref)
+            if ref is None:
+                await self._send_error(self._t(_("There is no Deployment whose rollout could settle.")))
+                return
+            waited = 0.0
+            while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(get_deployment(self.cluster, ref)):
+                self.traffic.advance(self.cluster, 1.0)
+                waited += 1.0
+        else:
+            seconds = STEPS.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
+            if seconds is None and isinstance(value, str) and value.isdigit():
+                seconds = STEPS.get(int(value))
+            if seconds is None:
+                await self._send_error(self._t(_('"step" must be 1, 10 or "settle".')))
+                return
+            self.traffic.advance(self.cluster, seconds)
+        self.unsaved = True
+        await self._send_command_output()
+        await self._send_view()
+        await self._send_rollout()
+        await self._send_controls()
+        await self._grade()
+
+    async def _choose_rollout(self, ref) -> None:
+        if not isinstance(ref, str) or chosen_deployment(self.cluster, ref) != ref:
+            await self._send_error(self._t(_("There is no Deployment %(name)s.")) % {"name": str(ref)[:120]})
+            return
+        self.rollout_ref = ref
+        await self._send_rollout()
+
+    async def _choose_service(self, ref) -> None:
+        if not isinstance(ref, str) or ref not in service_names(self.cluster):
+            await self._send_error(self._t(_("There is no Service %(name)s.")) % {"name": str(ref)[:120]})
+            return
+        self.traffic.set(service=ref)
+        await self._send_rollout()
+
+    def _rollout_context(self) -> dict:
+        with translation.override(self.language):
+            ref = chosen_deployment(self.cluster, self.rollout_ref)
+            return fragments.rollout_context(self.cluster, ref, self.traffic, self.language)
+
+    async def _send_rollout(self) -> None:
+        """The parts of the Rollout panel whose HTML changed since they were last sent."""
+        self.rollout_dirty = False
+        self.traffic.changed = False
+        parts = fragments.rollout_parts(self._rollout_context(), self.language)
+        changed = [html for name, html in parts.items() if self.rollout_sent.get(name) != html]
+        self.rollout_sent = parts
+        if changed:
+            await self.send(text_data="".join(changed))
+
     # ---------------------------------------------------------------- exercises
     @staticmethod
     def _progress_rows(owner: str, user, lesson) -> dict:
@@ -514,6 +601,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.view_tick += 1
         self.view_dirty = False
         await self.send(text_data=fragments.full_state(self._context(), self.language))
+        self.rollout_sent = {}
+        await self._send_rollout()
         await self._grade(force=True)
 
     async def _send_view(self) -> None:

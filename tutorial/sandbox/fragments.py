@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from tutorial.sandbox.cluster_view import ClusterView
+from tutorial.sandbox.rollout_panel import deployment_names, panel_context
+from tutorial.sandbox.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import SPEEDS
 
 
@@ -88,3 +90,34 @@ def completion(text: str, value: str, seq: int, language: str) -> str:
 def exercises(context: dict, language: str) -> str:
     """The exercise panel (tutorial/progress/panel.py builds the context)."""
     return _render("sandbox/_exercises.html", {**context, "oob": True}, language)
+
+
+# ---- the Rollout panel: each part is sent only when its HTML changed (see the consumer)
+ROLLOUT_PARTS = (
+    "sandbox/_rollout_controls.html",
+    "sandbox/_rollout_chart_panel.html",
+    "sandbox/_rollout_why_panel.html",
+    "sandbox/_traffic_controls.html",
+    "sandbox/_traffic_strip.html",
+)
+
+
+def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str) -> dict:
+    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the consumer)."""
+    context = panel_context(cluster, rollout_ref, language) if cluster is not None else {"rollout_ref": None}
+    context.update(
+        rollout_names=deployment_names(cluster) if cluster is not None else [],
+        traffic_enabled=traffic.enabled,
+        traffic_services=service_names(cluster) if cluster is not None else [],
+        traffic_service=traffic.chosen_service(cluster) if cluster is not None else None,
+        traffic_cells=traffic.cells,
+        traffic_legend=traffic.legend(),
+        traffic_errors=any(not cell["ok"] for cell in traffic.cells),
+    )
+    return context
+
+
+def rollout_parts(context: dict, language: str) -> dict[str, str]:
+    """Each part of the Rollout panel as an out-of-band fragment, by template name."""
+    context = {**context, "oob": True}
+    return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
