@@ -7,8 +7,9 @@ backOffPeriod / MaxContainerBackOff). Crashing containers restart with the same 
 CrashLoopBackOff. Event texts follow pkg/kubelet/images/image_manager.go and
 pkg/kubelet/kuberuntime/kuberuntime_container.go.
 
-Per-pod kubelet memory (probe counters, request counters per container incarnation, pull
-attempts) lives in `eng.kubelet`, a JSON-shaped dict, so it snapshots with the cluster.
+Per-pod kubelet memory (probe counters, request counters and the log of each container
+incarnation and of the one before it, pull attempts) lives in `eng.kubelet`, a JSON-shaped
+dict, so it snapshots with the cluster.
 """
 from __future__ import annotations
 
@@ -244,6 +245,7 @@ def run_container(eng, uid, cname, gen) -> None:
     _event(eng, pod, "Normal", "Created", f"Created container: {cname}", cname)
     _event(eng, pod, "Normal", "Started", f"Started container {cname}", cname)
     image = images.lookup(c["image"])
+    images.start_log(cstate, image, eng.now)
     readiness = c.get("readinessProbe")
     cstate["ready"] = readiness is None
     pod = clone(pod)
@@ -294,7 +296,8 @@ def _probe_result(eng, pod, c, probe, cstate) -> tuple[bool, str]:
     if "httpGet" in probe:
         hg = probe["httpGet"]
         port = _resolve_port(c, hg.get("port"))
-        answer = images.serve(image, cstate, pod["metadata"]["name"], port, hg.get("path") or "/") if image else None
+        answer = images.serve(image, cstate, pod["metadata"]["name"], port, hg.get("path") or "/",
+                              now=eng.now, agent=images.PROBE_AGENT) if image else None
         if answer is None:
             ip = get_path(pod, "status.podIP")
             return False, f'Get "http://{ip}:{port}{hg.get("path") or "/"}": dial tcp {ip}:{port}: connect: connection refused'
@@ -335,6 +338,7 @@ def run_probe(eng, uid, cname, gen, kind) -> None:
     c = _container_spec(pod, cname)
     probe = c.get(f"{kind}Probe") or {}
     cstate = ref["containers"][cname]
+    images.stamp_pending(cstate, eng.now)
     ok, detail = _probe_result(eng, pod, c, probe, cstate)
     period = float(probe.get("periodSeconds") or 10)
     success_threshold = int(probe.get("successThreshold") or 1)

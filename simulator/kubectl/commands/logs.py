@@ -1,75 +1,21 @@
 """`kubectl logs` (kubectl pkg/cmd/logs/logs.go, pkg/polymorphichelpers/logsforobject.go; the
 kubelet's validateContainerLogStatus in pkg/kubelet/kubelet_pods.go for the errors).
 
-What a container printed is rebuilt from what the kubelet remembers about it
-(`eng.kubelet["pods"][uid]["containers"][name]`: start time and the requests served by the current
-incarnation, probes included) and from the app's real output:
-  luksa/kubia (app.js): `Kubia server starting...`, then `Received request from <remote address>`
-                        per request (node-side traffic arrives from the node's pod-network gateway,
-                        ::ffff:10.244.N.1).
-  nginx (docker-entrypoint.sh, 1.19+ images): the entrypoint lines and nginx's start-up notices.
-  kubernetes-bootcamp: `Kubernetes Bootcamp App Started At: … | Running On:  <pod> `.
-The kubelet keeps no per-line timestamps, so --timestamps/--since/--since-time are refused.
+What a container printed is the kubelet's log buffer for it
+(`eng.kubelet["pods"][uid]["containers"][name]["log"]`, and "prev_log" for the run before, both
+filled by simulator/images.py: the app's start-up lines and one line per request it answered,
+probes included), rendered with simulator/images.py render_log. Each line carries the time it was
+written, for --timestamps, --since and --since-time.
 """
 from __future__ import annotations
 
 from ...api.errors import BadRequest, CLIError, NotFound
 from ... import images
 from ...objects import controller_ref, get_path
-from ...timeutil import to_rfc3339
+from ...timeutil import from_rfc3339, to_rfc3339
 from .. import resources
 from ..selectors import compile_selectors
 from .common import namespace
-
-# the nginx patch release each catalogue minor version stands for (simulator/images.py tags)
-_NGINX_PATCH = {19: 10, 20: 2, 21: 6, 22: 1, 23: 4, 24: 0, 25: 5, 26: 3, 27: 5}
-
-
-def _nginx_version(tag: str) -> tuple[int, int, int] | None:
-    """The nginx release behind a tag; None for releases before 1.19 (no entrypoint scripts)."""
-    base = tag.split("-")[0]
-    if base in ("latest", "stable", "mainline", "alpine", ""):
-        return 1, 27, _NGINX_PATCH[27]
-    parts = base.split(".")
-    try:
-        nums = [int(p) for p in parts]
-    except ValueError:
-        return None
-    if len(nums) < 2 or nums[0] != 1 or nums[1] < 19:
-        return None
-    patch = nums[2] if len(nums) > 2 else _NGINX_PATCH.get(nums[1], 0)
-    return 1, nums[1], patch
-
-
-def _nginx_start(eng, started: float, tag: str) -> list[str]:
-    version = _nginx_version(tag)
-    if version is None:
-        return []
-    stamp = to_rfc3339(eng.epoch, started)  # 2026-01-01T09:00:07Z → nginx's 2026/01/01 09:00:07
-    when = stamp[:10].replace("-", "/") + " " + stamp[11:19]
-    v = ".".join(str(n) for n in version)
-    lines = [
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
-        "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
-        "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
-        "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
-    ]
-    if version[1] >= 25:
-        lines.append("/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh")
-    lines.append("/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh")
-    if version[1] >= 21:
-        lines.append("/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh")
-    lines.append("/docker-entrypoint.sh: Configuration complete; ready for start up")
-    if version[1] >= 21:
-        lines += [f"{when} [notice] 1#1: using the \"epoll\" event method",
-                  f"{when} [notice] 1#1: nginx/{v}",
-                  f"{when} [notice] 1#1: OS: Linux 6.8.0-1027-gcp",
-                  f"{when} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576",
-                  f"{when} [notice] 1#1: start worker processes",
-                  f"{when} [notice] 1#1: start worker process 29",
-                  f"{when} [notice] 1#1: start worker process 30"]
-    return lines
 
 
 def _gateway(pod: dict) -> str:
@@ -77,26 +23,45 @@ def _gateway(pod: dict) -> str:
     return ".".join(ip.split(".")[:3]) + ".1"
 
 
-def container_lines(eng, pod: dict, cname: str, previous: bool = False) -> list[str]:
-    """What the container has written so far (one string per line)."""
+def _entries(cstate: dict, status: dict | None, previous: bool) -> list:
+    log = cstate.get("log")
+    if log is None:  # a kubelet state from before the log buffer: rebuild what it implies
+        started = cstate.get("started_at")
+        log = [] if started is None else [["s", started]] + [["r", started, None, "/", 200, 0, ""]] * int(
+            cstate.get("requests") or 0)
+        return [] if previous else log
+    state = (status or {}).get("state") or {}
+    if previous and ("running" in state or "terminated" in state):
+        return cstate.get("prev_log") or []
+    return log  # while waiting to restart, the current and the previous log are the last run's
+
+
+def timed_lines(eng, pod: dict, cname: str, previous: bool = False) -> list[tuple[float, str]]:
+    """(time written, text) of every line the container's log holds."""
     spec = next((c for c in get_path(pod, "spec.containers") or [] if c.get("name") == cname), {})
     image = images.lookup(spec.get("image", ""))
     if image is None:
         return []
     ref = eng.kubelet["pods"].get(pod["metadata"]["uid"]) or {}
     cstate = (ref.get("containers") or {}).get(cname) or {}
-    started = cstate.get("started_at")
-    if started is None:
-        started = 0.0
-    requests = 0 if previous else int(cstate.get("requests") or 0)
-    if image.app == "kubia":
-        return ["Kubia server starting..."] + [f"Received request from ::ffff:{_gateway(pod)}"] * requests
-    if image.app == "nginx":
-        return _nginx_start(eng, started, image.version)
-    if image.app == "bootcamp":
-        stamp = to_rfc3339(eng.epoch, started)
-        return [f"Kubernetes Bootcamp App Started At: {stamp} | Running On:  {pod['metadata']['name']} "]
-    return []
+    status = next((s for s in get_path(pod, "status.containerStatuses") or [] if s.get("name") == cname), None)
+    images.stamp_pending(cstate, eng.now)
+    return images.render_log(image, _entries(cstate, status, previous), pod["metadata"]["name"], _gateway(pod),
+                             lambda t: to_rfc3339(eng.epoch, t))
+
+
+def container_lines(eng, pod: dict, cname: str, previous: bool = False) -> list[str]:
+    """What the container has written so far (one string per line)."""
+    return [text for _, text in timed_lines(eng, pod, cname, previous)]
+
+
+def log_timestamp(eng, t: float) -> str:
+    """The CRI log line's time as kubectl prints it with --timestamps (RFC3339Nano: trailing zeros
+    of the fraction dropped)."""
+    ns = int(round(t * 1e9))
+    whole = to_rfc3339(eng.epoch, ns // 1_000_000_000)
+    frac = f"{ns % 1_000_000_000:09d}".rstrip("0")
+    return whole[:-1] + (f".{frac}" if frac else "") + "Z"
 
 
 # ---- choosing the pod and the container ----------------------------------------------------------
@@ -200,12 +165,29 @@ def check_log_status(pod: dict, cname: str, previous: bool) -> None:
     raise BadRequest(f'container "{cname}" in pod "{name}" is waiting to start: {reason or "ContainerCreating"}')
 
 
+def _since(ctx, inv) -> float | None:
+    """The earliest line time --since / --since-time keep (logs.go Complete and Validate; the
+    kubelet rounds sinceSeconds up to whole seconds and drops lines written before now - since)."""
+    since_time = inv.flags.get("since-time") or ""
+    since = float(inv.flags.get("since") or 0)
+    if since_time and since:
+        raise CLIError("at most one of `sinceTime` or `sinceSeconds` may be specified")
+    if since_time:
+        try:
+            return from_rfc3339(ctx.eng.epoch, since_time)
+        except (ValueError, TypeError):
+            raise CLIError(f'parsing time "{since_time}" as "2006-01-02T15:04:05Z07:00": '
+                           f'cannot parse "{since_time}" as "2006"') from None
+    if since < 0:
+        raise CLIError("--since must be greater than 0")
+    if since:
+        return ctx.eng.now - float(-(-since // 1))
+    return None
+
+
 def run_logs(ctx, inv):
-    for flag in ("timestamps", "since-time"):
-        if inv.flags.get(flag):
-            raise CLIError(f"--{flag} is not supported in this simulator (its containers keep no log timestamps)")
-    if str(inv.flags.get("since") or "0s") not in ("0s", "0", ""):
-        raise CLIError("--since is not supported in this simulator (its containers keep no log timestamps)")
+    earliest = _since(ctx, inv)
+    stamped = bool(inv.flags.get("timestamps"))
     if len(inv.args) > 1 and not inv.flags.get("container"):
         inv.flags["container"] = inv.args[1]  # `kubectl logs POD CONTAINER` (deprecated form)
     selector = bool(inv.flags.get("selector"))
@@ -214,21 +196,44 @@ def run_logs(ctx, inv):
         tail = 10  # logs.go: 10 lines per pod when a selector is used
     previous = bool(inv.flags.get("previous"))
     prefix = bool(inv.flags.get("prefix")) or bool(inv.flags.get("all-pods"))
-    streams = []  # (pod, container, lines already shown)
+    streams = []  # [pod, container, position after the last line shown]
     for pod in target_pods(ctx, inv):
         for cname in _container_names(ctx, inv, pod, quiet=selector):
             check_log_status(pod, cname, previous)
-            streams.append([pod, cname, 0])
+            streams.append([pod, cname, (float("-inf"), 0)])
     limit = int(inv.flags.get("limit-bytes") or 0)
 
     def emit(pod, cname, lines):
         tag = f"[pod/{pod['metadata']['name']}/{cname}] " if prefix else ""
-        text = "".join(f"{tag}{line}\n" for line in lines)
+        if stamped:  # logs.go: the prefix comes first, then the kubelet's timestamp
+            text = "".join(f"{tag}{log_timestamp(ctx.eng, t)} {line}\n" for t, line in lines)
+        else:
+            text = "".join(f"{tag}{line}\n" for _, line in lines)
         ctx.out(text[:limit] if limit > 0 else text)
 
+    def unseen(s, lines):
+        """Lines after the stream's position (t, how many lines of that instant were shown); the
+        position survives the kubelet dropping old lines from the front of its buffer."""
+        last_t, n_at_last = s[2]
+        out, seen_at_last = [], 0
+        for t, line in lines:
+            if t < last_t:
+                continue
+            if t == last_t:
+                seen_at_last += 1
+                if seen_at_last <= n_at_last:
+                    continue
+            out.append((t, line))
+        if out:
+            end_t = out[-1][0]
+            s[2] = (end_t, sum(1 for t, _ in lines if t == end_t))
+        return out
+
     for s in streams:
-        lines = container_lines(ctx.eng, s[0], s[1], previous)
-        s[2] = len(lines)
+        lines = timed_lines(ctx.eng, s[0], s[1], previous)
+        if earliest is not None:
+            lines = [(t, line) for t, line in lines if t >= earliest]
+        unseen(s, lines)
         emit(s[0], s[1], lines[-tail:] if tail >= 0 else lines)
     if not inv.flags.get("follow") or previous:
         return None
@@ -242,10 +247,9 @@ def run_logs(ctx, inv):
                     continue
                 running = any(st.get("name") == s[1] and "running" in (st.get("state") or {})
                               for st in get_path(pod, "status.containerStatuses") or [])
-                lines = container_lines(ctx.eng, pod, s[1])
-                if len(lines) > s[2]:
-                    emit(pod, s[1], lines[s[2]:])
-                    s[2] = len(lines)
+                new = unseen(s, timed_lines(ctx.eng, pod, s[1]))
+                if new:
+                    emit(pod, s[1], new)
                 alive = alive or (running and not pod["metadata"].get("deletionTimestamp"))
             if not alive:
                 return 0
