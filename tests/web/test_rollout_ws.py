@@ -69,6 +69,7 @@ async def test_step_ten_seconds_changes_the_chart(paused_console):
     # The pods were created at t≈0 and became available within 10 s: more samples, later times.
     assert max(map(float, chart_rows(after))) > max(map(float, chart_rows(before)), default=-1)
     assert re.search(r"<td>3 \(3 available\)</td>", after), after
+    assert "{#" not in after and "<svg" in after
     why = latest(con, "rollout-why")
     assert "new ReplicaSet kubia-" in why and "0 → 3" in why
     # The clock shows the step although the clock is paused.
