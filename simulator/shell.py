@@ -212,7 +212,7 @@ def _pod_answer(eng, pod, port, path, host, shown_port) -> dict:
                       for s in get_path(pod, "status.containerStatuses") or ())
         if image is None or cstate is None or not running or port not in image.ports:
             continue
-        status, body = images.serve(image, cstate, pod["metadata"]["name"], port, path)
+        status, body = images.serve(image, cstate, pod["metadata"]["name"], port, path, now=eng.now)
         if status == 0:
             return {"status": 0, "body": "", "exit": 52, "error": "curl: (52) Empty reply from server",
                     "pod": pod["metadata"]["name"]}

@@ -38,8 +38,8 @@ def test_objects_are_separated_by_two_blank_lines():
     c = kubia_cluster()
     a, b = pod_names(c)
     out = c.run("kubectl describe pods").stdout
-    assert out.count(f"\n\n\nName:         {b}\n") == 1
-    assert out.startswith(f"Name:         {a}\n") and not out.endswith("\n\n")
+    assert out.count(f"\n\n\nName:             {b}\n") == 1
+    assert out.startswith(f"Name:             {a}\n") and not out.endswith("\n\n")
 
 
 def test_prefix_match_prints_each_match_followed_by_a_newline():
@@ -48,8 +48,8 @@ def test_prefix_match_prints_each_match_followed_by_a_newline():
     a, b = pod_names(c)
     r = c.run("kubectl describe pods kubia")
     assert r.exit_code == 0
-    assert r.stdout.startswith(f"Name:         {a}\n")
-    assert f"\n\nName:         {b}\n" in r.stdout and "\n\n\nName:" not in r.stdout
+    assert r.stdout.startswith(f"Name:             {a}\n")
+    assert f"\n\nName:             {b}\n" in r.stdout and "\n\n\nName:" not in r.stdout
     assert r.stdout.endswith("\n\n")
 
 
