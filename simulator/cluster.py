@@ -109,7 +109,11 @@ class Cluster:
         if not proc.done:
             limit = limits.MAX_WAIT_SECONDS if timeout is None else min(float(timeout), limits.MAX_WAIT_SECONDS)
             deadline = self._eng.now + max(limit, 0.0)
+            steps = 0
             while not proc.done and self._eng.now < deadline:
+                steps += 1
+                if steps > 1_000_000:  # cannot happen unless a command never lets time move
+                    break
                 due = self._eng.next_due()
                 wake = proc.wake
                 candidates = [t for t in (due, wake, deadline) if t is not None]

@@ -23,6 +23,7 @@ from .timeline import Timeline
 
 NODES = (("node1", "172.18.0.2", 1), ("node2", "172.18.0.3", 2))
 MAX_RECONCILES_PER_SETTLE = 200_000
+MAX_TIMERS_PER_INSTANT = 100_000
 
 
 class InternalError(RuntimeError):
@@ -106,10 +107,17 @@ class Engine:
 
     def advance_to(self, target: float) -> None:
         """Run every timer due up to `target`, each at its own time, then stop at `target`."""
+        fired_here, instant = 0, None
         while True:
             due = self.timers.next_due()
             if due is None or due > target:
                 break
+            if due == instant:
+                fired_here += 1
+                if fired_here > MAX_TIMERS_PER_INSTANT:  # a timer re-arming itself at once
+                    raise InternalError(f"timers do not let time move on at t={due}")
+            else:
+                fired_here, instant = 0, due
             self.now = max(self.now, due)
             # every timer of this instant fires before the controllers react, as informers
             # batch what happened "at once"
