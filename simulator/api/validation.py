@@ -13,6 +13,8 @@ Errors are `errors.Invalid(kind, name, [(field path, "Required value" / "Invalid
 """
 from __future__ import annotations
 
+from simulator.gofmt import go_quote
+
 import re
 from fractions import Fraction
 
@@ -43,27 +45,6 @@ class GoLiteral:
 
     def __init__(self, text: str):
         self.text = text
-
-
-def go_quote(s: str) -> str:
-    """strconv.Quote for the printable cases a manifest can hold."""
-    out = []
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7f:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def go_string_map(m, type_name: str = "map[string]string") -> GoLiteral:

@@ -16,6 +16,7 @@ from typing import Any
 from simulator.api.errors import CLIError, RawError
 from simulator.kubectl import commands_spec as spec
 from simulator.kubectl.commands_spec import Command, Flag
+from simulator.gofmt import go_quote  # noqa: F401  (re-exported: verbs import it from here)
 
 # ------------------------------------------------------------------------------------------------
 # Shell words
@@ -88,27 +89,6 @@ def _eof(quote: str) -> RawError:
 # ------------------------------------------------------------------------------------------------
 # Go value parsing (strconv / time), with Go's error texts
 # ------------------------------------------------------------------------------------------------
-
-
-def go_quote(s: str) -> str:
-    """strconv.Quote for the strings we meet (printable runes kept, escapes for the rest)."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"' or ch == "\\":
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": r"\a", "\b": r"\b", "\f": r"\f", "\n": r"\n", "\r": r"\r", "\t": r"\t", "\v": r"\v"}[ch])
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif o < 0x80:
-            out.append(f"\\x{o:02x}")
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 class _GoError(Exception):

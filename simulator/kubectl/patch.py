@@ -13,6 +13,8 @@ All functions take and return plain dicts; inputs are never mutated.
 """
 from __future__ import annotations
 
+from simulator.gofmt import go_quote as _go_quote
+
 import copy
 import json
 import re
@@ -904,12 +906,6 @@ class PatchInvalid(StatusError):
 
     def render(self) -> str:
         return f"The request is invalid: patch: Invalid value: {_go_quote(self.value)}: {self.detail}"
-
-
-def _go_quote(s: str) -> str:
-    from simulator.kubectl.cli import go_quote
-
-    return go_quote(s)
 
 
 def patch_body(text: str, flag_value: str) -> str:

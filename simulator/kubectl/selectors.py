@@ -13,6 +13,8 @@ answers 400. kubectl then rewrites the message (cli-runtime pkg/resource/selecto
 """
 from __future__ import annotations
 
+from simulator.gofmt import go_quote as _go_quote
+
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -86,27 +88,6 @@ def label_value_errors(value: str) -> list[str]:
     if not _go_match(_LABEL_VALUE_RE, value):
         errs.append(_regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
-
-
-def _go_quote(s: str) -> str:
-    """Go's %q for the ASCII-ish strings that appear in selectors."""
-    out = []
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def _aggregate(msgs: list[str]) -> str:
