@@ -31,6 +31,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ from tutorial.sandbox.cluster_view import view_of
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import add_time, exercise_progress, record_grading, result_signature, reveal_hint
 from tutorial.sandbox.completion import apply_completion
+from tutorial.sandbox.lease import LeaseHolder
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import owner_for
@@ -53,7 +55,6 @@ from tutorial.sandbox.services import (
     sandbox_exercise_since,
     sandbox_get_or_create,
     sandbox_reset,
-    sandbox_save,
     transcript_append,
 )
 
@@ -86,7 +87,7 @@ def _without_surrogates(obj: dict) -> dict:
     return {_clean(key): _clean(value) for key, value in obj.items()}
 
 
-class SandboxConsumer(AsyncWebsocketConsumer):
+class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
     # ---------------------------------------------------------------- connection lifecycle
     async def connect(self) -> None:
         self.cluster = None
@@ -136,10 +137,16 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.exercise_rows = await database_sync_to_async(self._progress_rows)(owner, user, lesson)
 
         # One live consumer per sandbox: an older tab stops (without saving) when a newer opens.
-        await self.channel_layer.group_send(
-            self.sandbox.group_name, {"type": "sandbox.takeover", "by": self.channel_name}
-        )
-        await self.channel_layer.group_add(self.sandbox.group_name, self.channel_name)
+        await self._layer_call("group_send",
+                               self.sandbox.group_name, {"type": "sandbox.takeover", "by": self.channel_name})
+        await self._layer_call("group_add", self.sandbox.group_name, self.channel_name)
+        # Several server processes: the lease (lease.py) says who drives the clock. The row is read
+        # again once we hold it: the previous holder saved just before letting go.
+        await self._lease_take()
+        fresh = await database_sync_to_async(Sandbox.objects.filter(pk=self.sandbox.pk).first)()
+        if fresh is not None:
+            fresh.exercise_since = self.sandbox.exercise_since
+            self.sandbox = fresh
 
         async with self.lock:
             self._load(self.sandbox, catch_up=True)
@@ -158,10 +165,11 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                     self.command = None
                 await self._save()
                 await self._account_time()
+            await self._lease_release()
         if self.unsubscribe is not None:
             self.unsubscribe()
         if getattr(self, "sandbox", None) is not None:
-            await self.channel_layer.group_discard(self.sandbox.group_name, self.channel_name)
+            await self._layer_call("group_discard", self.sandbox.group_name, self.channel_name)
 
     def _load(self, sandbox: Sandbox, *, catch_up: bool) -> None:
         """Restore the cluster from the sandbox row (letting missed time pass if asked)."""
@@ -208,6 +216,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                 if self.stopped:
                     break
                 try:
+                    if not await self._lease_keep():
+                        break
                     if not self.paused and elapsed > 0:
                         self.traffic.advance(self.cluster, elapsed * self.speed)
                         self.unsaved = True
@@ -233,6 +243,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
                         await self._account_time()
                 except asyncio.CancelledError:
                     raise
+                except DatabaseError as exc:  # the cluster is fine: keep it, save when the database is back
+                    await self._database_failed(exc)
                 except Exception:
                     logger.exception("Clock tick failed in sandbox %s", self.sandbox.pk)
                     await self._recover()
@@ -277,6 +289,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         async with self.lock:
             try:
                 await self._dispatch(message)
+            except DatabaseError as exc:
+                await self._database_failed(exc)
             except Exception:
                 logger.exception("Message %r failed in sandbox %s", message, self.sandbox.pk)
                 await self._send_error(self._t(_("Internal error; it was reported.")))
@@ -564,6 +578,10 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.stopped = True
         if self.ticker is not None:
             self.ticker.cancel()
+        if self.cluster is not None:  # hand over: save under the lease, then let it go
+            async with self.lock:
+                await self._save()
+            await self._lease_release()
         await self._send_entries([{"kind": "info", "text": self._t(_(
             "This sandbox was opened in another window; this console stopped. Reload the page to continue here.")) + "\n"}])
         await self.close(code=CLOSE_TAKEN_OVER)
@@ -626,13 +644,14 @@ class SandboxConsumer(AsyncWebsocketConsumer):
 
     async def _save(self) -> None:
         snapshot = self.cluster.snapshot()
-        await database_sync_to_async(sandbox_save)(
-            self.sandbox,
+        # Written only while this console holds the sandbox's lease (lease.save_if_holder).
+        saved = await self._lease_save(
             snapshot=snapshot,
             transcript=list(self.transcript),
             history=list(self.history),
             speed=self.speed,
             paused=self.paused,
         )
-        self.last_snapshot = snapshot
-        self.unsaved = False
+        if saved:
+            self.last_snapshot = snapshot
+        self.unsaved = not saved

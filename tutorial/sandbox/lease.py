@@ -1,0 +1,268 @@
+"""Who drives a sandbox's clock: a database lease, so that with several server processes only one
+console at a time advances and saves a given sandbox.
+
+A lease is one row of the `sandbox_lease` table (migration 0003): the sandbox id, the holder (one
+console connection in one process) and the wall time at which it expires. The holder renews it
+while it drives the clock; a holder that dies (SIGKILL, lost machine) stops renewing, and its lease
+expires. Saves go through `save_if_holder`, which renews the lease and writes the sandbox in one
+transaction: on PostgreSQL the renewing UPDATE locks the lease row until commit, so a console that
+takes the lease over afterwards always reads the last save of the previous holder, and a holder
+that lost its lease never overwrites the new holder's work.
+
+Taking over (a newer window, or the learner's reconnect after a server died) first asks the holder
+through the channel layer to save and let go (`sandbox.takeover`), waits up to HANDOFF_SECONDS for
+the release, then takes the lease anyway: the old holder is dead, stuck or unreachable (Redis down)
+and stops at its next renewal.
+
+The table is plain SQL rather than a model: nothing but this module reads it, and it keeps the
+sandbox models untouched. Times are `time.time()` of the server processes (keep hosts NTP-synced).
+
+The second half is `LeaseHolder`, the hooks the console consumer (consumers.py) calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+TABLE = "sandbox_lease"
+LEASE_TTL_SECONDS = 6.0  # a dead holder's sandbox is free again after this long
+RENEW_INTERVAL_SECONDS = 1.0  # well under the TTL: a slow tick or two never loses the lease
+HANDOFF_SECONDS = 2.0  # how long a new console waits for the old holder to save and let go
+HANDOFF_POLL_SECONDS = 0.1
+
+# One id per server process: the holder names say which process drives what (and tests read it).
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Lease:
+    sandbox_id: int
+    holder: str
+    expires_at: float
+    acquired: bool  # True when the caller is now the holder
+
+
+# ------------------------------------------------------------------------------ database side
+def acquire(sandbox_id: int, holder: str, *, ttl: float = LEASE_TTL_SECONDS, steal: bool = False,
+            now: float | None = None) -> Lease:
+    """Take the lease when it is free, expired, already ours, or when `steal` is set."""
+    now = time.time() if now is None else now
+    expires = now + ttl
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET holder = %s, expires_at = %s "
+            "WHERE sandbox_id = %s AND (holder = %s OR expires_at < %s OR %s)",
+            [holder, expires, sandbox_id, holder, now, bool(steal)],
+        )
+        if cursor.rowcount == 1:
+            return Lease(sandbox_id, holder, expires, True)
+        try:
+            with transaction.atomic():  # a savepoint: PostgreSQL aborts the transaction otherwise
+                cursor.execute(f"INSERT INTO {TABLE} (sandbox_id, holder, expires_at) VALUES (%s, %s, %s)",
+                               [sandbox_id, holder, expires])
+            return Lease(sandbox_id, holder, expires, True)
+        except IntegrityError:  # someone holds it (or inserted it just now)
+            pass
+        cursor.execute(f"SELECT holder, expires_at FROM {TABLE} WHERE sandbox_id = %s", [sandbox_id])
+        row = cursor.fetchone()
+    if row is None:  # released between our statements: try once more
+        return acquire(sandbox_id, holder, ttl=ttl, steal=steal, now=now)
+    return Lease(sandbox_id, row[0], float(row[1]), row[0] == holder)
+
+
+def renew(sandbox_id: int, holder: str, *, ttl: float = LEASE_TTL_SECONDS, now: float | None = None) -> bool:
+    """Extend our lease; False when another holder has it (or nobody: it was released).
+    An expired lease that nobody took is still ours: a slow database must not stop a console."""
+    now = time.time() if now is None else now
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET expires_at = %s WHERE sandbox_id = %s AND holder = %s",
+                       [now + ttl, sandbox_id, holder])
+        return cursor.rowcount == 1
+
+
+def release(sandbox_id: int, holder: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE sandbox_id = %s AND holder = %s", [sandbox_id, holder])
+        return cursor.rowcount == 1
+
+
+def current(sandbox_id: int) -> Lease | None:
+    """The lease as stored (holder and expiry), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT holder, expires_at FROM {TABLE} WHERE sandbox_id = %s", [sandbox_id])
+        row = cursor.fetchone()
+    return None if row is None else Lease(sandbox_id, row[0], float(row[1]), False)
+
+
+def save_if_holder(sandbox, holder: str, *, ttl: float = LEASE_TTL_SECONDS, **fields) -> bool:
+    """Renew the lease and save the sandbox in one transaction; nothing is written without it."""
+    from tutorial.sandbox.services import sandbox_save
+
+    with transaction.atomic():
+        if not renew(sandbox.pk, holder, ttl=ttl):
+            return False
+        sandbox_save(sandbox, **fields)
+    return True
+
+
+# ------------------------------------------------------------------------------ consumer hooks
+DATABASE_DOWN = _("The database cannot be reached right now. Your work stays in this window and is "
+                  "saved as soon as the database is back.")
+DATABASE_BACK = _("The database is back; your work was saved.")
+LEASE_LOST = _("This sandbox is now driven by another window or server; this console stopped. "
+               "Reload the page to continue here.")
+LAYER_DOWN = _("Live messages between servers (Redis) are unavailable right now; this console "
+               "keeps working and catches up when they are back.")
+
+LAYER_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # back-off while the channel layer is unreachable
+
+
+class LeaseHolder:
+    """Mixin for the console consumer: take the lease on connect, keep it while driving, save only
+    while holding it, and survive a database or channel-layer outage with a clear message.
+
+    The consumer provides: self.sandbox, self.language, self.stopped, self.taken_over, self.ticker,
+    self.cluster, self.lock, _send_entries(entries), _save(), close(code)."""
+
+    lease_lost_close_code = 4000  # same as a takeover: htmx's ws extension does not reconnect
+    database_down = False
+    layer_down = False
+
+    @property
+    def lease_holder(self) -> str:
+        return f"{PROCESS_ID}/{self.channel_name}"
+
+    # Channels' AsyncConsumer.__call__ sets `self.channel_receive` to the layer's receive and lets
+    # any exception from it end the consumer (channels/consumer.py). With channels-redis a Redis
+    # restart would then close every console; wrapped, the console waits and carries on.
+    @property
+    def channel_receive(self):
+        return self._resilient_channel_receive
+
+    @channel_receive.setter
+    def channel_receive(self, receive) -> None:
+        self._raw_channel_receive = receive
+
+    async def _resilient_channel_receive(self):
+        attempt = 0
+        while True:
+            try:
+                message = await self._raw_channel_receive()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # ConnectionError, redis errors, OSError...
+                if not self.layer_down:
+                    logger.warning("Channel layer receive failed (%s); retrying", exc)
+                await self._layer_failed()
+                await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
+                attempt += 1
+                continue
+            self.layer_down = False
+            return message
+
+    async def _layer_failed(self) -> None:
+        if self.layer_down:
+            return
+        self.layer_down = True
+        if getattr(self, "cluster", None) is not None and not self.stopped:
+            await self._lease_say(LAYER_DOWN, "error")
+
+    async def _layer_call(self, method: str, *args) -> bool:
+        """group_send / group_add / group_discard that degrade instead of failing the console."""
+        try:
+            await getattr(self.channel_layer, method)(*args)
+        except Exception as exc:
+            logger.warning("Channel layer %s failed: %s", method, exc)
+            await self._layer_failed()
+            return False
+        return True
+
+    async def _lease_say(self, message, kind: str = "info") -> None:
+        with translation.override(self.language):
+            text = str(message)
+        try:
+            await self._send_entries([{"kind": kind, "text": text + "\n"}])
+        except Exception:  # the socket is already gone
+            pass
+
+    async def _lease_take(self) -> None:
+        """Wait for the previous holder to save and let go (HANDOFF_SECONDS at most), then take it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + HANDOFF_SECONDS
+        take = database_sync_to_async(acquire)
+        while True:
+            steal = loop.time() >= deadline
+            lease = await take(self.sandbox.pk, self.lease_holder, steal=steal)
+            if lease.acquired:
+                if steal:
+                    logger.info("Sandbox %s: took the lease from %s", self.sandbox.pk, "unresponsive holder")
+                self.lease_renewed_at = loop.time()
+                return
+            await asyncio.sleep(HANDOFF_POLL_SECONDS)
+
+    async def _lease_keep(self) -> bool:
+        """Renew now and then while driving; False (and the console stops) once it was taken."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - getattr(self, "lease_renewed_at", 0.0) < RENEW_INTERVAL_SECONDS:
+            return True
+        try:
+            held = await database_sync_to_async(renew)(self.sandbox.pk, self.lease_holder)
+        except DatabaseError as exc:
+            await self._database_failed(exc)
+            return True  # nobody else can take it while the database is down either
+        self.lease_renewed_at = loop.time()
+        if not held:
+            await self._lease_lost()
+        return held
+
+    async def _lease_save(self, **fields) -> bool:
+        """save_if_holder for the consumer's _save: True when written."""
+        try:
+            saved = await database_sync_to_async(save_if_holder)(self.sandbox, self.lease_holder, **fields)
+        except DatabaseError as exc:
+            await self._database_failed(exc)
+            return False
+        self.lease_renewed_at = asyncio.get_running_loop().time()
+        if self.database_down:
+            self.database_down = False
+            await self._lease_say(DATABASE_BACK)
+        if not saved:
+            await self._lease_lost()
+        return saved
+
+    async def _lease_release(self) -> None:
+        try:
+            await database_sync_to_async(release)(self.sandbox.pk, self.lease_holder)
+        except DatabaseError as exc:  # it expires on its own
+            logger.warning("Sandbox %s: lease not released: %s", self.sandbox.pk, exc)
+
+    async def _database_failed(self, exc) -> None:
+        if not self.database_down:
+            logger.warning("Sandbox %s: database unavailable: %s", getattr(self.sandbox, "pk", None), exc)
+            self.database_down = True
+            await self._lease_say(DATABASE_DOWN, "error")
+
+    async def _lease_lost(self) -> None:
+        """Another console holds the lease: stop driving without saving, say so, close."""
+        if self.stopped:
+            return
+        logger.info("Sandbox %s: lease taken by another console; stopping", self.sandbox.pk)
+        self.stopped = True
+        self.taken_over = True  # disconnect() must not save over the new holder's work
+        if self.ticker is not None and self.ticker is not asyncio.current_task():
+            self.ticker.cancel()
+        await self._lease_say(LEASE_LOST)
+        await self.close(code=self.lease_lost_close_code)
