@@ -1,0 +1,101 @@
+"""Two daphne processes, one PostgreSQL, one Redis: any process serves any learner, one drives a
+sandbox at a time (the lease), and a SIGKILLed process loses neither commands nor more than a few
+seconds of simulated time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.scaleout.client import Console, session_cookie
+from tests.scaleout.conftest import database_rows
+
+SLUG = "first-deployment"
+
+
+def holder_pid(env) -> int | None:
+    # The newest sandbox: each test's learner is new.
+    rows = database_rows(env, "SELECT l.holder FROM sandbox_lease l JOIN sandbox_sandbox s ON s.id = l.sandbox_id"
+                              " ORDER BY s.created_at DESC LIMIT 1")
+    if not rows:
+        return None
+    # PROCESS_ID is host:pid:random, then /channel name (tutorial/sandbox/lease.py).
+    return int(rows[0][0].split("/", 1)[0].split(":")[1])
+
+
+def saved_history(env) -> list:
+    return database_rows(env, "SELECT history FROM sandbox_sandbox ORDER BY created_at DESC LIMIT 1")[0][0]
+
+
+def test_any_process_serves_a_learner_and_a_killed_one_is_resumed_by_the_other(servers, scaleout_env):
+    a, b = servers
+
+    async def scenario():
+        # The session is made by process B's page; process A serves the console: shared database.
+        cookie = session_cookie(b.http, "en", SLUG)
+        first = await Console.open(a.ws, a.http, cookie, "en", SLUG)
+        await first.wait_for(r"\S")  # the full state
+        await first.send({"speed": 5})
+        await first.command("kubectl create -f kubia-deployment.yaml")
+        await first.wait_for("deployment.apps/kubia created")
+        await first.command("kubectl rollout status deployment kubia")
+        await first.wait_for("successfully rolled out", timeout=60)
+        await first.command("kubectl set image deployment kubia nodejs=luksa/kubia:v2")
+        await first.wait_for("image updated")
+        await asyncio.sleep(1.5)  # mid-rollout: v2 pods are being created
+        assert holder_pid(scaleout_env) == a.process.pid
+        shown_before_kill = first.clock()
+        wall_at_kill = time.monotonic()
+        a.kill()
+        # Every committed command is in the database already.
+        history = saved_history(scaleout_env)
+        assert history[-1] == "kubectl set image deployment kubia nodejs=luksa/kubia:v2"
+        try:
+            await first.ws.recv()
+        except Exception:
+            pass
+
+        # The browser reconnects: the load balancer sends it to B.
+        second = await Console.open(b.ws, b.http, cookie, "en", SLUG)
+        await second.wait_for(r"\$ kubectl set image deployment kubia nodejs=luksa/kubia:v2")
+        assert "$ kubectl create -f kubia-deployment.yaml" in second.text()
+        resumed = second.clock()
+        # Lost at most the few seconds since A's last save (≤ 5 s wall × speed 5 + tick slack);
+        # the catch-up on restore adds the wall time since that save, so usually nothing is lost.
+        assert resumed >= shown_before_kill - 5 * 5 - 2, (shown_before_kill, resumed)
+        assert resumed <= shown_before_kill + (time.monotonic() - wall_at_kill + 2) * 5
+        assert holder_pid(scaleout_env) == b.process.pid
+        # The rollout goes on to the end on B.
+        mark = len(second.received)
+        await second.command("kubectl rollout status deployment kubia")
+        await second.wait_for("successfully rolled out", timeout=90, since=mark)
+        await second.command("kubectl get deploy kubia -o jsonpath={.spec.template.spec.containers[0].image}")
+        await second.wait_for("luksa/kubia:v2", since=mark)
+        await second.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_newer_window_on_another_process_stops_the_older_one(servers, scaleout_env):
+    """The takeover message crosses processes through channels-redis; the old console saves,
+    lets go of the lease and stops; the new one starts from that save."""
+    a, b = servers
+
+    async def scenario():
+        cookie = session_cookie(a.http, "ko", SLUG)
+        old = await Console.open(a.ws, a.http, cookie, "ko", SLUG)
+        await old.command("kubectl create -f kubia-deployment.yaml")
+        await old.wait_for("deployment.apps/kubia created")
+        started = time.monotonic()
+        new = await Console.open(b.ws, b.http, cookie, "ko", SLUG)
+        await new.wait_for(r"\$ kubectl create -f kubia-deployment.yaml")
+        # Handed over at once (no waiting for the handoff timeout: the message went through Redis).
+        assert time.monotonic() - started < 1.9
+        await old.wait_for("다른 창에서 열려")
+        assert await old.wait_closed() == 4000
+        assert holder_pid(scaleout_env) == b.process.pid
+        await new.command("kubectl get deployments")
+        await new.wait_for(r"kubia\s+\d/6")
+        await new.close()
+
+    asyncio.run(scenario())
