@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "tutorial.lessons",
     "tutorial.sandbox",
     "tutorial.progress",
+    "tutorial.accounts",
+    "tutorial.classroom",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (tutorial/accounts): Django's auth views; password-reset mail goes to the console
+# unless DJANGO_EMAIL_BACKEND names a real backend (its EMAIL_* settings then come from Django).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "lessons:index"
+LOGOUT_REDIRECT_URL = "lessons:index"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rollout Lab <noreply@localhost>")
 
 # i18n: every URL is prefixed (/ko/..., /en/...), Korean is the default.
 LANGUAGE_CODE = "ko"

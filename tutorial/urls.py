@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("lessons/", include("tutorial.lessons.urls")),
     path("sandbox/", include("tutorial.sandbox.urls")),
     path("progress/", include("tutorial.progress.urls")),
+    path("accounts/", include("tutorial.accounts.urls")),
+    path("classes/", include("tutorial.classroom.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
