@@ -126,6 +126,7 @@ LEASE_LOST = _("This sandbox is now driven by another window or server; this con
                "Reload the page to continue here.")
 LAYER_DOWN = _("Live messages between servers (Redis) are unavailable right now; this console "
                "keeps working and catches up when they are back.")
+LAYER_BACK = _("Live messages between servers work again.")
 
 LAYER_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # back-off while the channel layer is unreachable
 
@@ -170,7 +171,6 @@ class LeaseHolder:
                 await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
                 attempt += 1
                 continue
-            self.layer_down = False
             return message
 
     async def _layer_failed(self) -> None:
@@ -189,6 +189,16 @@ class LeaseHolder:
             await self._layer_failed()
             return False
         return True
+
+    async def _layer_rejoin(self) -> None:
+        """After an outage: join the sandbox's group again (a restarted Redis forgot it)."""
+        try:
+            await self.channel_layer.group_add(self.sandbox.group_name, self.channel_name)
+        except Exception:
+            return
+        self.layer_down = False
+        logger.info("Sandbox %s: channel layer back", self.sandbox.pk)
+        await self._lease_say(LAYER_BACK)
 
     async def _lease_say(self, message, kind: str = "info") -> None:
         with translation.override(self.language):
@@ -218,6 +228,8 @@ class LeaseHolder:
         loop = asyncio.get_running_loop()
         if loop.time() - getattr(self, "lease_renewed_at", 0.0) < RENEW_INTERVAL_SECONDS:
             return True
+        if self.layer_down:
+            await self._layer_rejoin()
         try:
             held = await database_sync_to_async(renew)(self.sandbox.pk, self.lease_holder)
         except DatabaseError as exc:
