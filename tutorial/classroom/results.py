@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.utils import timezone
 
@@ -148,7 +148,7 @@ EXPORT_FIELDS = ["username", "email", "lesson", "exercise", "status", "attempts"
 
 
 def _iso(value: datetime | None) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if value else ""
+    return value.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z") if value else ""
 
 
 def export_rows(results: ClassResults) -> list[dict]:
