@@ -42,7 +42,7 @@ def scaleout_env(real_services, tmp_path_factory):
                  files={"kubia-deployment.yaml": SLOW_ROLLOUT})
     env = services.server_env(url.replace("postgresql://", "postgres://"), content)
     try:
-        services.migrate(env)
+        services.deploy_steps(env)
         yield env
     finally:
         services.ensure_redis()

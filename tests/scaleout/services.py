@@ -174,7 +174,14 @@ def server_env(database_url: str, content_dir: Path, extra: dict | None = None) 
     return env
 
 
-def migrate(env: dict) -> None:
-    result = subprocess.run([python(), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=180)
+def manage(env: dict, *args: str) -> None:
+    result = subprocess.run([python(), "manage.py", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def deploy_steps(env: dict) -> None:
+    """What a deployment runs before starting servers: migrate, and collect the static files
+    (the manifest storage answers 500 for a file missing from staticfiles/)."""
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
