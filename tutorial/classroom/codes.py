@@ -11,8 +11,10 @@ from django.utils import timezone
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 DEFAULT_VALID_DAYS = 14
-# At most this many wrong codes per account and per client address in the window.
+# At most this many wrong codes per account, and per client address (higher: a classroom often
+# shares one address behind NAT, and one learner's typos must not lock the others out).
 MAX_FAILURES = 10
+MAX_FAILURES_PER_ADDRESS = 50
 FAILURE_WINDOW = timedelta(minutes=15)
 
 
@@ -53,7 +55,8 @@ def is_limited(user, address: str | None, now=None) -> bool:
     from tutorial.classroom.models import JoinAttempt
 
     since = (now or timezone.now()) - FAILURE_WINDOW
-    return any(JoinAttempt.objects.filter(key=key, at__gte=since).count() >= MAX_FAILURES
+    return any(JoinAttempt.objects.filter(key=key, at__gte=since).count()
+               >= (MAX_FAILURES_PER_ADDRESS if key.startswith("ip:") else MAX_FAILURES)
                for key in _keys(user, address))
 
 
