@@ -40,8 +40,22 @@ class Result:
         return self.stdout + self.stderr
 
 
+@dataclass(frozen=True)
+class EditResult(Result):
+    """What Cluster.edit_finish returns: a Result, and when kubectl would reopen the editor (an
+    invalid edit) the text to reopen it with and the token to finish that next pass."""
+    reopen: str | None = None
+    token: str | None = None
+
+
+MAX_OPEN_EDITS = 4  # edits waiting for the editor panel; older ones are forgotten
+
+
 class Files(dict):
     """The learner's working directory: file name → text, with Rollout Lab's size caps."""
+
+    MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # what assignment checks, for front-ends to say it first
+    MAX_FILES = limits.MAX_FILES
 
     def __setitem__(self, name, text):
         if not isinstance(name, str) or not name or len(name) > 255 or "\x00" in name or ".." in name.split("/"):
@@ -69,6 +83,13 @@ class Cluster:
         self.traffic: list[dict] = []       # HTTP answers seen through curl
         self._procs: list[Process] = []
         self._subscribers: list[Callable] = []
+        self._edits: dict[str, dict] = {}
+        self._edit_seq = 0
+        self._eng.store.listen(self._observe)
+
+    def _observe(self, etype: str, obj: dict) -> None:
+        """Every object change, into the compact lives record that replay reads (view_at)."""
+        self._eng.timeline.lives.observe(self._eng.now, etype, obj)
 
     # ---- time --------------------------------------------------------------------------------
     @property
@@ -228,6 +249,129 @@ class Cluster:
 
         return unsubscribe
 
+    # ---- kubectl edit in an editor panel --------------------------------------------------------
+    def edit_begin(self, line: str, env: dict | None = None):
+        """Start `kubectl edit …` for a front-end with its own editor (no KUBE_EDITOR/EDITOR).
+
+        Returns {"text": the document kubectl would open, "token": …, "stderr": warnings} when the
+        editor should open; a Result when the command ended at once (NotFound, bad type, …: the
+        same output as the console); None when `line` is not such an edit (another command, --help,
+        an editor in `env`): run it with start() instead. Recorded in `history` like a command;
+        its exit code is filled in when the edit ends (edit_finish)."""
+        from .kubectl import cli
+        from .kubectl.commands import edit as editlib
+
+        if not isinstance(line, str) or "\x00" in line or \
+                len(line.encode("utf-8", "surrogatepass")) > limits.MAX_COMMAND_BYTES:
+            return None
+        env = dict(env or {})
+        if env.get("KUBE_EDITOR") or env.get("EDITOR"):
+            return None
+        try:
+            words = cli.tokenize(line)
+            if len(words) < 2 or words[0] not in ("kubectl", "k") or "|" in words:
+                return None
+            inv = cli.parse(words[1:])
+        except KubeError:
+            return None  # the console prints the parse error
+        if inv.path != ("edit",) or inv.wants_help or (inv.flags.get("output") or "") == "json":
+            return None
+        proc = Process(line)
+        ctx = Context(self, proc, env)
+        for warning in inv.deprecations:
+            ctx.err(warning + "\n")
+        try:
+            infos = [clone(o) for o in editlib._infos(ctx, inv)]  # noqa: SLF001 - same lookup as run_edit
+        except KubeError as err:
+            proc.write("err", err.render() + "\n")
+            proc.finish(err.exit_code)
+            self._log(proc)
+            return Result(proc.stdout, proc.stderr, proc.exit_code)
+        session = editlib._Session(ctx, inv, infos)  # noqa: SLF001 - the loop of run_edit, one pass per save
+        text = session.buffer()
+        self._edit_seq += 1
+        token = f"edit-{self._edit_seq}"
+        self._log(proc)
+        self._edits[token] = {"session": session, "entry": self.history[-1] if self.history else None,
+                              "line": line}
+        while len(self._edits) > MAX_OPEN_EDITS:
+            del self._edits[next(iter(self._edits))]
+        return {"text": text, "token": token, "stderr": proc.stderr}
+
+    def edit_finish(self, token: str, edited_text: str | None) -> EditResult:
+        """The learner saved (`edited_text`) or closed the editor without saving (None) in the edit
+        `token`. Runs what kubectl does after its editor exits (editoptions.go): unchanged →
+        "Edit cancelled, no changes made."; invalid → the errors, and `reopen` holds the text to
+        edit again (kubectl's header listing the failures) under a new `token`."""
+        pending = self._edits.pop(token, None) if isinstance(token, str) else None
+        if pending is None:
+            return EditResult("", "error: this edit is no longer open; run kubectl edit again\n", 1)
+        session = pending["session"]
+        if edited_text is None:
+            edited_text = session.original if not session.contains_error else session.buffer()
+        if not isinstance(edited_text, str):
+            edited_text = ""
+        proc = Process(pending["line"])
+        ctx = Context(self, proc)
+        session.ctx = ctx
+        checkpoint = self._checkpoint()
+        code = None
+        try:
+            if len(edited_text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
+                raise LimitExceeded(f"the edited text is limited to {limits.MAX_FILE_BYTES // 1024} KB")
+            code = session.after_editor(edited_text, session.temp_file())
+        except KubeError as err:
+            ctx.err(err.render() + "\n")
+            code = err.exit_code
+        except Exception:  # a bug of ours: report it, keep the learner's cluster as it was
+            log.exception("edit crashed: %r", pending["line"])
+            self._rollback(checkpoint)
+            ctx.err("error: internal error in the simulator; the edit was not applied\n")
+            code = 1
+        reopen = new_token = None
+        if code is None:  # kubectl reopens the editor on the edited text with the failures on top
+            reopen = session.buffer()
+            self._edit_seq += 1
+            new_token = f"edit-{self._edit_seq}"
+            self._edits[new_token] = pending
+            code = 1
+        elif pending["entry"] is not None:
+            pending["entry"]["exit"] = code
+        return EditResult(proc.stdout, proc.stderr, code, reopen=reopen, token=new_token)
+
+    # ---- replay --------------------------------------------------------------------------------
+    def view_at(self, t: float) -> dict:
+        """The Deployments, ReplicaSets (and ReplicationControllers) and Pods that existed at
+        simulated time `t` (clamped to [0, now]), each in its state then, shaped like list()'s
+        objects with the fields a live view reads (metadata incl. ownerReferences, spec replicas
+        and containers, status). Read-only: the cluster does not change."""
+        from .timeline import LIFE_KINDS, object_at
+        from .timeutil import from_rfc3339
+
+        try:
+            t = float(t)
+        except (TypeError, ValueError):
+            raise ValueError("view_at() needs a time in seconds") from None
+        if t != t:
+            raise ValueError("view_at() needs a time in seconds")
+        t = min(max(t, 0.0), self._eng.now)
+        lives = self._eng.timeline.lives
+        for kind in LIFE_KINDS:  # objects from a snapshot taken before lives were recorded
+            for obj in self._eng.store.list(kind):
+                if not lives.known(obj["metadata"].get("uid", "")):
+                    try:
+                        born = from_rfc3339(self._eng.epoch, obj["metadata"].get("creationTimestamp", ""))
+                    except Exception:  # noqa: BLE001 - a missing stamp: it was there from the start
+                        born = 0.0
+                    record = lives.begin(obj, min(max(born, 0.0), self._eng.now))
+                    lives.observe(record["from"], "ADDED", obj)
+        out = {"deployments": [], "replicasets": [], "pods": []}
+        where = {"Deployment": "deployments", "ReplicaSet": "replicasets",
+                 "ReplicationController": "replicasets", "Pod": "pods"}
+        for record, state in lives.at(t):
+            out[where[record["kind"]]].append(object_at(record, clone(state)))
+        return out
+
     # ---- snapshot -------------------------------------------------------------------------------
     def snapshot(self) -> dict:
         """The whole cluster as JSON-compatible data (lossless; streaming commands are not kept)."""
@@ -251,4 +395,7 @@ class Cluster:
         c.traffic = state["traffic"]
         c._procs = []
         c._subscribers = []
+        c._edits = {}
+        c._edit_seq = 0
+        c._eng.store.listen(c._observe)
         return c

@@ -8,6 +8,12 @@ Deployment sample (a dict): t, replicas, updated, ready, available, pods (non-te
 terminating, surge, unavailable (resolved maxSurge / maxUnavailable), paused, revision, complete,
 and rs: [[name, revision, desired, current, ready, available], …] oldest first.
 Service sample: t and ready: {pod-template-hash or pod name prefix: ready endpoint count}.
+
+Object lives (for replay, Cluster.view_at): one compact record per Deployment, ReplicaSet,
+ReplicationController and Pod (keyed by uid, so a re-created name is a new life): when it was
+created and gone, who controls it, and its state after every change that a live view shows
+(see Lives.observe). Bounded: at most MAX_LIVES records (lives long gone are dropped first) and
+MAX_STATES states per life.
 """
 from __future__ import annotations
 
@@ -15,6 +21,9 @@ from .controllers import deployment_util as du
 from .objects import controller_ref, get_path
 
 MAX_SAMPLES = 2000  # per object; older samples are thinned beyond this
+MAX_LIVES = 600     # object lives kept for replay; the ones gone longest are dropped first
+MAX_STATES = 60     # states per life; the middle ones are thinned beyond this
+LIFE_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "Pod")
 
 
 class Timeline:
@@ -22,6 +31,7 @@ class Timeline:
         self.deployments: dict[str, list[dict]] = {}
         self.services: dict[str, list[dict]] = {}
         self.decisions: dict[str, list[dict]] = {}  # deployment → controller decisions ("why")
+        self.lives = Lives()
 
     # ---- recording --------------------------------------------------------------------------
     def sample_deployment(self, eng, ns: str, name: str) -> None:
@@ -102,7 +112,8 @@ class Timeline:
         return self.services.get(f"{ns}/{name}", [])
 
     def to_data(self) -> dict:
-        return {"deployments": self.deployments, "services": self.services, "decisions": self.decisions}
+        return {"deployments": self.deployments, "services": self.services, "decisions": self.decisions,
+                "lives": self.lives.records}
 
     @classmethod
     def from_data(cls, data: dict) -> "Timeline":
@@ -110,6 +121,7 @@ class Timeline:
         t.deployments = data.get("deployments", {})
         t.services = data.get("services", {})
         t.decisions = data.get("decisions", {})
+        t.lives = Lives(data.get("lives", []))  # snapshots from before replay have none
         return t
 
 
@@ -129,4 +141,180 @@ def _version_of(pod: dict) -> str:
     return pod["metadata"]["name"]
 
 
-__all__ = ["Timeline"]
+# =============================================================================== object lives
+def _owner(obj: dict) -> list | None:
+    ref = controller_ref(obj)
+    return [ref.get("kind", ""), ref.get("name", ""), ref.get("uid", "")] if ref else None
+
+
+def _container_state(cs: dict) -> list:
+    """[name, "w"|"r"|"t"|"", reason, ready, restarts, exit code] from a containerStatus."""
+    state = cs.get("state") or {}
+    if "waiting" in state:
+        w = state.get("waiting") or {}
+        return [cs.get("name", ""), "w", w.get("reason", ""), bool(cs.get("ready")),
+                int(cs.get("restartCount") or 0), None]
+    if "terminated" in state:
+        t = state.get("terminated") or {}
+        return [cs.get("name", ""), "t", t.get("reason", ""), bool(cs.get("ready")),
+                int(cs.get("restartCount") or 0), int(t.get("exitCode") or 0)]
+    if "running" in state:
+        return [cs.get("name", ""), "r", "", bool(cs.get("ready")), int(cs.get("restartCount") or 0), None]
+    return [cs.get("name", ""), "", "", bool(cs.get("ready")), int(cs.get("restartCount") or 0), None]
+
+
+def state_of(obj: dict) -> dict:
+    """What a live view shows of one object, as small JSON data (compared to spot a change)."""
+    meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
+    if obj.get("kind") == "Pod":
+        conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or ()}
+        out = {"phase": status.get("phase", ""),
+               "cond": {k: conditions[k] for k in ("PodScheduled", "Initialized", "ContainersReady", "Ready")
+                        if k in conditions},
+               "cs": [_container_state(cs) for cs in status.get("containerStatuses") or ()]}
+        if status.get("reason"):
+            out["reason"] = status["reason"]
+        if meta.get("deletionTimestamp"):
+            out["deleting"] = meta["deletionTimestamp"]
+        return out
+    template = ((spec.get("template") or {}).get("spec")) or {}
+    out = {"replicas": spec.get("replicas", 1),
+           "images": [[c.get("name", ""), c.get("image", "")] for c in template.get("containers") or ()],
+           "status": {k: status[k] for k in ("replicas", "readyReplicas", "availableReplicas", "updatedReplicas")
+                      if k in status},
+           "revision": ((meta.get("annotations") or {}).get("deployment.kubernetes.io/revision", ""))}
+    if spec.get("paused"):
+        out["paused"] = True
+    if meta.get("deletionTimestamp"):
+        out["deleting"] = meta["deletionTimestamp"]
+    return out
+
+
+class Lives:
+    """Object lives for replay. A record is a dict: kind, ns, name, uid, created (creationTimestamp
+    as stored), owner ([kind, name, uid] of the controller or None), from (simulated time it was
+    first seen), gone (time it left the store, or None), labels (pods only), containers (pods:
+    [[name, image], …]), states ([[t, state_of(obj)], …] oldest first)."""
+
+    def __init__(self, records: list | None = None):
+        self.records: list[dict] = records if records is not None else []
+        self._by_uid = {r["uid"]: r for r in self.records if r.get("gone") is None}
+
+    def observe(self, now: float, etype: str, obj: dict) -> None:
+        if obj.get("kind") not in LIFE_KINDS:
+            return
+        meta = obj.get("metadata") or {}
+        uid = meta.get("uid")
+        if not uid:
+            return
+        t = now  # not rounded: 39.39999… (a step of 0.3 s) is before the 39.4 timer
+        record = self._by_uid.get(uid)
+        if etype == "DELETED":
+            if record is not None:
+                record["gone"] = t
+                del self._by_uid[uid]
+            return
+        if record is None:
+            record = self.begin(obj, t)
+        state = state_of(obj)
+        states = record["states"]
+        if states and states[-1][1] == state:
+            return
+        if states and states[-1][0] == t:
+            states[-1] = [t, state]  # only the last state of one instant is ever seen
+        else:
+            states.append([t, state])
+        if len(states) > MAX_STATES:
+            del states[1:len(states) - MAX_STATES + 1:2]
+
+    def begin(self, obj: dict, t: float) -> dict:
+        meta = obj.get("metadata") or {}
+        record = {"kind": obj["kind"], "api": obj.get("apiVersion", ""), "ns": meta.get("namespace", ""),
+                  "name": meta.get("name", ""), "uid": meta["uid"], "created": meta.get("creationTimestamp", ""),
+                  "owner": _owner(obj), "from": t, "gone": None, "states": []}
+        if obj["kind"] == "Pod":
+            spec = obj.get("spec") or {}
+            record["labels"] = dict(meta.get("labels") or {})
+            record["containers"] = [[c.get("name", ""), c.get("image", "")] for c in spec.get("containers") or ()]
+        self.records.append(record)
+        self._by_uid[record["uid"]] = record
+        self._trim()
+        return record
+
+    def _trim(self) -> None:
+        if len(self.records) <= MAX_LIVES:
+            return
+        gone = sorted((r for r in self.records if r.get("gone") is not None), key=lambda r: r["gone"])
+        drop = {id(r) for r in gone[:len(self.records) - MAX_LIVES]}
+        self.records[:] = [r for r in self.records if id(r) not in drop]
+
+    def known(self, uid: str) -> bool:
+        return uid in self._by_uid
+
+    def earliest(self) -> float | None:
+        """From when on the record is complete (older lives may have been dropped)."""
+        return min((r["from"] for r in self.records), default=None)
+
+    def at(self, t: float) -> list[tuple[dict, dict]]:
+        """(record, state) for every object that existed at time t, in creation order."""
+        out = []
+        for r in self.records:
+            if r["from"] > t or (r["gone"] is not None and r["gone"] <= t) or not r["states"]:
+                continue
+            state = None
+            for st_t, st in r["states"]:
+                if st_t > t:
+                    break
+                state = st
+            if state is not None:
+                out.append((r, state))
+        return out
+
+
+def object_at(record: dict, state: dict) -> dict:
+    """A record's state as an object in the Kubernetes JSON shape (the fields a live view reads)."""
+    meta = {"name": record["name"], "namespace": record["ns"], "uid": record["uid"],
+            "creationTimestamp": record["created"]}
+    if record.get("owner"):
+        kind, name, uid = record["owner"]
+        meta["ownerReferences"] = [{"apiVersion": "apps/v1" if kind != "ReplicationController" else "v1",
+                                    "kind": kind, "name": name, "uid": uid, "controller": True,
+                                    "blockOwnerDeletion": True}]
+    if state.get("deleting"):
+        meta["deletionTimestamp"] = state["deleting"]
+    if record["kind"] == "Pod":
+        if record.get("labels"):
+            meta["labels"] = dict(record["labels"])
+        status = {"phase": state.get("phase", "")}
+        if state.get("reason"):
+            status["reason"] = state["reason"]
+        if state.get("cond"):
+            status["conditions"] = [{"type": k, "status": v} for k, v in state["cond"].items()]
+        statuses = []
+        for name, kind, reason, ready, restarts, code in state.get("cs") or ():
+            if kind == "w":
+                st = {"waiting": {"reason": reason} if reason else {}}
+            elif kind == "t":
+                st = {"terminated": {"exitCode": code or 0, **({"reason": reason} if reason else {})}}
+            elif kind == "r":
+                st = {"running": {}}
+            else:
+                st = {}
+            image = next((img for n, img in record.get("containers") or () if n == name), "")
+            statuses.append({"name": name, "image": image, "ready": ready, "restartCount": restarts, "state": st})
+        if statuses:
+            status["containerStatuses"] = statuses
+        return {"apiVersion": record.get("api") or "v1", "kind": "Pod", "metadata": meta,
+                "spec": {"containers": [{"name": n, "image": img} for n, img in record.get("containers") or ()]},
+                "status": status}
+    if state.get("revision"):
+        meta["annotations"] = {"deployment.kubernetes.io/revision": state["revision"]}
+    spec = {"replicas": state.get("replicas", 1),
+            "template": {"spec": {"containers": [{"name": n, "image": img} for n, img in state.get("images") or ()]}}}
+    if state.get("paused"):
+        spec["paused"] = True
+    return {"apiVersion": record.get("api") or "apps/v1", "kind": record["kind"], "metadata": meta, "spec": spec,
+            "status": dict(state.get("status") or {})}
+
+
+__all__ = ["Timeline", "Lives", "object_at", "state_of"]

@@ -11,7 +11,8 @@ Messages understood: {"command": "..."}, {"cancel": true} (Ctrl+C), {"clear": tr
 {"step": 1|10|"settle"} (let simulated time pass now; "settle" = until the selected Deployment's
 rollout is over, at most 600 s), {"rollout": "<namespace>/<deployment>"} (the Rollout panel's
 Deployment), {"traffic": true|false} and {"traffic_service": "<namespace>/<service>"} (the traffic
-strip).
+strip). The file editor panel, `kubectl edit` in it, and replay ({"file_…"}, {"edit_…"},
+{"replay": …}): tutorial/sandbox/panels_consumer.py.
 
 The Rollout panel (chart, "why" log, traffic strip) is re-rendered when the cluster changed, at most
 twice a second, and each of its parts is sent only when its HTML differs from what was sent.
@@ -45,6 +46,8 @@ from tutorial.sandbox.lease import LeaseHolder
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import owner_for
+from tutorial.sandbox.editor import MAX_EDITOR_MESSAGE_BYTES
+from tutorial.sandbox.panels_consumer import EditorMixin, ReplayMixin
 from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, get_deployment, rollout_settled
 from tutorial.sandbox.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import (
@@ -87,7 +90,7 @@ def _without_surrogates(obj: dict) -> dict:
     return {_clean(key): _clean(value) for key, value in obj.items()}
 
 
-class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
+class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsumer):
     # ---------------------------------------------------------------- connection lifecycle
     async def connect(self) -> None:
         self.cluster = None
@@ -194,6 +197,8 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
             self.unsubscribe()
         self.cluster = cluster
         self.command = None
+        self.edit_token = None
+        self.replay_at = None
         self.unsubscribe = cluster.subscribe(self._on_watch_event)
         self.view_dirty = True
         self.rollout_dirty = True
@@ -272,7 +277,10 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
         if text_data is None:
             await self._send_error(self._t(_("Only text messages are accepted.")))
             return
-        if len(text_data.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+        size = len(text_data.encode("utf-8", "surrogatepass"))
+        # Only the editor panel's saves may carry a whole file.
+        if size > MAX_MESSAGE_BYTES and (size > MAX_EDITOR_MESSAGE_BYTES or not text_data.lstrip().startswith(
+                ('{"file_save"', '{"edit_save"'))):
             await self._send_error(self._t(_("Message too large: the limit is %(size)d KB."))
                                    % {"size": MAX_MESSAGE_BYTES // 1024})
             return
@@ -334,6 +342,22 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
             await self._send_rollout()
         elif "traffic_service" in message:
             await self._choose_service(message["traffic_service"])
+        elif "file_save" in message:
+            await self._file_save(message["file_save"], message.get("text"))
+        elif "file_open" in message:
+            await self._file_open(message["file_open"])
+        elif "file_new" in message:
+            await self._file_new(message["file_new"])
+        elif "file_delete" in message:
+            await self._file_delete(message["file_delete"])
+        elif "file_close" in message:
+            await self._editor_open("none")
+        elif "edit_save" in message:
+            await self._finish_edit(message["edit_save"], message.get("text"))
+        elif "edit_cancel" in message:
+            await self._finish_edit(message["edit_cancel"], None)
+        elif "replay" in message:
+            await self._replay(message["replay"])
         else:
             await self._send_error(self._t(_(
                 'Unknown message: send {"command": "..."} to run a command.')))
@@ -349,6 +373,12 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
             await self._send_error(self._t(_(
                 "A command is still running. Press Ctrl+C to stop it first.")))
             return
+        if self.edit_token is not None:
+            await self._send_error(self._t(_(
+                "kubectl edit is waiting in the editor panel: save or cancel it first.")))
+            return
+        if self.replay_at is not None:
+            await self._leave_replay()
         entries = [{"kind": "input", "text": line}]
         transcript_append(self.transcript, "input", line)
         if not line:
@@ -359,6 +389,10 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
         await self.send(text_data=fragments.history(self.history, self.language))
         before = self.cluster.snapshot()
         try:
+            if await self._begin_edit(line):
+                await self._save()
+                await self._grade()
+                return
             self.command = self.cluster.start(line)
             await self._send_command_output()
         except Exception:
@@ -401,6 +435,9 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
             await self._grade()  # e.g. `rollout status` returned: the rollout is over
 
     async def _cancel(self) -> None:
+        if self.edit_token is not None:  # Ctrl+C while kubectl edit waits: as the Cancel button
+            await self._finish_edit(self.edit_token, None)
+            return
         if self.command is None:
             # Ctrl+C at an idle prompt: a terminal just shows ^C and a new prompt.
             transcript_append(self.transcript, "input", "^C")
@@ -503,7 +540,7 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
     def _rollout_context(self) -> dict:
         with translation.override(self.language):
             ref = chosen_deployment(self.cluster, self.rollout_ref)
-            return fragments.rollout_context(self.cluster, ref, self.traffic, self.language)
+            return fragments.rollout_context(self.cluster, ref, self.traffic, self.language, at=self.replay_at)
 
     async def _send_rollout(self) -> None:
         """The parts of the Rollout panel whose HTML changed since they were last sent."""
@@ -619,11 +656,17 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
         self.view_tick += 1
         self.view_dirty = False
         await self.send(text_data=fragments.full_state(self._context(), self.language))
+        await self._send_editor_files()
+        await self._editor_open("none")
+        await self._leave_replay()
         self.rollout_sent = {}
         await self._send_rollout()
         await self._grade(force=True)
 
     async def _send_view(self) -> None:
+        if self.replay_at is not None:  # the replayed moment stays on screen until "Back to live"
+            self.view_dirty = False
+            return
         self.view_tick += 1
         self.view_dirty = False
         await self.send(text_data=fragments.cluster_view(view_of(self.cluster), self.view_tick, self.language))
@@ -631,7 +674,8 @@ class SandboxConsumer(LeaseHolder, AsyncWebsocketConsumer):
     async def _send_controls(self) -> None:
         context = fragments.console_context(
             transcript=[], history=[], view=None, clock=self.cluster.now, speed=self.speed,
-            paused=self.paused, running=self.command is not None, tick=self.view_tick,
+            paused=self.paused, running=self.command is not None or self.edit_token is not None,
+            tick=self.view_tick,
         )
         await self.send(text_data=fragments.controls(context, self.language))
 

@@ -32,6 +32,7 @@ def console_context(*, transcript, history, view: ClusterView, clock: float, spe
         "history_json": json.dumps(history, ensure_ascii=False),
         "view": view,
         "clock": format_clock(clock),
+        "now": clock,
         "speed": speed,
         "speeds": SPEEDS,
         "paused": paused,
@@ -71,8 +72,10 @@ def controls(context: dict, language: str) -> str:
     return _render("sandbox/_console_controls.html", {**context, "oob": True}, language)
 
 
-def cluster_view(view: ClusterView, tick: int, language: str) -> str:
-    return _render("sandbox/_cluster_view.html", {"view": view, "tick": tick, "oob": True}, language)
+def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str | None = None) -> str:
+    """The live view; with replay_clock, the cluster as it was then (marked as a replay)."""
+    return _render("sandbox/_cluster_view.html",
+                   {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}, language)
 
 
 def history(history_list: list[str], language: str) -> str:
@@ -102,9 +105,11 @@ ROLLOUT_PARTS = (
 )
 
 
-def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str) -> dict:
-    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the consumer)."""
-    context = panel_context(cluster, rollout_ref, language) if cluster is not None else {"rollout_ref": None}
+def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str,
+                    at: float | None = None) -> dict:
+    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the consumer);
+    `at`: the replay's simulated time (None = live)."""
+    context = panel_context(cluster, rollout_ref, language, at) if cluster is not None else {"rollout_ref": None}
     context.update(
         rollout_names=deployment_names(cluster) if cluster is not None else [],
         traffic_enabled=traffic.enabled,
@@ -121,3 +126,33 @@ def rollout_parts(context: dict, language: str) -> dict[str, str]:
     """Each part of the Rollout panel as an out-of-band fragment, by template name."""
     context = {**context, "oob": True}
     return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
+
+
+# ---- the file editor panel (tutorial/sandbox/editor.py) and replay
+def editor_files(files, language: str) -> str:
+    from tutorial.sandbox.editor import file_rows
+
+    return _render("sandbox/_editor_files.html", {"editor_files": file_rows(files), "oob": True}, language)
+
+
+def editor_status(text: str, language: str, *, error: bool = False) -> str:
+    return _render("sandbox/_editor_status.html",
+                   {"editor_status": text, "editor_status_error": error, "oob": True}, language)
+
+
+def editor_doc(*, mode: str, name: str = "", text: str = "", token: str = "", seq: int = 0, language: str) -> str:
+    """What the editor shows: mode "file" (a working-directory file), "edit" (`kubectl edit`) or
+    "none"."""
+    return _render("sandbox/_editor_doc.html",
+                   {"editor_mode": mode, "editor_name": name, "editor_text": text, "editor_token": token,
+                    "editor_seq": seq, "oob": True}, language)
+
+
+def replay_bar(*, at: float | None, now: float, language: str) -> str:
+    """The replay slider: live (at None) or showing simulated time `at` of [0, now]."""
+    return _render("sandbox/_replay_bar.html", replay_context(at, now, oob=True), language)
+
+
+def replay_context(at: float | None, now: float, *, oob: bool = False) -> dict:
+    return {"replay_at": at, "replay_value": f"{now if at is None else at:.1f}", "replay_max": f"{now:.1f}",
+            "replay_clock": format_clock(now if at is None else at), "oob": oob}

@@ -61,13 +61,21 @@ def get_deployment(cluster, ref: str | None) -> dict | None:
     return cluster.get("Deployment", namespace, name)
 
 
-def panel_context(cluster, ref: str | None, language: str) -> dict:
-    """Context for templates/sandbox/_rollout_chart_panel.html and _rollout_why_panel.html."""
+def panel_context(cluster, ref: str | None, language: str, at: float | None = None) -> dict:
+    """Context for templates/sandbox/_rollout_chart_panel.html and _rollout_why_panel.html; with
+    `at` (replay), only what had happened by simulated time `at`."""
     if not ref:
         return {"rollout_ref": None, "chart": None, "why": []}
     namespace, _, name = ref.partition("/")
     samples = cluster.timeline(name, namespace)
-    chart = rollout_chart_context(samples, language, deployment=name, until=cluster.now,
+    until = cluster.now
+    if at is not None:
+        samples = [s for s in samples if s.get("t", 0) <= at]
+        until = at
+    chart = rollout_chart_context(samples, language, deployment=name, until=until,
                                   id_prefix="rollout-chart") if samples else None
-    why = explain_items(cluster, name, language, namespace=namespace)[-WHY_ITEMS_SHOWN:]
+    why = explain_items(cluster, name, language, namespace=namespace)
+    if at is not None:
+        why = [item for item in why if item.get("t", 0) <= at]
+    why = why[-WHY_ITEMS_SHOWN:]
     return {"rollout_ref": ref, "chart": chart, "why": why}
