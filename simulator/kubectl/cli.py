@@ -518,6 +518,13 @@ def parse(argv: list[str]) -> Invocation:
         words = _strip_flags(rest, flag_set(path))
         if words:
             raise unknown_command_error(words[0])
+    if path and not cmd.supported and not cmd.subcommands:
+        # A verb the console does not simulate answers the same clear message whatever flags it was
+        # typed with (`kubectl autoscale deploy x --min=2 --max=5`, `kubectl exec -it pod -- sh`),
+        # instead of tripping over flags it never declared; `--help` still prints its help.
+        before_dash = rest[:rest.index("--")] if "--" in rest else rest
+        if not any(w in ("-h", "--help") or w.startswith("--help=") for w in before_dash):
+            raise CLIError(f'"kubectl {" ".join(path)}" is not available in this simulator')
     values, explicit, deprecations, positionals, dash_at = _parse_flags(path, rest)
     words = list(_typed_words(argv))
     inv = Invocation(path, positionals, values, explicit, bool(values.get("help")), deprecations, dash_at, words)

@@ -72,7 +72,13 @@ def run_get(ctx, inv):
         return _watch(ctx, inv, args, groups, ns, label_sel, field_sel, fmt)
 
     all_objs = [o for _, objs in groups for o in objs]
-    if fmt in ("table", "wide"):
+    # get.go printGeneric: one name given (singleItemImplied) prints that object itself, anything else
+    # is coerced into a List; a single named object that is missing returns its error and prints nothing.
+    single = args.has_names and len(args.items) == 1
+    generic_payload = all_objs[0] if single and len(all_objs) == 1 else serialize.list_object(all_objs)
+    if single and errors and fmt not in ("table", "wide", "name"):
+        pass
+    elif fmt in ("table", "wide"):
         text = tables.render_table(groups, wide=(fmt == "wide"), show_kind=multi_type,
                                    show_labels=bool(inv.flags.get("show-labels")),
                                    label_columns=_label_columns(inv), no_headers=bool(inv.flags.get("no-headers")),
@@ -81,18 +87,15 @@ def run_get(ctx, inv):
     elif fmt == "name":
         ctx.out("".join(serialize.to_name(o) + "\n" for o in all_objs))
     elif fmt in ("yaml", "json"):
-        single = args.has_names and len(all_objs) == 1 and len(args.items) == 1
-        payload = all_objs[0] if single else serialize.list_object(all_objs)
         if all_objs or not errors:
-            ctx.out(serialize.to_yaml(payload) if fmt == "yaml" else serialize.to_json(payload))
+            ctx.out(serialize.to_yaml(generic_payload) if fmt == "yaml" else serialize.to_json(generic_payload))
     elif fmt in ("jsonpath", "jsonpath-as-json"):
         from ..jsonpath import render_jsonpath
-        single = args.has_names and len(all_objs) == 1 and len(args.items) == 1
-        payload = all_objs[0] if single else serialize.list_object(all_objs)
-        ctx.out(render_jsonpath(template, payload))
+        ctx.out(render_jsonpath(template, generic_payload))
     elif fmt == "custom-columns":
+        # customcolumn.go PrintObj: the header once, then one row per item of a List
         from ..printers.custom_columns import render_custom_columns
-        ctx.out(render_custom_columns(template, all_objs, no_headers=bool(inv.flags.get("no-headers"))))
+        ctx.out(render_custom_columns(template, generic_payload, no_headers=bool(inv.flags.get("no-headers"))))
     else:
         raise CLIError(f'output format "{fmt}" is not supported in this simulator')
 
