@@ -47,6 +47,12 @@ def read_file_objects(ctx, inv) -> list[tuple[str, dict | KubeError]]:
         if src == "-":
             raise CLIError("reading from stdin is not supported in this console; save the text to a file first")
         if src.startswith(("http://", "https://")):
+            from ..web_examples import example_for_url
+            example = example_for_url(src)
+            if example is not None:
+                # cli-runtime URLVisitor: the stream's source name is the URL itself
+                out.extend((src, item) for item in decode_stream(example[1], src))
+                continue
             raise CLIError(f'unable to read URL "{src}", the console has no internet access; save the manifest to a file first')
         names = [src] if src in ctx.files else sorted(f for f in ctx.files if f.startswith(src.rstrip("/") + "/"))
         if not names:

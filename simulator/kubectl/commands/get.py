@@ -5,7 +5,7 @@ from ...api.errors import CLIError, KubeError
 from .. import resources
 from ..printers import serialize, tables
 from ..selectors import compile_selectors
-from .common import namespace, served
+from .common import namespace, object_namespace, read_file_objects, served
 
 GET_NO_TYPE = ('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list '
                'of supported resources.\n\n')
@@ -38,12 +38,18 @@ def run_get(ctx, inv):
     ns = None if all_ns else namespace(inv)
     label_sel = inv.flags.get("selector") or ""
     field_sel = inv.flags.get("field-selector") or ""
-    args = resources.parse_resource_args(inv.args)
+    file_errors: list[KubeError] = []
+    if inv.flags.get("filename"):
+        args, file_ns = _file_args(ctx, inv, file_errors)
+        if file_ns and not all_ns:
+            ns = file_ns
+    else:
+        args = resources.parse_resource_args(inv.args)
     if args.has_names and (label_sel or field_sel):
         raise CLIError("name cannot be provided when a selector is specified")
     multi_type = len(args.types) > 1 or any(a.split(",")[0] == "all" for a in inv.args[:1])
     groups: list[tuple[str, list[dict]]] = []
-    errors: list[KubeError] = []
+    errors: list[KubeError] = list(file_errors)
     found_any_type_with_objects = False
     for rt in args.types:
         kind = served(rt)
@@ -108,6 +114,22 @@ def run_get(ctx, inv):
             ctx.err("No resources found\n")
     ctx.exit_code = 1 if errors else 0
     return None
+
+
+def _file_args(ctx, inv, errors: list) -> tuple[resources.ResourceArgs, str]:
+    """`kubectl get -f FILE|URL`: the objects the manifests name, looked up on the server
+    (cli-runtime builder visitByPaths; resource arguments beside -f are the builder's error)."""
+    if inv.args:
+        raise CLIError("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well")
+    items, namespaces = [], set()
+    for _, item in read_file_objects(ctx, inv):
+        if isinstance(item, KubeError):
+            errors.append(item)
+            continue
+        items.append((resources.resolve(item["kind"]), (item.get("metadata") or {}).get("name") or ""))
+        namespaces.add(object_namespace(item, inv))
+    namespaces.discard("")
+    return resources.ResourceArgs(items), (namespaces.pop() if len(namespaces) == 1 else "")
 
 
 def _label_columns(inv) -> list[str]:
