@@ -12,7 +12,7 @@ from ...objects import annotations, clone, controller_ref, get_path
 from .. import cli, resources
 from ..printers.describe import describe_pod_template
 from ..printers.tabwriter import tabwrite
-from .common import dry_run_mode, dry_suffix, get_object, name_of, namespace, with_change_cause
+from .common import dry_run_mode, dry_suffix, get_object, name_of, namespace, served, with_change_cause
 
 
 def _targets(ctx, inv):
@@ -23,7 +23,11 @@ def _targets(ctx, inv):
     out = []
     for rt, name in parsed.items:
         if name is None:
-            raise CLIError("resource(s) were provided, but no name was specified")
+            # every rollout verb builds with ResourceTypeOrNameArgs(true, …): a bare type selects all
+            # objects of it in the namespace (`kubectl rollout history deploy`, pkg/cmd/rollout/*.go)
+            kind = served(rt)
+            out.extend((rt, o) for o in (ctx.eng.store.list(kind, ns if rt.namespaced else "") if kind else ()))
+            continue
         out.append((rt, get_object(ctx, rt, ns, name)))
     return out
 
@@ -68,8 +72,9 @@ def status_message(d: dict, revision: int = 0) -> tuple[str, bool]:
 def run_status(ctx, inv):
     targets = _targets(ctx, inv)
     if len(targets) != 1:
-        raise CLIError("rollout status is only supported on individual resources and resource collections, "
-                       f"but {len(targets)} resources were found")
+        # rollout_status.go: fmt.Errorf("... resource collections - %d resources were found", len(infos))
+        raise CLIError("rollout status is only supported on individual resources and resource collections - "
+                       f"{len(targets)} resources were found")
     rt, obj = targets[0]
     if obj["kind"] != "Deployment":
         raise CLIError(f"no status viewer has been implemented for {rt.kind}")
