@@ -43,6 +43,27 @@ class ApiServer:
 
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, internal: bool = False, dry_run: bool = False) -> dict:
+        # A refused or dry-run create leaves the cluster exactly as it was, random state included
+        # (generated names and admission draw from it before validation can fail).
+        rng_state = self.eng.rng.state
+        allocated = {k: len(v) for k, v in self.eng.allocated.items()}
+
+        def undo():
+            self.eng.rng.state = rng_state
+            for k, n in allocated.items():
+                del self.eng.allocated[k][n:]
+
+        try:
+            created = self._create(obj, internal)
+        except Exception:
+            undo()
+            raise
+        if dry_run:
+            undo()
+            return created
+        return self.store.put(created)
+
+    def _create(self, obj: dict, internal: bool) -> dict:
         obj = clone(obj)
         kind = obj.get("kind")
         meta = obj.setdefault("metadata", {})
@@ -75,9 +96,7 @@ class ApiServer:
         defaults.prepare_for_create(obj)
         if kind == "Service":
             self._allocate_service(obj, None)
-        if dry_run:
-            return obj
-        return self.store.put(obj)
+        return obj
 
     def _generate_name(self, kind: str, ns: str, prefix: str) -> str:
         base = prefix[:58] if len(prefix) > 58 else prefix  # names.SimpleNameGenerator maxGeneratedNameLength
