@@ -103,6 +103,19 @@ class Cluster:
             raise ValueError("advance() needs a non-negative number of seconds")
         self._advance_to(self._eng.now + min(seconds, 10 * 365 * 86400.0))
 
+    def next_due(self) -> float | None:
+        """The next simulated time at which anything happens by itself (a controller timer, a
+        kubelet step, a blocking command's wake-up), or None when the cluster would stay as it is
+        forever. A front-end driving the clock from wall time can sleep until then; advancing by
+        any amount before it changes nothing but `now`."""
+        wakes = [p.wake for p in self._procs if p.blocking and p.wake is not None]
+        return min([t for t in [self._eng.next_due(), *wakes] if t is not None], default=None)
+
+    @property
+    def busy(self) -> bool:
+        """True while a started command still runs (`get -w`, `rollout status`, `sleep`...)."""
+        return any(not p.done for p in self._procs)
+
     def _advance_to(self, target: float) -> None:
         eng = self._eng
         while True:
