@@ -116,6 +116,13 @@ class Cluster:
         """True while a started command still runs (`get -w`, `rollout status`, `sleep`...)."""
         return any(not p.done for p in self._procs)
 
+    @property
+    def changes(self) -> int:
+        """A number that grows with every object written or deleted (the store's resourceVersion
+        counter, kept in snapshots): a front-end compares it with the value it last rendered
+        instead of subscribing to every watch event. Equal values mean the same objects."""
+        return self._eng.store.resource_version
+
     def _advance_to(self, target: float) -> None:
         eng = self._eng
         while True:

@@ -95,3 +95,21 @@ def test_jumping_to_each_due_time_equals_advancing_in_small_steps(jumps):
             b.advance(0.1)
         b.advance(max(0.0, target - b.now))
     assert a.run("kubectl get pods,rs,deploy -o wide").stdout == b.run("kubectl get pods,rs,deploy -o wide").stdout
+
+
+def test_changes_grows_with_every_watch_event_and_survives_a_snapshot():
+    c = Cluster(seed=0)
+    c.files["d.yaml"] = DEPLOYMENT
+    events = []
+    c.subscribe(events.append)
+    start = c.changes
+    c.run("kubectl create -f d.yaml")
+    c.advance(30)
+    assert c.changes - start >= len(events) > 0
+    seen = c.changes
+    c.run("kubectl get pods")
+    c.advance(1)
+    assert c.changes == seen  # nothing changed: reading and idle time leave it alone
+    assert Cluster.restore(c.snapshot()).changes == seen
+    c.run("kubectl delete deployment kubia")
+    assert c.changes > seen
