@@ -36,4 +36,11 @@ def run_kubectl(ctx: Context, argv: list[str]):
     handler = handlers().get(inv.path)
     if handler is None:
         raise CLIError(f'"kubectl {" ".join(inv.path)}" is not available in this simulator')
+    if inv.changed("dry-run"):  # Complete() reads --dry-run before the command does anything
+        from . import klog
+        from .commands.common import DRY_RUN_WARNING_SITE, dry_run_warning
+
+        warning = dry_run_warning(inv)
+        if warning:
+            ctx.err(klog.warning(ctx.eng, DRY_RUN_WARNING_SITE, warning))
     return handler(ctx, inv)

@@ -23,16 +23,43 @@ def name_of(obj: dict) -> str:
     return f'{prefix}/{obj["metadata"]["name"]}'
 
 
+# kubectl pkg/cmd/util/helpers.go AddDryRunFlag: a bare `--dry-run` stands for this value.
+DRY_RUN_NO_OPT = "unchanged"
+# strconv.ParseBool's spellings: GetDryRunStrategy still accepts a boolean (deprecated since 1.18;
+# removed in 1.23.0 and restored in 1.23.1 by kubernetes#107003, unchanged through v1.34).
+_GO_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+# Where helpers.go's klog.Warning sits, as kubectl prints it (the line is the one seen in
+# kubectl v1.26-era logs, e.g. moby/buildkit#3514; not verified against a v1.34 binary).
+DRY_RUN_WARNING_SITE = "helpers.go:663"
+
+
 def dry_run_mode(inv) -> str:
-    """`--dry-run` value: none | client | server (kubectl GetDryRunStrategy)."""
+    """`--dry-run` value: none | client | server (kubectl cmdutil.GetDryRunStrategy).
+
+    A bare `--dry-run` and `--dry-run=true` mean client, `--dry-run=false` means none; each
+    of those also logs a deprecation warning (dry_run_warning)."""
     value = inv.flags.get("dry-run", "none")
-    if value in ("", "none", "false"):
-        return "none"
-    if value in ("client", "server"):
+    if value in _GO_BOOLS:
+        return "client" if _GO_BOOLS[value] else "none"
+    if value == DRY_RUN_NO_OPT:
+        return "client"
+    if value in ("client", "server", "none"):
         return value
-    if value in ("unchanged", "true"):
-        raise CLIError('--dry-run=true is no longer supported; use --dry-run=client')
     raise CLIError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def dry_run_warning(inv) -> str | None:
+    """The klog.Warning text GetDryRunStrategy logs for a deprecated `--dry-run` spelling."""
+    value = inv.flags.get("dry-run")
+    if value is None:
+        return None
+    if value == DRY_RUN_NO_OPT:
+        return "--dry-run is deprecated and can be replaced with --dry-run=client."
+    if value in _GO_BOOLS:
+        return (f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
+                f"--dry-run={'client' if _GO_BOOLS[value] else 'none'}.")
+    return None
 
 
 def dry_suffix(mode: str) -> str:
