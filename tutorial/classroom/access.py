@@ -8,6 +8,10 @@ from __future__ import annotations
 from tutorial.accounts.roles import is_instructor
 from tutorial.classroom.models import Classroom
 
+# Ids in URLs are [0-9]+ of any length; a database integer is at most 64-bit (SQLite raises
+# OverflowError on larger values in some lookups, a 500 instead of a 404).
+MAX_ID = 2**63 - 1
+
 
 def teachable(user) -> bool:
     return is_instructor(user)
@@ -26,6 +30,8 @@ def teaching_classroom(user, pk) -> Classroom | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk <= MAX_ID:
+        return None
     return classes_taught(user).filter(pk=pk).first()
 
 
@@ -34,6 +40,8 @@ def learner_of(classroom: Classroom, user_id):
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
+        return None
+    if not 0 < user_id <= MAX_ID:
         return None
     membership = classroom.memberships.select_related("user").filter(user_id=user_id).first()
     return membership.user if membership else None
