@@ -12,7 +12,7 @@ import pytest
 from simulator.api.decode import decode_documents, decode_stream, go_resolve_plain
 from simulator.api.errors import CLIError, KubeError, LimitExceeded
 
-REF = pathlib.Path("/work/shared/reference-manifests")
+REF = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 
 
 def render(text, source="f.yaml"):

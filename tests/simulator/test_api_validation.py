@@ -18,7 +18,7 @@ from simulator.api.errors import BadRequest, Invalid, KubeError
 from simulator.api.schema import check_known_fields
 from simulator.api.validation import validate_create, validate_update
 
-REF = pathlib.Path("/work/shared/reference-manifests")
+REF = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 # SOURCES.yaml: these must be rejected by the API server
 MUST_REJECT = {"kubia-deployment-v2.no-selector.yaml"}
 

@@ -24,7 +24,7 @@ from simulator.kubectl.commands.edit import HEADER, SedError, edit_document, app
 
 from .cmd_helpers import cluster_state
 
-KUBIA = pathlib.Path("/work/shared/reference-manifests/kubia-deployment-v1.yaml").read_text()
+KUBIA = (pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests" / "kubia-deployment-v1.yaml").read_text()
 SED = shutil.which("sed")
 
 

@@ -20,7 +20,7 @@ from simulator import Cluster
 
 from .cmd_helpers import cluster_state
 
-REF = pathlib.Path("/work/shared/reference-manifests")
+REF = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 
 KUBIA = """apiVersion: apps/v1
 kind: Deployment

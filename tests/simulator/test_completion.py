@@ -43,7 +43,7 @@ def c():
 
 def test_first_word_is_a_console_command(c):
     assert c.complete("") == ["cat", "clear", "curl", "echo", "false", "grep", "head", "help", "k", "kubectl",
-                              "ls", "sleep", "tail", "true", "wc"]
+                              "ls", "sed", "sleep", "tail", "true", "wc"]
     assert c.complete("ku") == ["kubectl"]
     assert c.complete("kubectl get pods | g") == ["grep"]
 

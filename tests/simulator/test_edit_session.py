@@ -16,7 +16,7 @@ from simulator import Cluster
 from simulator.cluster import EditResult
 from simulator.kubectl.commands.edit import HEADER
 
-KUBIA = pathlib.Path("/work/shared/reference-manifests/kubia-deployment-v1.yaml").read_text()
+KUBIA = (pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests" / "kubia-deployment-v1.yaml").read_text()
 
 
 def _kubia() -> Cluster:

@@ -15,7 +15,7 @@ from simulator.kubectl.patch import (
     two_way_merge_patch,
 )
 
-REF = Path("/work/shared/reference-manifests")
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 
 
 def load(name):

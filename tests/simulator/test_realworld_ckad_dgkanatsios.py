@@ -11,7 +11,7 @@ from pathlib import Path
 
 from simulator import Cluster
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference-manifests"
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 
 
 def ok(c, line, **kw):

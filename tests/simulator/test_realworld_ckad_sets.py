@@ -12,7 +12,7 @@ import pytest
 
 from simulator import Cluster
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference-manifests"
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 pytestmark = pytest.mark.skipif(not REF.exists(), reason="reference manifests not present")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from simulator import Cluster
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference-manifests"
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 EX = "https://k8s.io/examples/application"
 
 

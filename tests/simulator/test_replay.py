@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from simulator import Cluster
 from simulator.timeline import MAX_LIVES, MAX_STATES, Lives
 
-KUBIA = pathlib.Path("/work/shared/reference-manifests/kubia-deployment-v1.yaml").read_text()
+KUBIA = (pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests" / "kubia-deployment-v1.yaml").read_text()
 
 
 def _pod_state(p: dict) -> tuple:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from simulator import Cluster
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference-manifests"
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 if not REF.exists():  # running from a clone elsewhere: the manifests the tests need are inlined
     REF = None
 
