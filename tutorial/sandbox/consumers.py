@@ -15,7 +15,17 @@ strip). The file editor panel, `kubectl edit` in it, and replay ({"file_…"}, {
 {"replay": …}): tutorial/sandbox/panels_consumer.py.
 
 The Rollout panel (chart, "why" log, traffic strip) is re-rendered when the cluster changed, at most
-twice a second, and each of its parts is sent only when its HTML differs from what was sent.
+twice a second, and each of its parts is sent only when its HTML differs from what was sent (a hash
+of each part is kept, not the HTML).
+
+The clock is driven by the process's one scheduler (scheduler.py), not by a loop per console: a
+console asks to be woken when its cluster has something due (Cluster.next_due(), jumping straight
+there when it is far), every simulated second while the traffic strip is on, once a second while a
+rollout or a streaming command runs (clock display, lease renewal), or when a coalesced push or a
+save is owed. Views are rendered only when Cluster.changes moved. A sandbox with nothing to do asks
+for nothing: after DORMANT_AFTER_SECONDS it is saved and its cluster dropped (only the saved
+snapshot stays in memory); the next message (or due time) restores it and lets the wall time
+missed pass, as a reconnect does.
 
 The lesson's exercises are graded after every command and, while the clock runs, at most once a
 second; the exercise panel is pushed whenever what it shows changes (tutorial/progress/).
@@ -40,7 +50,7 @@ from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.progress.panel import grade_all, panel_context
-from tutorial.progress.services import add_time, exercise_progress, record_grading, result_signature, reveal_hint
+from tutorial.progress.services import MAX_TIME_STEP_SECONDS, add_time, exercise_progress, record_grading, result_signature, reveal_hint
 from tutorial.sandbox.completion import apply_completion
 from tutorial.sandbox.lease import LeaseHolder
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
@@ -48,6 +58,7 @@ from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import owner_for
 from tutorial.sandbox.editor import MAX_EDITOR_MESSAGE_BYTES
 from tutorial.sandbox.panels_consumer import EditorMixin, ReplayMixin
+from tutorial.sandbox.scheduler import scheduler
 from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, get_deployment, rollout_settled
 from tutorial.sandbox.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import (
@@ -63,7 +74,9 @@ from tutorial.sandbox.services import (
 
 logger = logging.getLogger(__name__)
 
-TICK_SECONDS = 0.1  # how often wall time is turned into simulated time
+TICK_SECONDS = 0.1  # the shortest wall time between two ticks of one sandbox
+DRIVE_HORIZON_SECONDS = 1.0  # due sooner than this (wall): the console drives (clock shown, lease renewed)
+DORMANT_AFTER_SECONDS = 10.0  # quiet this long (wall): saved, cluster dropped until the next message
 MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster jump ahead
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
 ROLLOUT_INTERVAL_SECONDS = 0.5  # the Rollout panel (chart, why log, traffic) at most twice a second
@@ -104,6 +117,15 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.last_limit_warning = -1e9
         self.view_dirty = True
         self.view_tick = 0
+        self.loaded = False
+        self.dormant_snapshot = None  # the saved snapshot while the cluster is dropped (dormant)
+        self.dormant_wake = None  # loop time a dormant sandbox has something due
+        self.changes_seen = None  # Cluster.changes when the views were last marked dirty
+        self.graded_changes = None  # Cluster.changes at the last grading
+        self.clock_at = 0.0  # loop time up to which wall time was turned into simulated time
+        self.planned = None  # loop time of the tick asked from the scheduler
+        self.busy_at = 0.0  # loop time the sandbox last had something to do
+        self.last_view = self.last_clock = self.last_save = self.last_grade = self.last_rollout = 0.0
         self.completion_seq = 0
         self.unsaved = False
         self.lesson = None
@@ -114,7 +136,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.rollout_ref = None  # "namespace/name" chosen in the Rollout panel; None = the first
         self.traffic = TrafficStrip()
         self.rollout_dirty = True
-        self.rollout_sent: dict[str, str] = {}
+        self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
 
         kwargs = self.scope["url_route"]["kwargs"]
         self.language = kwargs["lang"]
@@ -154,14 +176,17 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         async with self.lock:
             self._load(self.sandbox, catch_up=True)
             await self._send_full_state()
-        self.ticker = asyncio.create_task(self._run_clock())
+            self.loaded = True
+            self._plan()
 
     async def disconnect(self, code) -> None:
         self.stopped = True
         if self.ticker is not None:
             self.ticker.cancel()
-        if self.cluster is not None and not self.taken_over:
+        self._forget_clock()
+        if self.loaded and not self.taken_over:
             async with self.lock:
+                self._awake()  # the clock catches up on a dormant sandbox before the last save
                 if self.command is not None and not self.command.done:
                     self.command.cancel()  # closing a terminal ends its foreground command
                     self._flush_command_output()
@@ -191,68 +216,171 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
                 self.unsaved = True
         self._use_cluster(cluster)
         self.last_snapshot = sandbox.snapshot
+        self.clock_at = self.busy_at = asyncio.get_running_loop().time()
 
     def _use_cluster(self, cluster) -> None:
-        if self.unsubscribe is not None:
-            self.unsubscribe()
         self.cluster = cluster
+        self.dormant_snapshot = None
         self.command = None
         self.edit_token = None
         self.replay_at = None
-        self.unsubscribe = cluster.subscribe(self._on_watch_event)
+        self.changes_seen = self.graded_changes = None
         self.view_dirty = True
         self.rollout_dirty = True
         self.rollout_sent = {}
 
-    def _on_watch_event(self, event) -> None:
-        self.view_dirty = True
-        self.rollout_dirty = True
+    def _note_changes(self) -> None:
+        """Mark the views dirty when the cluster's objects changed (a counter, no watch events)."""
+        changes = self.cluster.changes
+        if changes != self.changes_seen:
+            self.changes_seen = changes
+            self.view_dirty = True
+            self.rollout_dirty = True
 
-    # ---------------------------------------------------------------- the clock
-    async def _run_clock(self) -> None:
-        loop = asyncio.get_running_loop()
-        last = loop.time()
-        last_view = last_clock = last_save = last_grade = last_time = last_rollout = 0.0
-        while not self.stopped:
-            await asyncio.sleep(TICK_SECONDS)
-            now = loop.time()
-            elapsed, last = min(now - last, MAX_TICK_WALL_SECONDS), now
-            async with self.lock:
-                if self.stopped:
-                    break
-                try:
-                    if not await self._lease_keep():
-                        break
-                    if not self.paused and elapsed > 0:
-                        self.traffic.advance(self.cluster, elapsed * self.speed)
-                        self.unsaved = True
-                    await self._send_command_output()
-                    if self.view_dirty and now - last_view >= VIEW_INTERVAL_SECONDS:
-                        last_view = now
-                        await self._send_view()
-                    if ((self.rollout_dirty or self.traffic.changed)
-                            and now - last_rollout >= ROLLOUT_INTERVAL_SECONDS):
-                        last_rollout = now
-                        await self._send_rollout()
-                    if not self.paused and now - last_clock >= CLOCK_INTERVAL_SECONDS:
-                        last_clock = now
-                        await self._send_controls()
-                    if not self.paused and now - last_grade >= GRADE_INTERVAL_SECONDS:
-                        last_grade = now
-                        await self._grade()
-                    if self.unsaved and now - last_save >= SAVE_INTERVAL_SECONDS:
-                        last_save = now
-                        await self._save()
-                    if now - last_time >= TIME_SPENT_INTERVAL_SECONDS:
-                        last_time = now
-                        await self._account_time()
-                except asyncio.CancelledError:
-                    raise
-                except DatabaseError as exc:  # the cluster is fine: keep it, save when the database is back
-                    await self._database_failed(exc)
-                except Exception:
-                    logger.exception("Clock tick failed in sandbox %s", self.sandbox.pk)
-                    await self._recover()
+    # ---------------------------------------------------------------- the clock (scheduler.py drives it)
+    def _awake(self) -> None:
+        """Bring the cluster back if it was dropped, and let the wall time since the last tick pass."""
+        self.dormant_wake = None
+        if self.dormant_snapshot is not None:
+            # Lossless: the snapshot was saved from this very cluster just before it was dropped.
+            self.cluster = restore_cluster(self.dormant_snapshot)
+            self.dormant_snapshot = None
+            self.changes_seen = self.graded_changes = self.cluster.changes
+        self._sync_clock(asyncio.get_running_loop().time())
+
+    def _sync_clock(self, now: float) -> None:
+        elapsed = now - self.clock_at
+        if self.planned is not None and now > self.planned + MAX_TICK_WALL_SECONDS:
+            # A stalled event loop does not make a driven cluster jump ahead.
+            elapsed = max(0.0, self.planned - self.clock_at) + MAX_TICK_WALL_SECONDS
+        self.clock_at = now
+        if self.paused or elapsed <= 0:
+            return
+        self.traffic.advance(self.cluster, elapsed * self.speed)
+        self.unsaved = True
+
+    def _due_in(self) -> float | None:
+        """Wall seconds until the cluster has something due (None: nothing ever, or paused)."""
+        if self.paused:
+            return None
+        due = self.cluster.next_due()
+        if self.traffic.enabled:  # one request every whole simulated second
+            second = int(self.cluster.now) + 1.0
+            due = second if due is None else min(due, second)
+        return None if due is None else max(0.0, due - self.cluster.now) / self.speed
+
+    def _driving(self, due_in: float | None) -> bool:
+        """Something visible happens soon: show the clock every second and hold the lease."""
+        if self.paused:
+            return False
+        return (self.command is not None or self.traffic.enabled
+                or (due_in is not None and due_in <= DRIVE_HORIZON_SECONDS))
+
+    def _plan(self) -> None:
+        """Ask the scheduler for the next tick this sandbox needs, or for none at all."""
+        if self.stopped or self.cluster is None:
+            if not self.stopped and self.dormant_wake is not None:
+                self.planned = self.dormant_wake
+                scheduler().wake_at(self, self.dormant_wake)
+            else:
+                self._forget_clock()
+            return
+        now = asyncio.get_running_loop().time()
+        self._note_changes()
+        due_in = self._due_in()
+        driving = self._driving(due_in)
+        wakes = []
+        if due_in is not None:
+            wakes.append(now + due_in)
+        if driving:
+            wakes.append(self.last_clock + CLOCK_INTERVAL_SECONDS)
+        if self.view_dirty:
+            wakes.append(self.last_view + VIEW_INTERVAL_SECONDS)
+        if self.rollout_dirty or self.traffic.changed:
+            wakes.append(self.last_rollout + ROLLOUT_INTERVAL_SECONDS)
+        if self.cluster.changes != self.graded_changes:
+            wakes.append(self.last_grade + GRADE_INTERVAL_SECONDS)
+        if self.unsaved:  # saved at once when the clock goes quiet, else every 5 s (or retried)
+            wakes.append(self.last_save + SAVE_INTERVAL_SECONDS if driving or self.database_down else now)
+        if driving or self.unsaved or self.view_dirty or self.command is not None:
+            self.busy_at = now
+        quiet = (not driving and self.command is None and self.edit_token is None
+                 and not self.database_down)
+        if quiet:
+            # Nothing soon: after a while drop the cluster (save first) and wait for a message or
+            # for the far due time.
+            wakes.append(self.busy_at + DORMANT_AFTER_SECONDS)
+        if not wakes:
+            self._forget_clock()
+            return
+        when = max(min(wakes), now + TICK_SECONDS)
+        self.planned = when
+        scheduler().wake_at(self, when)
+
+    def _forget_clock(self) -> None:
+        self.planned = None
+        try:
+            scheduler().forget(self)
+        except RuntimeError:  # no running loop (never scheduled)
+            pass
+
+    async def clock_tick(self) -> None:
+        """One tick, run by the scheduler when this sandbox asked for it."""
+        async with self.lock:
+            if self.stopped or self.cluster is None and self.dormant_snapshot is None:
+                return
+            now = asyncio.get_running_loop().time()
+            try:
+                if not await self._lease_keep():
+                    return
+                self._awake()
+                await self._tick_work(now)
+            except asyncio.CancelledError:
+                raise
+            except DatabaseError as exc:  # the cluster is fine: keep it, save when the database is back
+                await self._database_failed(exc)
+            except Exception:
+                logger.exception("Clock tick failed in sandbox %s", self.sandbox.pk)
+                await self._recover()
+            finally:
+                self.planned = None
+                if not self.stopped:
+                    self._plan()
+
+    async def _tick_work(self, now: float) -> None:
+        await self._send_command_output()
+        self._note_changes()
+        due_in = self._due_in()
+        driving = self._driving(due_in)
+        if self.view_dirty and now - self.last_view >= VIEW_INTERVAL_SECONDS:
+            self.last_view = now
+            await self._send_view()
+        if (self.rollout_dirty or self.traffic.changed) and now - self.last_rollout >= ROLLOUT_INTERVAL_SECONDS:
+            self.last_rollout = now
+            await self._send_rollout()
+        if driving and now - self.last_clock >= CLOCK_INTERVAL_SECONDS:
+            self.last_clock = now
+            await self._send_controls()
+        if self.cluster.changes != self.graded_changes and now - self.last_grade >= GRADE_INTERVAL_SECONDS:
+            await self._grade()
+        if self.unsaved and (now - self.last_save >= SAVE_INTERVAL_SECONDS
+                             or not (driving or self.database_down)):
+            self.last_save = now
+            await self._save()  # also before the clock goes quiet: the saved row is the whole state
+        if now - self.time_mark >= TIME_SPENT_INTERVAL_SECONDS:
+            await self._account_time()
+        if (not driving and self.command is None and self.edit_token is None and not self.unsaved
+                and not self.view_dirty and now - self.busy_at >= DORMANT_AFTER_SECONDS):
+            self._go_dormant()
+
+    def _go_dormant(self) -> None:
+        """Keep only the saved snapshot (a few KB) instead of the live cluster (a few hundred)."""
+        due_in = self._due_in()
+        self.dormant_wake = None if due_in is None else asyncio.get_running_loop().time() + due_in
+        self.dormant_snapshot = self.last_snapshot
+        self.cluster = None
+        self.changes_seen = None
+        self.rollout_sent = {}
 
     async def _recover(self) -> None:
         """Go back to the last saved snapshot after an unexpected simulator error."""
@@ -263,7 +391,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     # ---------------------------------------------------------------- incoming messages
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        if self.cluster is None or self.stopped:
+        if not self.loaded or self.stopped:
             return
         if not self.bucket.take(time.monotonic()):
             # Say it once per second at most: a flood must not turn into a flood of replies.
@@ -295,13 +423,22 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
                 'Could not read the message: expected JSON such as {"command": "kubectl get pods"}.')))
             return
         async with self.lock:
+            if self.stopped:
+                return
             try:
+                if self.cluster is None and not await self._lease_keep():  # dormant: still ours?
+                    return
+                self._awake()
+                self.busy_at = asyncio.get_running_loop().time()
                 await self._dispatch(message)
             except DatabaseError as exc:
                 await self._database_failed(exc)
             except Exception:
                 logger.exception("Message %r failed in sandbox %s", message, self.sandbox.pk)
                 await self._send_error(self._t(_("Internal error; it was reported.")))
+            finally:
+                if not self.stopped and self.cluster is not None:
+                    self._plan()
 
     async def _dispatch(self, message: dict) -> None:
         if "command" in message:
@@ -387,7 +524,9 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         history_append(self.history, line)
         await self._send_entries(entries)
         await self.send(text_data=fragments.history(self.history, self.language))
-        before = self.cluster.snapshot()
+        # Cluster.start rolls a crashed command back itself; this is for a failure around it. The
+        # last save (after the previous command, or ≤ 5 s ago) is cheaper than a snapshot per command.
+        before = self.last_snapshot
         try:
             if await self._begin_edit(line):
                 await self._save()
@@ -547,8 +686,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.rollout_dirty = False
         self.traffic.changed = False
         parts = fragments.rollout_parts(self._rollout_context(), self.language)
-        changed = [html for name, html in parts.items() if self.rollout_sent.get(name) != html]
-        self.rollout_sent = parts
+        changed = [html for name, html in parts.items() if self.rollout_sent.get(name) != hash(html)]
+        self.rollout_sent = {name: hash(html) for name, html in parts.items()}
         if changed:
             await self.send(text_data="".join(changed))
 
@@ -564,6 +703,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         """Grade every exercise, record the result, and push the panel when it shows something new."""
         if self.lesson is None or not self.lesson.exercises or self.cluster is None:
             return
+        self.graded_changes = self.cluster.changes
+        self.last_grade = asyncio.get_running_loop().time()
         graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language)
         for entry in graded:
             row = self.exercise_rows.get(entry.exercise.id)
@@ -576,8 +717,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
                 await database_sync_to_async(record_grading)(row, signature, clicked=is_click)
         panel = fragments.exercises(panel_context(graded, self.exercise_rows, self.language), self.language)
-        if force or panel != self.last_panel:
-            self.last_panel = panel
+        if force or hash(panel) != self.last_panel:
+            self.last_panel = hash(panel)
             await self.send(text_data=panel)
 
     def _exercise_row(self, exercise_id):
@@ -604,8 +745,15 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         elapsed, self.time_mark = now - self.time_mark, now
         if self.lesson is None or not self.exercise_rows:
             return
-        await database_sync_to_async(add_time)(owner=self.sandbox.owner, lesson_slug=self.lesson.slug,
-                                               exercise_ids=list(self.exercise_rows), seconds=elapsed)
+        await database_sync_to_async(self._add_time)(elapsed)
+
+    def _add_time(self, elapsed: float) -> None:
+        # A dormant console is accounted when it wakes: the whole time, in add_time's steps.
+        while elapsed > 0:
+            step = min(elapsed, MAX_TIME_STEP_SECONDS)
+            add_time(owner=self.sandbox.owner, lesson_slug=self.lesson.slug,
+                     exercise_ids=list(self.exercise_rows), seconds=step)
+            elapsed -= step
 
     # ---------------------------------------------------------------- channel-layer events
     async def sandbox_takeover(self, event) -> None:
@@ -615,8 +763,10 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.stopped = True
         if self.ticker is not None:
             self.ticker.cancel()
-        if self.cluster is not None:  # hand over: save under the lease, then let it go
+        self._forget_clock()
+        if self.loaded:  # hand over: save under the lease, then let it go
             async with self.lock:
+                self._awake()
                 await self._save()
             await self._lease_release()
         await self._send_entries([{"kind": "info", "text": self._t(_(
@@ -633,6 +783,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             self.sandbox = sandbox
             self._load(sandbox, catch_up=False)
             await self._send_full_state()
+            self._plan()
 
     # ---------------------------------------------------------------- output helpers
     def _t(self, message) -> str:
@@ -655,6 +806,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
     async def _send_full_state(self) -> None:
         self.view_tick += 1
         self.view_dirty = False
+        self.changes_seen = self.cluster.changes
         await self.send(text_data=fragments.full_state(self._context(), self.language))
         await self._send_editor_files()
         await self._editor_open("none")
