@@ -701,10 +701,12 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     async def _grade(self, *, clicked: str | None = None, force: bool = False) -> None:
         """Grade every exercise, record the result, and push the panel when it shows something new."""
-        if self.lesson is None or not self.lesson.exercises or self.cluster is None:
+        if self.cluster is None:
             return
         self.graded_changes = self.cluster.changes
         self.last_grade = asyncio.get_running_loop().time()
+        if self.lesson is None or not self.lesson.exercises:
+            return
         graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language)
         for entry in graded:
             row = self.exercise_rows.get(entry.exercise.id)
