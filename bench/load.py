@@ -5,7 +5,8 @@ lesson's `run` commands with think-time pauses, over and over, for --duration se
 same number of connections talk to the bare echo consumer of bench/echo.py on the same server,
 with the same pauses. Printed: command round trip p50/p95/p99 (send → first output fragment),
 messages per second received, errors, and the server's memory per idle learner (VmRSS growth
-after all consoles are connected and idle, divided by N).
+after all consoles are connected and idle for --idle seconds, divided by N). The load generator
+runs in this process, the server in its own (spawned, or --url/--pid).
 
     python bench/load.py --learners 500                # spawns daphne bench.echo:application
     python bench/load.py --url http://127.0.0.1:8000 --pid 1234 --learners 50   # an existing one
@@ -193,7 +194,9 @@ async def run_phase(name: str, worker, args, pid: int | None, *extra) -> Stats:
         await asyncio.wait_for(connected.wait(), 300)
     except asyncio.TimeoutError:
         stats.errors.append(f"only {len(ready)} connected")
-    await asyncio.sleep(3)  # idle: first full states sent, clocks running
+    # Idle: first full states sent; consoles with nothing to do go dormant after 10 s
+    # (tutorial/sandbox/consumers.py DORMANT_AFTER_SECONDS), which is what an idle learner costs.
+    await asyncio.sleep(args.idle)
     after = tree_rss_kb(pid) if pid else 0
     print(f"[{name}] {len(ready)} connected in {time.perf_counter() - started:.1f} s; "
           f"server RSS {before / 1024:.0f} MB -> {after / 1024:.0f} MB"
@@ -242,6 +245,8 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which learners connect")
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=6.0)
+    parser.add_argument("--idle", type=float, default=15.0,
+                        help="seconds all connections stay idle before the memory is read")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo-consumer comparison")
     args = parser.parse_args()
     process = None

@@ -278,18 +278,21 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     def _plan(self) -> None:
         """Ask the scheduler for the next tick this sandbox needs, or for none at all."""
+        now = asyncio.get_running_loop().time()
+        # Redis unreachable: tick every second so the lease renewal rejoins the group (lease.py).
+        layer = now + CLOCK_INTERVAL_SECONDS if self.layer_down else None
         if self.stopped or self.cluster is None:
-            if not self.stopped and self.dormant_wake is not None:
-                self.planned = self.dormant_wake
-                scheduler().wake_at(self, self.dormant_wake)
+            wake = min([t for t in (self.dormant_wake, layer) if t is not None], default=None)
+            if not self.stopped and wake is not None:
+                self.planned = wake
+                scheduler().wake_at(self, wake)
             else:
                 self._forget_clock()
             return
-        now = asyncio.get_running_loop().time()
         self._note_changes()
         due_in = self._due_in()
         driving = self._driving(due_in)
-        wakes = []
+        wakes = [] if layer is None else [layer]
         if due_in is not None:
             wakes.append(now + due_in)
         if driving:
@@ -317,6 +320,11 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.planned = when
         scheduler().wake_at(self, when)
 
+    async def _layer_failed(self) -> None:
+        await super()._layer_failed()
+        if self.loaded and not self.stopped and self.planned is None:
+            self._plan()  # a quiet console must still tick to rejoin once Redis is back
+
     def _forget_clock(self) -> None:
         self.planned = None
         try:
@@ -333,6 +341,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             try:
                 if not await self._lease_keep():
                     return
+                if self.cluster is None and (self.dormant_wake is None or now < self.dormant_wake):
+                    return  # dormant, woken only to rejoin the channel layer: stay dormant
                 self._awake()
                 await self._tick_work(now)
             except asyncio.CancelledError:
