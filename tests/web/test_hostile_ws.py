@@ -321,3 +321,21 @@ async def test_dashboard_socket_paths_for_other_classes_are_refused():
     with pytest.raises(ValueError, match="No route found"):  # what the router does with those
         await WebsocketCommunicator(application, "/ws/classes/en/1x/", headers=[
             (b"origin", b"http://127.0.0.1")]).connect(timeout=0.5)
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k != "traffic"])
+async def test_every_key_with_a_value_of_the_wrong_type_gets_an_answer(lesson_root, caplog, key):
+    """An object where text, a number or a flag belongs: the console answers (an error, or the part
+    of the page the message is about) and logs nothing. ("traffic" with a non-flag value means
+    "off", which re-sends the strip only when it changes, so it may be silent.)"""
+    con, connected, _ = await open_console(await new_session(), lang="en")
+    assert connected
+    await con.drain(0.3)
+    caplog.set_level(logging.ERROR)
+    await con.send({key: {"$gt": "", "nested": [None, 1e308]}})
+    got = await con.drain(0.4)
+    assert got, f"no answer to {key!r}"
+    assert _errors(caplog) == []
+    assert not re.search("internal error", "".join(got), re.I)
+    await run_probe(con, "kubectl get pods", "No resources found")
+    await con.communicator.disconnect()
