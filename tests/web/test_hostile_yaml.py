@@ -49,10 +49,8 @@ MALFORMED = [
      r"Error from server \(BadRequest\)"),
     ("noname.yaml", SAMPLE_DEPLOYMENT.replace("  name: kubia\nspec", "  labels: {app: kubia}\nspec"),
      r"name may not be empty|name or generateName is required"),
-    pytest.param("nullmeta.yaml", SAMPLE_DEPLOYMENT.replace("  name: kubia\nspec", "spec"),
-                 r"name may not be empty|name or generateName is required", id="nullmeta.yaml",
-                 marks=pytest.mark.xfail(reason="simulator: apply of 'metadata: null' crashes in "
-                                                "kubectl/commands/files.py _each (TypeError), reported")),
+    ("nullmeta.yaml", SAMPLE_DEPLOYMENT.replace("  name: kubia\nspec", "spec"),
+     r"name may not be empty|name or generateName is required"),
 ]
 
 PLAIN_MALFORMED = [case for case in MALFORMED if not hasattr(case, "marks")]

@@ -35,7 +35,10 @@ def _each(ctx, inv, verb: str, handle) -> int:
             if isinstance(item, KubeError):
                 raise item
             obj = clone(item)
-            obj.setdefault("metadata", {})
+            if obj.get("metadata") is None:  # `metadata: null` decodes to an empty ObjectMeta
+                obj["metadata"] = {}
+            elif not isinstance(obj["metadata"], dict):
+                check_known_fields(obj)  # the server's "cannot unmarshal … into … ObjectMeta"
             ns = object_namespace(obj, inv)
             if ns:
                 obj["metadata"]["namespace"] = ns
