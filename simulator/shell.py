@@ -12,7 +12,8 @@ from . import images
 from .api.errors import CLIError
 from .objects import get_path
 
-SHELL_WORDS = {"ls", "cat", "echo", "sleep", "clear", "help", "curl", "grep", "head", "tail", "wc", "true", "false"}
+SHELL_WORDS = {"ls", "cat", "echo", "sleep", "clear", "help", "curl", "grep", "head", "tail", "wc", "sed",
+               "true", "false"}
 
 HELP = """Rollout Lab console
   kubectl <command> …   (alias: k)   your own simulated Kubernetes cluster
@@ -23,7 +24,9 @@ HELP = """Rollout Lab console
   echo TEXT             print text
   clear                 clear the screen (Ctrl+L)
   help                  this help
-Pipes into grep, head, tail and wc -l work too, e.g. `kubectl get pods | grep Running`.
+  sed [-i] SCRIPT FILE   print (or with -i rewrite) a file through a sed script (s///, d, p)
+Pipes into grep, head, tail, wc -l, sed and kubectl … -f - work too, e.g.
+`kubectl get pods | grep Running`, `kubectl get deploy web -o yaml | sed 's/v1/v2/' | kubectl apply -f -`.
 """
 
 
@@ -253,29 +256,64 @@ def _filter(word: str, args: list[str], text: str) -> tuple[str, int]:
     raise CLIError(f"{word}: cannot be used in a pipe here")
 
 
+PIPE_FILTERS = ("grep", "head", "tail", "wc", "sed", "cat")
+
+
 def run_pipeline(ctx, first: list[str], rest: list[list[str]]) -> None:
-    """`cmd | grep … | head …`: the first command runs to completion (no streaming through pipes)."""
+    """`cmd | grep … | sed … | kubectl apply -f -`: each stage runs to completion in turn (no
+    streaming through pipes) and the next one reads its output: a filter (grep, head, tail, wc,
+    sed, cat) as text, a `kubectl`/`k` stage as its standard input (`-f -`). Every stage's stderr
+    goes to the terminal; the exit code is the last stage's, as in bash without pipefail."""
+    text, code = _run_stage(ctx, first, None)
+    if text is None:
+        return
+    for stage in rest:
+        word = stage[0]
+        if word in ("kubectl", "k"):
+            text, code = _run_stage(ctx, stage, text)
+            if text is None:
+                return
+        elif word == "sed":
+            from .sed_word import run as run_sed
+
+            text, err, code, written = run_sed(stage, text, ctx.files)
+            ctx.err(err)
+            for name, new_text in written.items():
+                ctx.files[name] = new_text
+        elif word == "cat" and all(a == "-" for a in stage[1:]):
+            code = 0  # cat with no file (or `-`) copies its input
+        elif word in PIPE_FILTERS and word != "cat":
+            text, code = _filter(word, stage[1:], text)
+        elif word in SHELL_WORDS:  # reads no input: runs on its own, the text before is dropped
+            text, code = _run_stage(ctx, stage, None)
+            if text is None:
+                return
+        else:
+            ctx.err(f"{word}: command not found\n")
+            text, code = "", 127
+    ctx.out(text)
+    ctx.proc.finish(code)
+
+
+def _run_stage(ctx, words: list[str], stdin: str | None):
+    """One command of a pipeline to completion: (its stdout, exit code), or (None, _) when it
+    would not end by itself (the pipeline is then over)."""
     from .console import run_words
     from .kubectl.runtime import Context, Process
 
-    inner = Process(" ".join(first))
+    inner = Process(" ".join(words))
     sub = Context(ctx.cluster, inner, ctx.env)
-    run_words(sub, first)
+    if stdin is not None:
+        sub.stdin = stdin
+    run_words(sub, words)
     if not inner.done:
         inner.cancel()
+        ctx.err(inner.stderr)
         ctx.err("error: streaming commands cannot be piped in this console\n")
         ctx.proc.finish(1)
-        return
+        return None, 1
     ctx.err(inner.stderr)
-    text, code = inner.stdout, inner.exit_code or 0
-    for stage in rest:
-        if not stage or stage[0] not in ("grep", "head", "tail", "wc"):
-            ctx.err(f"{stage[0] if stage else ''}: command not found\n")
-            ctx.proc.finish(127)
-            return
-        text, code = _filter(stage[0], stage[1:], text)
-    ctx.out(text)
-    ctx.proc.finish(code)
+    return inner.stdout, inner.exit_code or 0
 
 
 def _filter_alone(ctx, args):
@@ -283,6 +321,22 @@ def _filter_alone(ctx, args):
     ctx.exit_code = 2
 
 
-_WORDS = {"ls": _ls, "cat": _cat, "echo": _echo, "sleep": _sleep, "clear": _clear, "help": _help, "curl": _curl,
+def _sed(ctx, args):
+    """`sed SCRIPT FILE…` prints, `sed -i SCRIPT FILE…` rewrites working-directory files."""
+    from .sed_word import run as run_sed
+
+    from .sed_word import operands
+
+    if args and not operands(["sed", *args]) and not any(a in ("-i", "--in-place") or a.startswith("-i") for a in args):
+        return _filter_alone(ctx, args)  # it would read the keyboard
+    out, err, code, written = run_sed(["sed", *args], None, ctx.files)
+    for name, text in written.items():
+        ctx.files[name] = text
+    ctx.out(out)
+    ctx.err(err)
+    ctx.exit_code = code
+
+
+_WORDS = {"ls": _ls, "sed": _sed, "cat": _cat, "echo": _echo, "sleep": _sleep, "clear": _clear, "help": _help, "curl": _curl,
           "grep": _filter_alone, "head": _filter_alone, "tail": _filter_alone, "wc": _filter_alone,
           "true": _true, "false": _false}

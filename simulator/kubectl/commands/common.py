@@ -72,7 +72,15 @@ def read_file_objects(ctx, inv) -> list[tuple[str, dict | KubeError]]:
     out = []
     for src in sources:
         if src == "-":
-            raise CLIError("reading from stdin is not supported in this console; save the text to a file first")
+            # cli-runtime FileVisitorForSTDIN: the stream is named "STDIN" in errors; it can be
+            # read once (a second `-f -` finds it empty). The console's stdin is a pipe.
+            stdin = getattr(ctx, "stdin", None)
+            if stdin is None:
+                raise CLIError("this console has no keyboard input for `-f -`: pipe the manifest in "
+                               "(e.g. `cat FILE | kubectl apply -f -`) or save it to a file")
+            ctx.stdin = ""
+            out.extend(("STDIN", item) for item in decode_stream(stdin, "STDIN"))
+            continue
         if src.startswith(("http://", "https://")):
             from ..web_examples import example_for_url
             example = example_for_url(src)
