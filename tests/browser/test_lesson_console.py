@@ -81,3 +81,18 @@ def test_the_first_real_lesson_works_in_the_browser(page: Page, live_url_real_co
         expect(output).to_contain_text(re.compile(r"\s1/1\s+Running"), timeout=10_000)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(artifacts / "first-lesson-ko.png"))
+
+
+def test_simulated_clock_runs_on_screen_while_the_sandbox_is_idle(page: Page, live_url):
+    # An idle sandbox is not ticked on the server; the page counts the clock forward itself.
+    page.goto(f"{live_url}/en/lessons/first-deployment/")
+    console_ready(page)
+    clock = page.locator("#sim-clock")
+    first = clock.inner_text()
+    page.wait_for_timeout(3_500)
+    assert clock.inner_text() != first
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#console-controls")).to_have_attribute("data-paused", "true", timeout=5_000)
+    paused = clock.inner_text()
+    page.wait_for_timeout(2_500)
+    assert clock.inner_text() == paused
