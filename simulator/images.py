@@ -347,6 +347,8 @@ def render_log(image: Image, entries: list, hostname: str, gateway: str, stamp) 
         if entry[0] == "s":
             started, count = t, 0
             out += [(t, line) for line in startup_lines(image, t, hostname, stamp)]
+        elif entry[0] == "o":  # ["o", t, stream, text]: a line a command wrote (simulator/busybox.py)
+            out.append((t, entry[3]))
         elif entry[0] == "r":
             count += 1
             line = request_line(image, ["r", t, *entry[2:]], entry[2] or gateway, hostname, started, stamp, count)
@@ -362,7 +364,8 @@ def render_log(image: Image, entries: list, hostname: str, gateway: str, stamp) 
 
 
 def runs_forever(image: Image, command: list[str] | None, args: list[str] | None) -> float | None:
-    """How long the main process runs before exiting 0 (None = until stopped).
+    """How long the main process runs before exiting 0 (None = until stopped). busybox commands
+    are interpreted by simulator/busybox.py; this is the quick answer for callers without a pod.
 
     Servers run until stopped. busybox runs `sh`, which exits at once without a terminal, unless
     the container runs something long-lived like `sleep 3600`.

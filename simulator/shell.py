@@ -150,38 +150,54 @@ def _parse_url(url: str):
 
 def http_request(cluster, url: str) -> dict:
     """One HTTP request from a pod inside the cluster. Returns status/body or a curl-style error."""
-    eng = cluster._eng
+    return request_from(cluster._eng, url)
+
+
+def request_from(eng, url: str, client: str | None = None) -> dict:
+    """http_request on the engine, for callers inside the cluster (a busybox container's wget).
+    Besides status/body/error/exit the answer says which host, port and address were dialled
+    (`ip` None when the name does not resolve)."""
     parsed = _parse_url(url)
     if parsed is None:
-        return {"status": 0, "body": "", "error": f"curl: (3) URL rejected: Malformed input to a URL function", "exit": 3}
-    scheme, host, port, path = parsed
+        return {"status": 0, "body": "", "error": "curl: (3) URL rejected: Malformed input to a URL function", "exit": 3,
+                "host": url, "port": None, "ip": None}
+    answer = _request(eng, *parsed)
+    scheme, host, port, _ = parsed
+    answer.setdefault("host", host)
+    answer.setdefault("port", port or (443 if scheme == "https" else 80))
+    return answer
+
+
+def _request(eng, scheme, host, port, path) -> dict:
     if scheme == "https":
-        return {"status": 0, "body": "", "error": f"curl: (7) Failed to connect to {host} port {port or 443}: Connection refused", "exit": 7}
+        return {"status": 0, "body": "", "error": f"curl: (7) Failed to connect to {host} port {port or 443}: Connection refused", "exit": 7,
+                "ip": host if re.fullmatch(r"[\d.]+", host) else None}
     svc = _find_service(eng, host)
     if svc is not None:
         port = port or 80
+        ip = get_path(svc, "spec.clusterIP")
         svc_port = next((p for p in get_path(svc, "spec.ports") or () if p.get("port") == port), None)
         if svc_port is None:
-            return {"status": 0, "body": "", "exit": 28,
+            return {"status": 0, "body": "", "exit": 28, "ip": ip,
                     "error": f"curl: (28) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"}
         ep = eng.store.get("Endpoints", svc["metadata"]["namespace"], svc["metadata"]["name"])
         addresses = [a for s in (ep or {}).get("subsets") or () for a in s.get("addresses") or ()]
         if not addresses:
-            return {"status": 0, "body": "", "exit": 7,
+            return {"status": 0, "body": "", "exit": 7, "ip": ip,
                     "error": f"curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't connect to server"}
         addr = addresses[eng.rng.below(len(addresses))]
         ref = addr.get("targetRef") or {}
         pod = eng.store.get("Pod", ref.get("namespace", ""), ref.get("name", ""))
         from .controllers.endpoints import resolve_target_port
         target = resolve_target_port(pod, svc_port) if pod else None
-        return _pod_answer(eng, pod, target, path, host, port)
+        return dict(_pod_answer(eng, pod, target, path, host, port), ip=ip)
     pod = _find_pod_by_ip(eng, host)
     if pod is not None:
-        return _pod_answer(eng, pod, port or 80, path, host, port or 80)
+        return dict(_pod_answer(eng, pod, port or 80, path, host, port or 80), ip=host)
     if re.fullmatch(r"[\d.]+", host):
-        return {"status": 0, "body": "", "exit": 28,
+        return {"status": 0, "body": "", "exit": 28, "ip": host,
                 "error": f"curl: (28) Failed to connect to {host} port {port or 80} after 0 ms: Couldn't connect to server"}
-    return {"status": 0, "body": "", "exit": 6, "error": f"curl: (6) Could not resolve host: {host}"}
+    return {"status": 0, "body": "", "exit": 6, "error": f"curl: (6) Could not resolve host: {host}", "ip": None}
 
 
 def _find_service(eng, host: str):

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 
-from .. import images
+from .. import busybox, images
 from ..objects import clone, get_path
 
 BACKOFF_BASE = 10.0
 BACKOFF_MAX = 300.0
 SANDBOX_SECONDS = 0.4     # creating the pod sandbox and its network before pulling
 CREATE_SECONDS = 0.3      # creating + starting a container once its image is there
+COMMAND_OUTPUT_DELAY = 0.02  # a busybox command's first write after its container starts
 STATUS_LAG = 1.0          # ErrImagePull is reported, then the next pod sync shows ImagePullBackOff
 
 
@@ -267,9 +268,20 @@ def run_container(eng, uid, cname, gen) -> None:
     liveness = c.get("livenessProbe")
     if liveness is not None:
         eng.after(float(liveness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "liveness")
-    lifetime = images.runs_forever(image, c.get("command"), c.get("args")) if image else None
+    exit_code = 0
+    if image is not None and image.app == "busybox":
+        # the command's output goes to the container log just after it starts (a process needs a
+        # moment to write), so an attach that connects when the pod turns Running still sees it
+        outcome = busybox.run(eng, pod, c.get("command"), c.get("args"))
+        for stream, text in outcome.lines:
+            images.append_log(cstate, image, ["o", round(eng.now + COMMAND_OUTPUT_DELAY, 3), stream, text])
+        lifetime, exit_code = outcome.lifetime, outcome.exit_code
+        if lifetime is not None:
+            lifetime = max(lifetime, COMMAND_OUTPUT_DELAY)
+    else:
+        lifetime = images.runs_forever(image, c.get("command"), c.get("args")) if image else None
     if lifetime is not None:
-        eng.after(max(lifetime, 0.05), "kubelet_exit", uid, cname, gen, 0)
+        eng.after(max(lifetime, 0.05), "kubelet_exit", uid, cname, gen, exit_code)
 
 
 def _status_mounts(c: dict) -> list[dict]:
