@@ -477,9 +477,13 @@ def pod_deleting(eng, pod: dict) -> None:
         if c is not None and cstate.get("started_at") is not None:
             _event(eng, pod, "Normal", "Killing", f"Stopping container {cname}", cname)
     longest = 0.0
+    finished = {s.get("name") for s in get_path(pod, "status.containerStatuses") or ()
+                if "terminated" in (s.get("state") or {})}
     for c in get_path(pod, "spec.containers") or ():
         image = images.lookup(c.get("image", ""))
         exits = image.term_seconds if image else 0.2
+        if c.get("name") in finished:
+            exits = 0.0  # a container that already exited has nothing left to stop
         longest = max(longest, min(exits, float(grace)))
     eng.after(max(longest, 0.0), "kubelet_gone", uid)
 

@@ -1,9 +1,11 @@
 """`kubectl run NAME --image=…` (kubectl pkg/cmd/run/run.go, pkg/generate/versioned/run.go BasicPod).
 
 The generated Pod: labels `run=NAME` unless --labels; one container named NAME; `dnsPolicy:
-ClusterFirst`; `restartPolicy` from --restart; --port → containerPort; words after NAME → the
-container's args (or command with --command); --env → env. Attaching (-i, -t, --attach, --rm) needs a
-terminal into the container, which the console does not have.
+ClusterFirst`; `restartPolicy` from --restart (--restart= with -i: OnFailure); --port →
+containerPort; words after NAME → the container's args (or command with --command); --env → env.
+
+Attaching (-i, --attach, --rm; simulator/kubectl/commands/run_attach.py) works as kubectl does
+when its own stdin is not a terminal: the console is not one, so -t gets "Unable to use a TTY".
 """
 from __future__ import annotations
 
@@ -30,11 +32,18 @@ def _parse_labels(spec: str) -> dict:
 def build_pod(inv) -> dict:
     name = inv.args[0]
     image = inv.flags.get("image") or ""
-    restart = inv.flags.get("restart") or "Always"
+    # run.go getRestartPolicy picks OnFailure for -i only when --restart is empty; its default is Always
+    restart = inv.flags.get("restart") or ("OnFailure" if inv.flags.get("stdin") else "Always")
     if restart not in RESTART_POLICIES:
         raise CLIError(f"invalid restart policy: {restart}")
     labels = _parse_labels(inv.flags["labels"]) if inv.flags.get("labels") else {"run": name}
     container: dict = {"image": image, "name": name, "resources": {}}
+    if inv.flags.get("stdin"):  # run.go createPod: Stdin, StdinOnce (unless --leave-stdin-open), TTY
+        container["stdin"] = True
+        if not inv.flags.get("leave-stdin-open"):
+            container["stdinOnce"] = True
+    if inv.flags.get("tty"):
+        container["tty"] = True
     words = inv.args[1:]
     if words:
         container["command" if inv.flags.get("command") else "args"] = list(words)
@@ -72,18 +81,21 @@ def build_pod(inv) -> dict:
 
 
 def run_run(ctx, inv):
+    from .run_attach import attach_flags, attach_and_wait
+
     mode = dry_run_mode(inv)
     check_output_format(inv)
-    for flag in ("stdin", "tty", "attach", "rm"):
-        if inv.flags.get(flag):
-            raise CLIError(f"--{flag} needs a terminal attached to the container, which this console does not "
-                           "have; run the pod without it and use `kubectl logs`")
+    attach, remove = attach_flags(inv, mode)
     if inv.flags.get("expose"):
         raise CLIError("--expose is not supported in this simulator; use `kubectl expose pod NAME --port=…`")
     if inv.flags.get("overrides"):
         raise CLIError("--overrides is not supported in this simulator")
     pod = build_pod(inv)
-    emit(ctx, inv, _send(ctx, inv, pod, mode, None), "created", mode)
+    created = _send(ctx, inv, pod, mode, None)
+    if not attach:
+        emit(ctx, inv, created, "created", mode)
+        return None
+    return attach_and_wait(ctx, inv, created, remove)
 
 
 HANDLES = {
