@@ -72,8 +72,10 @@ def _service_account(spec: dict, random_suffix: Callable[[], str]) -> None:
         return
     taken = {v.get("name") for v in volumes or () if isinstance(v, dict)}
     vol_name = TOKEN_VOLUME_PREFIX + random_suffix()
-    while vol_name in taken:
-        vol_name = TOKEN_VOLUME_PREFIX + random_suffix()
+    for attempt in range(1, 100):  # bounded: a fixed or exhausted suffix source must not hang
+        if vol_name not in taken:
+            break
+        vol_name = TOKEN_VOLUME_PREFIX + random_suffix() + ("" if attempt < 10 else f"-{attempt}")
     needs_volume = False
     for c in _containers(spec):
         mounts = c.get("volumeMounts")
