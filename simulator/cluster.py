@@ -29,6 +29,23 @@ _READ_ONLY = {"get", "describe", "explain", "api-resources", "api-versions", "ve
               "ls", "cat", "help", "echo", "clear", "config", "logs", "history", "top"}
 
 
+def _read_only(line) -> bool:
+    """Commands that cannot change the cluster need no checkpoint (a full copy of the state)."""
+    if not isinstance(line, str) or "|" in line:
+        return False
+    words = line.split()
+    if not words:
+        return True
+    if words[0] not in ("kubectl", "k"):
+        return words[0] in _READ_ONLY
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    if not rest:
+        return True
+    if rest[0] == "rollout":
+        return len(rest) > 1 and rest[1] in ("status", "history")
+    return rest[0] in _READ_ONLY
+
+
 @dataclass(frozen=True)
 class Result:
     stdout: str
@@ -174,10 +191,7 @@ class Cluster:
 
         proc = Process(line if isinstance(line, str) else "")
         checkpoint = None
-        first = (line or "").strip().split(" ", 1)[0] if isinstance(line, str) else ""
-        words = (line or "").split() if isinstance(line, str) else []
-        verb = words[1] if first in ("kubectl", "k") and len(words) > 1 else first
-        if verb not in _READ_ONLY:
+        if not _read_only(line):
             checkpoint = self._checkpoint()
         try:
             execute(self, proc, line, env)

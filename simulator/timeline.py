@@ -199,6 +199,7 @@ class Lives:
     def __init__(self, records: list | None = None):
         self.records: list[dict] = records if records is not None else []
         self._by_uid = {r["uid"]: r for r in self.records if r.get("gone") is None}
+        self._ended = sum(1 for r in self.records if r.get("gone") is not None)  # trimmable lives
 
     def observe(self, now: float, etype: str, obj: dict) -> None:
         if obj.get("kind") not in LIFE_KINDS:
@@ -212,6 +213,7 @@ class Lives:
         if etype == "DELETED":
             if record is not None:
                 record["gone"] = t
+                self._ended += 1
                 del self._by_uid[uid]
             return
         if record is None:
@@ -242,11 +244,13 @@ class Lives:
         return record
 
     def _trim(self) -> None:
-        if len(self.records) <= MAX_LIVES:
-            return
+        if len(self.records) <= MAX_LIVES or not self._ended:
+            return  # only finished lives are dropped: nothing to do while all are alive
+        # amortised: once over the cap, drop the oldest finished lives down to 80 % of it
         gone = sorted((r for r in self.records if r.get("gone") is not None), key=lambda r: r["gone"])
-        drop = {id(r) for r in gone[:len(self.records) - MAX_LIVES]}
+        drop = {id(r) for r in gone[:len(self.records) - int(MAX_LIVES * 0.8)]}
         self.records[:] = [r for r in self.records if id(r) not in drop]
+        self._ended -= len(drop)
 
     def known(self, uid: str) -> bool:
         return uid in self._by_uid

@@ -48,6 +48,14 @@ def _pod(eng, uid):
     return pod, ref
 
 
+def _status_copy(pod: dict) -> dict:
+    """A pod to write status on: its own status, spec and metadata shared with the stored object
+    (stored objects are never mutated; the status subresource writes only status)."""
+    new = dict(pod)
+    new["status"] = clone(pod.get("status") or {})
+    return new
+
+
 def _container_spec(pod, name):
     for c in get_path(pod, "spec.containers") or ():
         if c.get("name") == name:
@@ -102,7 +110,7 @@ def start_pod(eng, uid: str) -> None:
     if pod is None or pod["metadata"].get("deletionTimestamp"):
         return
     node = ref["node"]
-    pod = clone(pod)
+    pod = _status_copy(pod)
     status = pod["status"]
     status["hostIP"] = eng.node_ip(node)
     status["hostIPs"] = [{"ip": status["hostIP"]}]
@@ -201,7 +209,7 @@ def retry_pull(eng, uid, cname, gen) -> None:
 
 def _set_waiting(eng, uid, cname, reason, message) -> None:
     pod, _ = _pod(eng, uid)
-    pod = clone(pod)
+    pod = _status_copy(pod)
     c = _container_spec(pod, cname)
     for i, st in enumerate(pod["status"].get("containerStatuses") or ()):
         if st["name"] == cname:
@@ -249,7 +257,7 @@ def run_container(eng, uid, cname, gen) -> None:
     images.start_log(cstate, image, eng.now)
     readiness = c.get("readinessProbe")
     cstate["ready"] = readiness is None
-    pod = clone(pod)
+    pod = _status_copy(pod)
     for i, st in enumerate(pod["status"]["containerStatuses"]):
         if st["name"] == cname:
             new = {"containerID": f"containerd://{_container_id(uid, cname, cstate['restarts'])}",
@@ -385,7 +393,7 @@ def run_probe(eng, uid, cname, gen, kind) -> None:
 def _set_ready(eng, uid, cname, ready: bool) -> None:
     pod, ref = _pod(eng, uid)
     ref["containers"][cname]["ready"] = ready
-    pod = clone(pod)
+    pod = _status_copy(pod)
     for st in pod["status"]["containerStatuses"]:
         if st["name"] == cname:
             st["ready"] = ready
@@ -403,7 +411,7 @@ def container_exited(eng, uid, cname, gen, exit_code, reason=None, restart_at_on
     cstate["gen"] += 1
     cstate["ready"] = False
     reason = reason or ("Completed" if exit_code == 0 else "Error")
-    pod = clone(pod)
+    pod = _status_copy(pod)
     c = _container_spec(pod, cname)
     policy = get_path(pod, "spec.restartPolicy") or "Always"
     for i, st in enumerate(pod["status"]["containerStatuses"]):
@@ -437,7 +445,7 @@ def crash_loop(eng, uid, cname, gen) -> None:
     name = pod["metadata"]["name"]
     msg = f"back-off {go_duration(min(BACKOFF_BASE * 2 ** max(ref['containers'][cname]['restarts'] - 2, 0), BACKOFF_MAX))} restarting failed container={cname} pod={name}_{pod['metadata']['namespace']}({uid})"
     _event(eng, pod, "Warning", "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{pod['metadata']['namespace']}({uid})", cname)
-    pod = clone(pod)
+    pod = _status_copy(pod)
     c = _container_spec(pod, cname)
     for i, st in enumerate(pod["status"]["containerStatuses"]):
         if st["name"] == cname:
@@ -451,7 +459,7 @@ def restart_container(eng, uid, cname, gen) -> None:
     pod, ref = _pod(eng, uid)
     if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
         return
-    pod = clone(pod)
+    pod = _status_copy(pod)
     for st in pod["status"]["containerStatuses"]:
         if st["name"] == cname and "terminated" in st["state"]:
             st["lastState"] = {"terminated": st["state"]["terminated"]}

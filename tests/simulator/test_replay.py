@@ -159,7 +159,7 @@ def test_lives_are_bounded():
             lives.observe(i + j / 1000, "MODIFIED", pod)
         if i % 2 == 0:
             lives.observe(i + 0.5, "DELETED", pod)
-    assert len(lives.records) == MAX_LIVES
+    assert int(MAX_LIVES * 0.8) <= len(lives.records) <= MAX_LIVES  # trimmed in batches, never above the cap
     assert all(len(r["states"]) <= MAX_STATES for r in lives.records)
     assert all(lives.known(f"u{i}") for i in range(1, MAX_LIVES + 50, 2))  # the living are kept
 
