@@ -121,7 +121,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         self.dormant_snapshot = None  # the saved snapshot while the cluster is dropped (dormant)
         self.dormant_wake = None  # loop time a dormant sandbox has something due
         self.changes_seen = None  # Cluster.changes when the views were last marked dirty
-        self.graded_changes = None  # Cluster.changes at the last grading
+        self.graded_changes = None  # _grade_key() at the last grading
         self.clock_at = 0.0  # loop time up to which wall time was turned into simulated time
         self.planned = None  # loop time of the tick asked from the scheduler
         self.busy_at = 0.0  # loop time the sandbox last had something to do
@@ -245,7 +245,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             # Lossless: the snapshot was saved from this very cluster just before it was dropped.
             self.cluster = restore_cluster(self.dormant_snapshot)
             self.dormant_snapshot = None
-            self.changes_seen = self.graded_changes = self.cluster.changes
+            self.changes_seen = self.cluster.changes
+            self.graded_changes = self._grade_key()
         self._sync_clock(asyncio.get_running_loop().time())
 
     def _sync_clock(self, now: float) -> None:
@@ -301,7 +302,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             wakes.append(self.last_view + VIEW_INTERVAL_SECONDS)
         if self.rollout_dirty or self.traffic.changed:
             wakes.append(self.last_rollout + ROLLOUT_INTERVAL_SECONDS)
-        if self.cluster.changes != self.graded_changes:
+        if self._grade_key() != self.graded_changes:
             wakes.append(self.last_grade + GRADE_INTERVAL_SECONDS)
         if self.unsaved:  # saved at once when the clock goes quiet, else every 5 s (or retried)
             wakes.append(self.last_save + SAVE_INTERVAL_SECONDS if driving or self.database_down else now)
@@ -371,7 +372,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if driving and now - self.last_clock >= CLOCK_INTERVAL_SECONDS:
             self.last_clock = now
             await self._send_controls()
-        if self.cluster.changes != self.graded_changes and now - self.last_grade >= GRADE_INTERVAL_SECONDS:
+        if self._grade_key() != self.graded_changes and now - self.last_grade >= GRADE_INTERVAL_SECONDS:
             await self._grade()
         if self.unsaved and (now - self.last_save >= SAVE_INTERVAL_SECONDS
                              or not (driving or self.database_down)):
@@ -531,16 +532,18 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if not line:
             await self._send_entries(entries)
             return
+        repeated = bool(self.history) and self.history[-1] == line  # ↑/↓ list unchanged: not re-sent
         history_append(self.history, line)
         await self._send_entries(entries)
-        await self.send(text_data=fragments.history(self.history, self.language))
+        if not repeated:
+            await self.send(text_data=fragments.history(self.history, self.language))
         # Cluster.start rolls a crashed command back itself; this is for a failure around it. The
         # last save (after the previous command, or ≤ 5 s ago) is cheaper than a snapshot per command.
         before = self.last_snapshot
         try:
             if await self._begin_edit(line):
                 await self._save()
-                await self._grade()
+                await self._grade_soon()
                 return
             self.command = self.cluster.start(line)
             await self._send_command_output()
@@ -552,7 +555,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if self.command is not None:
             await self._send_controls()  # shows the Stop button
         await self._save()
-        await self._grade()
+        await self._grade_soon()
 
     def _flush_command_output(self) -> list[dict]:
         """Collect new output of the running command; forget the command once it is done."""
@@ -581,7 +584,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if was_running and self.command is None:
             self.unsaved = True
             await self._send_controls()
-            await self._grade()  # e.g. `rollout status` returned: the rollout is over
+            await self._grade_soon()  # e.g. `rollout status` returned: the rollout is over
 
     async def _cancel(self) -> None:
         if self.edit_token is not None:  # Ctrl+C while kubectl edit waits: as the Cancel button
@@ -709,11 +712,26 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             for exercise in lesson.exercises
         }
 
+    def _grade_key(self) -> tuple:
+        """What grading reads (tutorial/exercises/checks.py): the objects, their timelines (both move
+        only with Cluster.changes) and the command history (`used`/`not_used` checks; capped at 1000
+        entries in simulator/cluster.py, so its length alone can stand still: the last entry too)."""
+        history = self.cluster.history
+        return (self.cluster.changes, len(history), id(history[-1]) if history else None)
+
+    async def _grade_soon(self) -> None:
+        """After a command or a step: grade only when what grading reads moved, and at most once a
+        second; a grading skipped here is owed and done by the scheduler's next tick (_plan)."""
+        if self.cluster is None or self._grade_key() == self.graded_changes:
+            return
+        if asyncio.get_running_loop().time() - self.last_grade >= GRADE_INTERVAL_SECONDS:
+            await self._grade()
+
     async def _grade(self, *, clicked: str | None = None, force: bool = False) -> None:
         """Grade every exercise, record the result, and push the panel when it shows something new."""
         if self.cluster is None:
             return
-        self.graded_changes = self.cluster.changes
+        self.graded_changes = self._grade_key()
         self.last_grade = asyncio.get_running_loop().time()
         if self.lesson is None or not self.lesson.exercises:
             return
