@@ -16,10 +16,10 @@ Key = tuple[str, str, str]  # (kind, namespace, name)
 class Store:
     def __init__(self):
         self._objects: dict[str, dict[tuple[str, str], dict]] = {}
-        # controller uid -> keys of dependents (a dict as an insertion-ordered set: deterministic
-        # iteration without sorting on every read)
-        self._owned: dict[str, dict[Key, None]] = {}
-        self._orphans: dict[str, dict[Key, None]] = {}  # kind -> keys of objects without a controller
+        # controller uid -> {key: current object} of its dependents (insertion-ordered, so iteration
+        # is deterministic without sorting on every read)
+        self._owned: dict[str, dict[Key, dict]] = {}
+        self._orphans: dict[str, dict[Key, dict]] = {}  # kind -> objects without a controller
         self.resource_version = 1000
         self._listeners: list[Callable[[str, dict], None]] = []
 
@@ -39,22 +39,11 @@ class Store:
 
     def dependents(self, uid: str) -> list[dict]:
         """Objects whose controller ownerReference points at `uid`, sorted by name."""
-        out = []
-        for kind, ns, name in self._owned.get(uid, ()):
-            obj = self.get(kind, ns, name)
-            if obj is not None:
-                out.append(obj)
-        return out
+        return list(self._owned.get(uid, {}).values())
 
     def orphans(self, kind: str, namespace: str) -> list[dict]:
         """Objects of `kind` in `namespace` that no controller owns (candidates for adoption)."""
-        out = []
-        for k, ns, name in self._orphans.get(kind, ()):
-            if ns == namespace:
-                obj = self.get(k, ns, name)
-                if obj is not None:
-                    out.append(obj)
-        return out
+        return [obj for (_, ns, _), obj in self._orphans.get(kind, {}).items() if ns == namespace]
 
     def all_objects(self) -> Iterable[dict]:
         for kind in sorted(self._objects):
@@ -110,7 +99,7 @@ class Store:
             if not keys:
                 index.pop(bucket, None)
         else:
-            keys[key_of(obj)] = None
+            keys[key_of(obj)] = obj
 
     def _emit(self, kind: str, obj: dict) -> None:
         for fn in list(self._listeners):
