@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tutorial.health import healthz
+from tutorial.lessons import views as lesson_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="lessons:index", permanent=False), name="home"),
     path("lessons/", include("tutorial.lessons.urls")),
+    path("glossary/", lesson_views.glossary, name="glossary"),
     path("sandbox/", include("tutorial.sandbox.urls")),
     path("progress/", include("tutorial.progress.urls")),
     path("accounts/", include("tutorial.accounts.urls")),

@@ -38,6 +38,7 @@ ROUTES: dict[str, dict] = {
     "home": {"access": "public", "form": None},
     "lessons:index": {"access": "public", "form": None},
     "lessons:lesson": {"access": "public", "form": None},
+    "glossary": {"access": "public", "form": None},
     "sandbox:reset": {"access": "own-sandbox", "form": []},
     "progress:page": {"access": "public", "form": None},
     "signup": {"access": "public", "form": ["username", "email", "password1", "password2", "next"]},
@@ -125,6 +126,7 @@ def sample_url(name: str, w: dict) -> str:
     base = f"/en/classes/{c}/"
     return {
         "healthz": "/healthz", "home": "/en/", "lessons:index": "/en/lessons/", "lessons:lesson": f"/en/lessons/{SLUG}/",
+        "glossary": "/en/glossary/",
         "sandbox:reset": f"/en/sandbox/{SLUG}/reset/", "progress:page": "/en/progress/",
         "signup": "/en/accounts/signup/", "login": LOGIN, "logout": "/en/accounts/logout/",
         "password_change": "/en/accounts/password_change/", "password_change_done": "/en/accounts/password_change/done/",

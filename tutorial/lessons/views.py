@@ -62,3 +62,22 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
         ws_path=f"/ws/sandbox/{language}/{lesson.slug}/",
     )
     return render(request, "lessons/lesson.html", context)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The glossary (tutorial/content/glossary.<lang>.md), in the page's language."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tutorial.lessons.catalogue import load_text
+
+    language = get_language()
+    root = Path(settings.LESSON_CONTENT_DIR)
+    path = root / f"glossary.{language}.md"
+    if not path.exists():
+        path = root / "glossary.en.md"
+    if not path.exists():
+        raise Http404("No glossary")
+    return render(request, "lessons/glossary.html", {"text": load_text(path, language)})
+
