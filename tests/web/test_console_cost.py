@@ -54,3 +54,29 @@ async def test_a_repeated_command_does_not_resend_the_history(lesson_root):
     third = await con.drain(0.5)
     assert any('id="console-history"' in message and "kubectl get pods" in message for message in third)
     await con.communicator.disconnect()
+
+
+async def test_a_save_without_transcript_keeps_the_stored_one(lesson_root):
+    from channels.db import database_sync_to_async
+
+    from tutorial.sandbox.models import Sandbox
+    from tutorial.sandbox.services import sandbox_save
+
+    con, connected, _ = await open_console(await new_session())
+    assert connected
+    await con.drain(0.3)
+    await con.command("ls")
+    await con.drain(0.5)
+    await con.communicator.disconnect()
+
+    @database_sync_to_async
+    def resave_and_read():
+        sandbox = Sandbox.objects.get()
+        stored = (sandbox.transcript, sandbox.history)
+        assert any(entry.get("text") == "ls" for entry in stored[0]) and stored[1] == ["ls"]
+        sandbox_save(sandbox, snapshot=sandbox.snapshot, transcript=None, history=None, speed=5.0, paused=True)
+        again = Sandbox.objects.get()
+        return stored, (again.transcript, again.history, again.speed, again.paused)
+
+    stored, again = await resave_and_read()
+    assert again == (*stored, 5.0, True)

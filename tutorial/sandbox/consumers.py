@@ -204,6 +204,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         cluster = restore_cluster(sandbox.snapshot)
         self.transcript = list(sandbox.transcript or [])
         self.history = list(sandbox.history or [])
+        self.saved_transcript, self.saved_history = list(self.transcript), list(self.history)  # as in the row
         self.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
         self.paused = sandbox.paused
         self.exercise_since = dict(sandbox.exercise_since or {})
@@ -870,14 +871,22 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     async def _save(self) -> None:
         snapshot = self.cluster.snapshot()
+        # Transcript and history are written only when they differ from the last saved copies
+        # (shallow copies: comparing them is cheap, the entries are mostly the same objects).
+        transcript = None if self.transcript == self.saved_transcript else list(self.transcript)
+        history = None if self.history == self.saved_history else list(self.history)
         # Written only while this console holds the sandbox's lease (lease.save_if_holder).
         saved = await self._lease_save(
             snapshot=snapshot,
-            transcript=list(self.transcript),
-            history=list(self.history),
+            transcript=transcript,
+            history=history,
             speed=self.speed,
             paused=self.paused,
         )
         if saved:
             self.last_snapshot = snapshot
+            if transcript is not None:
+                self.saved_transcript = transcript
+            if history is not None:
+                self.saved_history = history
         self.unsaved = not saved

@@ -80,19 +80,19 @@ def catch_up_seconds(*, saved_at: datetime, now: datetime, speed: float, paused:
     return max(0.0, min(elapsed, cap))
 
 
-def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list, history: list,
+def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list | None, history: list | None,
                  speed: float, paused: bool) -> None:
-    sandbox.snapshot = snapshot
-    sandbox.transcript = transcript
-    sandbox.history = history
-    sandbox.speed = speed
-    sandbox.paused = paused
-    sandbox.saved_at = timezone.now()
+    """transcript/history None: unchanged since the last save, not written again (a clock save
+    while a rollout runs would otherwise re-encode up to 200 KB of transcript)."""
+    fields = {"snapshot": snapshot, "speed": speed, "paused": paused, "saved_at": timezone.now()}
+    if transcript is not None:
+        fields["transcript"] = transcript
+    if history is not None:
+        fields["history"] = history
+    for name, value in fields.items():
+        setattr(sandbox, name, value)
     # update() rather than save(): never resurrect a sandbox deleted meanwhile.
-    Sandbox.objects.filter(pk=sandbox.pk).update(
-        snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused,
-        saved_at=sandbox.saved_at,
-    )
+    Sandbox.objects.filter(pk=sandbox.pk).update(**fields)
 
 
 def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
