@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator import pod_status  # kubectl's printPod (the console's own printer), as plain values
+
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 
 # Tones colour a pod in the view (static/css/site.css .pod--<tone>).
@@ -18,90 +20,6 @@ ERROR_REASONS = {
     "Unknown", "Evicted", "NodeLost",
 }
 CREATING_REASONS = {"Pending", "ContainerCreating", "PodInitializing", "SchedulingGated"}
-
-
-def _is_true_condition(status: dict, kind: str) -> bool:
-    return any(
-        c.get("type") == kind and c.get("status") == "True" for c in status.get("conditions") or []
-    )
-
-
-def _terminated_reason(terminated: dict, prefix: str = "") -> str:
-    if terminated.get("reason"):
-        return prefix + terminated["reason"]
-    if terminated.get("signal"):
-        return f"{prefix}Signal:{terminated['signal']}"
-    return f"{prefix}ExitCode:{terminated.get('exitCode', 0)}"
-
-
-def pod_status(pod: dict) -> tuple[str, int, int, int]:
-    """(STATUS, ready containers, total containers, restarts) exactly as `kubectl get pods` shows.
-
-    A transcription of printPod in kubernetes/kubernetes pkg/printers/internalversion/printers.go
-    (init containers, waiting/terminated reasons scanned from the last container, "Completed"
-    turned back into Running/NotReady, then Terminating/Unknown for a deletionTimestamp).
-    """
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
-    metadata = pod.get("metadata") or {}
-    phase = status.get("phase") or ""
-    reason = status.get("reason") or phase
-    for condition in status.get("conditions") or []:
-        if condition.get("type") == "PodScheduled" and condition.get("reason") == "SchedulingGated":
-            reason = "SchedulingGated"
-
-    init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
-    restartable = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
-    total = len(spec.get("containers") or []) + len(restartable)
-    ready = 0
-    restarts = 0
-    sidecar_restarts = 0
-
-    initializing = False
-    init_statuses = status.get("initContainerStatuses") or []
-    for index, container in enumerate(init_statuses):
-        restarts += int(container.get("restartCount") or 0)
-        if container.get("name") in restartable:
-            sidecar_restarts += int(container.get("restartCount") or 0)
-        state = container.get("state") or {}
-        terminated, waiting = state.get("terminated"), state.get("waiting")
-        if terminated is not None and int(terminated.get("exitCode") or 0) == 0:
-            continue
-        if container.get("name") in restartable and container.get("started"):
-            ready += 1 if container.get("ready") else 0
-            continue
-        if terminated is not None:
-            reason = _terminated_reason(terminated, "Init:")
-        elif waiting and waiting.get("reason") and waiting["reason"] != "PodInitializing":
-            reason = "Init:" + waiting["reason"]
-        else:
-            reason = f"Init:{index}/{len(init_specs)}"
-        initializing = True
-        break
-
-    if not initializing or _is_true_condition(status, "Initialized"):
-        restarts = sidecar_restarts
-        has_running = False
-        for container in reversed(status.get("containerStatuses") or []):
-            restarts += int(container.get("restartCount") or 0)
-            state = container.get("state") or {}
-            waiting, terminated = state.get("waiting"), state.get("terminated")
-            if waiting is not None and waiting.get("reason"):
-                reason = waiting["reason"]
-            elif terminated is not None:
-                reason = _terminated_reason(terminated)
-            elif container.get("ready") and state.get("running") is not None:
-                has_running = True
-                ready += 1
-        if reason == "Completed" and has_running:
-            reason = "Running" if _is_true_condition(status, "Ready") else "NotReady"
-
-    if metadata.get("deletionTimestamp"):
-        if status.get("reason") == "NodeLost":
-            reason = "Unknown"
-        elif phase not in ("Succeeded", "Failed"):
-            reason = "Terminating"
-    return reason, ready, total, restarts
 
 
 def pod_tone(status: str, ready: int, total: int) -> str:
