@@ -13,12 +13,11 @@ Errors are `errors.Invalid(kind, name, [(field path, "Required value" / "Invalid
 """
 from __future__ import annotations
 
-from simulator.gofmt import go_quote
-
 import re
 from fractions import Fraction
 
 from simulator.api.errors import Invalid
+from simulator.gofmt import go_quote
 
 # ----------------------------------------------------------------------------------------------
 # field.Error bodies (apimachinery field/errors.go)

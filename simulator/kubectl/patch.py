@@ -13,14 +13,13 @@ All functions take and return plain dicts; inputs are never mutated.
 """
 from __future__ import annotations
 
-from simulator.gofmt import go_quote as _go_quote
-
 import copy
 import json
 import re
 from typing import Any
 
 from simulator.api.errors import BadRequest, CLIError, KubeError, StatusError
+from simulator.gofmt import go_quote as _go_quote
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 

@@ -13,81 +13,15 @@ answers 400. kubectl then rewrites the message (cli-runtime pkg/resource/selecto
 """
 from __future__ import annotations
 
-from simulator.gofmt import go_quote as _go_quote
-
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from simulator.api.errors import BadRequest
-
-# --------------------------------------------------------------------------- validation messages
-# apimachinery pkg/util/validation/validation.go
-_QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QNAME_RE = re.compile("^" + _QNAME_FMT + "$")
-_QNAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-              "with an alphanumeric character")
-_LABEL_VALUE_FMT = "(" + _QNAME_FMT + ")?"
-_LABEL_VALUE_RE = re.compile("^" + _LABEL_VALUE_FMT + "$")
-_LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanumeric characters, "
-                    "'-', '_' or '.', and must start and end with an alphanumeric character")
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
-_DNS1123_SUBDOMAIN_RE = re.compile("^" + _DNS1123_SUBDOMAIN_FMT + "$")
-_DNS1123_SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                          "characters, '-' or '.', and must start and end with an alphanumeric character")
-
-
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    # validation.RegexError: note the two spaces in "',  or '" (upstream quirk)
-    if not examples:
-        return f"{msg} (regex used for validation is '{fmt}')"
-    ex = "',  or '".join(examples)
-    return f"{msg} (e.g. '{ex}', regex used for validation is '{fmt}')"
-
-
-def _go_match(regex: re.Pattern, s: str) -> bool:
-    # Go's `^...$` does not accept a trailing newline the way Python's `$` does
-    return "\n" not in s and bool(regex.match(s))
-
-
-def qualified_name_errors(value: str) -> list[str]:
-    """validation.IsQualifiedName."""
-    errs: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errs.append("prefix part must be non-empty")
-        else:
-            sub = []
-            if len(prefix) > 253:
-                sub.append("must be no more than 253 characters")
-            if not _go_match(_DNS1123_SUBDOMAIN_RE, prefix):
-                sub.append(_regex_error(_DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
-            errs.extend("prefix part " + m for m in sub)
-    else:
-        return ["a qualified name " + _regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc")
-                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
-    if not name:
-        errs.append("name part must be non-empty")
-    elif len(name) > 63:
-        errs.append("name part must be no more than 63 characters")
-    if not _go_match(_QNAME_RE, name):
-        errs.append("name part " + _regex_error(_QNAME_MSG, _QNAME_FMT, "MyName", "my.name", "123-abc"))
-    return errs
-
-
-def label_value_errors(value: str) -> list[str]:
-    """validation.IsValidLabelValue."""
-    errs = []
-    if len(value) > 63:
-        errs.append("must be no more than 63 characters")
-    if not _go_match(_LABEL_VALUE_RE, value):
-        errs.append(_regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
+# apimachinery validation.IsQualifiedName / IsValidLabelValue: one port, shared with the API server
+from simulator.api.validation import is_qualified_name as qualified_name_errors
+from simulator.api.validation import is_valid_label_value as label_value_errors
+from simulator.gofmt import go_quote as _go_quote
 
 
 def _aggregate(msgs: list[str]) -> str:
