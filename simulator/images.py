@@ -67,7 +67,10 @@ def _nginx_tags() -> set[str]:
     return tags
 
 
-# repository -> (tags, factory of Image for a tag)
+# repository -> (tags, factory of Image for a tag). term_seconds=inf: the process ignores SIGTERM
+# and is killed when the grace period ends — node.js as PID 1 (kubia, bootcamp, node-hello) and
+# busybox `sleep` install no SIGTERM handler, which is why the book's kubia pods stay Terminating
+# for 30 s; nginx/httpd/redis exit at once.
 _CATALOGUE: dict[str, tuple[set[str], dict]] = {
     "luksa/kubia": ({"latest", "v1", "v2", "v3", "v4"},
                     dict(app="kubia", ports=(8080,), size_mb=250, term_seconds=float("inf"))),
