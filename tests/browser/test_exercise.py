@@ -55,3 +55,29 @@ def test_learner_passes_lesson_04_and_sees_it_in_progress(page: Page, live_url_r
     expect(row).to_contain_text("✓")
     expect(page.locator('.progress-lesson[data-lesson="deployment-basics"] .mark-read')).to_have_text("read")
     page.screenshot(path=str(artifacts / "progress-en.png"), full_page=True)
+
+
+def test_lesson_08_feedback_explains_why_availability_fell(page: Page, live_url_real_content, artifacts):
+    """The default strategy on 4 replicas lets availability fall to 3: the panel says why, with the numbers."""
+    lesson08 = load_lesson(Path(settings.BASE_DIR) / "tutorial" / "content" / "08-max-surge-unavailable")
+    exercise = lesson08.exercise("web-no-capacity-loss")
+    page.goto(f"{live_url_real_content}/ko/lessons/max-surge-unavailable/")
+    console_ready(page)
+    panel = page.locator(f"#exercise-{exercise.id}")
+    expect(panel.locator(".exercise-why")).to_have_count(0)
+    page.get_by_role("button", name="×20").click()
+    command = page.locator("#console-input")
+    output = page.locator("#console-output")
+    for line in exercise.wrong_attempts[0].commands:  # set image with the defaults, then rollout status
+        command.fill(line)
+        command.press("Enter")
+        expect(output).to_contain_text(f"$ {line}", timeout=10_000)
+    expect(output).to_contain_text('deployment "web" successfully rolled out', timeout=30_000)
+
+    panel = page.locator(f"#exercise-{exercise.id}")
+    why = panel.locator(".exercise-why")
+    expect(why.locator(".exercise-why-label")).to_have_text("이렇게 된 이유:", timeout=15_000)
+    expect(why.locator("li").first).to_contain_text(
+        re.compile(r"이전 ReplicaSet web-\S+ 4 → 3: .*최소 3개\(replicas 4 − maxUnavailable 1\)"))
+    expect(panel.locator(".feedback-mistake").first).to_be_visible()
+    panel.screenshot(path=str(artifacts / "exercise-why-ko.png"))

@@ -1,4 +1,5 @@
-"""The Rollout panel in Chromium on the maxSurge/maxUnavailable lesson: chart, traffic strip, why log."""
+"""The Rollout panel in Chromium on the maxSurge/maxUnavailable lesson as shipped (no Service created by
+hand): chart, traffic strip, why log; screenshots saved as artefacts."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ def test_rollout_at_speed_5_grows_the_chart_and_keeps_serving(page: Page, live_u
     page.goto(f"{live_url_real_content}/en/lessons/max-surge-unavailable/")
     console_ready(page)
     expect(page.locator("#rollout-deployment")).to_have_value("default/kubia")
-    run(page, "kubectl expose deployment kubia --port=80 --target-port=8080", "service/kubia exposed")
+    # The lesson as shipped: its set-up already put a Service in front of kubia (and of web).
     expect(page.locator("#traffic-service")).to_have_value("default/kubia", timeout=10_000)
+    expect(page.locator("#traffic-service option")).to_have_text(["default/kubia", "default/web"])
     page.locator("#traffic-toggle").check()
     page.get_by_role("button", name="×5").click()
     rows = page.locator("#rollout-chart-panel .rollout-chart-table tbody tr")

@@ -28,8 +28,8 @@ def test_solution_passes(lesson, exercise):
     for lang in ("ko", "en"):
         result = grade(cluster, exercise, since=since, lang=lang)
         assert result.passed, [(c.id, c.actual) for c in result.checks if not c.passed]
-        # a correct solution triggers no mistake and no check message
-        assert result.feedback == []
+        # a correct solution triggers no mistake, no check message and no "why" explanation
+        assert result.feedback == [] and result.why == []
 
 
 @pytest.mark.parametrize("lesson,exercise", EXERCISES, ids=_ids(EXERCISES))

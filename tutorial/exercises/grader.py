@@ -4,6 +4,12 @@
 mistake, and builds feedback: messages of the mistakes that apply first, then the messages of the
 checks not yet true, in the learner's language (the other language while a text is missing).
 `since` is the simulated time the exercise started (replay.prepare returns it); None = from the start.
+
+A `timeline:` check that does not hold, or a mistake whose `timeline:` condition does, also brings
+the deployment-controller decisions that caused it, explained with their numbers in `lang`
+(why_feedback.py; the same sentences as the Rollout panel's "why" log): per check in
+`CheckResult.why`, and for the whole exercise in `Result.why` (mistakes first, then checks,
+without repeats).
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from typing import Any
 from .checks import Context, evaluate
 from .comparisons import SpecError
 from .loader import Exercise, ExerciseError, parse_exercise, text
+from .why_feedback import Explainer
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +31,7 @@ class CheckResult:
     passed: bool
     message: str          # the check's message in the learner's language (shown while not passed)
     actual: Any = None    # what was measured (a count, a field value, matching command lines…)
+    why: tuple[str, ...] = ()  # controller decisions behind a timeline check that does not hold
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Result:
     passed: bool
     checks: list[CheckResult] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)  # explanation lines for the feedback (see module text)
 
     @property
     def failed(self) -> list[str]:
@@ -46,6 +55,15 @@ def _holds(condition, ctx, what: str):
         return None
 
 
+def _why(explainer: Explainer, condition, held: bool, what: str) -> tuple[str, ...]:
+    """Explanation lines, defensively: an explanation must never cost the grade."""
+    try:
+        return tuple(explainer.lines(condition, held))
+    except Exception:  # noqa: BLE001
+        log.exception("could not explain %s", what)
+        return ()
+
+
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko") -> Result:
     if isinstance(exercise, dict):  # raw exercise data, e.g. straight from YAML
         try:
@@ -53,18 +71,26 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         except SpecError as err:
             raise ExerciseError(str(err)) from None
     ctx = Context(cluster, since)
+    explainer = Explainer(cluster, since, lang)
     results = []
     for check in exercise.checks:
-        outcome = _holds(check.condition, ctx, f"check {exercise.id}/{check.id}")
+        what = f"check {exercise.id}/{check.id}"
+        outcome = _holds(check.condition, ctx, what)
         passed = bool(outcome and outcome.passed)
-        results.append(CheckResult(check.id, passed, text(check.message, lang), outcome.actual if outcome else None))
-    feedback = []
+        why = () if passed or outcome is None else _why(explainer, check.condition, False, what)
+        results.append(CheckResult(check.id, passed, text(check.message, lang),
+                                   outcome.actual if outcome else None, why))
+    feedback, why = [], []
     for i, mistake in enumerate(exercise.mistakes):
-        outcome = _holds(mistake.condition, ctx, f"mistake {exercise.id}[{i}]")
+        what = f"mistake {exercise.id}[{i}]"
+        outcome = _holds(mistake.condition, ctx, what)
         if outcome and outcome.passed:
             feedback.append(text(mistake.message, lang))
+            why.extend(_why(explainer, mistake.condition, True, what))
     feedback.extend(r.message for r in results if not r.passed)
-    return Result(all(r.passed for r in results), results, feedback)
+    for r in results:
+        why.extend(r.why)
+    return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why)))
 
 
 __all__ = ["grade", "Result", "CheckResult"]

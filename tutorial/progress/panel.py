@@ -51,6 +51,8 @@ def panel_context(graded: list[Graded], rows: dict[str, ExerciseProgress], lang:
             "more_hints": shown < len(exercise.hints),
             # Mistakes first (the grader orders them so), then the checks not yet true.
             "feedback": [{"text": f, "mistake": i < mistakes} for i, f in enumerate(feedback)],
+            # The controller decisions behind failing timeline checks and mistakes, explained.
+            "why": list(result.why) if result and not result.passed else [],
             "passing": bool(result and result.passed),
             "passed_at": row.passed_at if row else None,
             "attempts": row.attempts if row else 0,
