@@ -68,6 +68,12 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (/proc/<pid>/stat utime, stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_kb(pid: int) -> int:
     """The server and its children (`python -m daphne` has none, a wrapper may)."""
     total = rss_kb(pid)
@@ -204,16 +210,24 @@ async def run_phase(name: str, worker, args, pid: int | None, *extra) -> Stats:
     stats.memory_per_kb = (after - before) / max(1, args.learners) if pid else None
     go.set()
     measured = time.perf_counter()
-    received_before = stats.messages
+    received_before, answered_before = stats.messages, len(stats.rtts)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     await asyncio.sleep(args.duration)
     stop.set()
     elapsed = time.perf_counter() - measured
+    cpu = (cpu_seconds(pid) - cpu_before) if pid else 0.0
+    answered = len(stats.rtts) - answered_before
     stats.rate = (stats.messages - received_before) / elapsed
     await asyncio.gather(*tasks, return_exceptions=True)
     ms = [value * 1000 for value in stats.rtts]
     print(f"[{name}] round trip ms: p50 {percentile(ms, 50):.1f}  p95 {percentile(ms, 95):.1f}  "
           f"p99 {percentile(ms, 99):.1f}  (n={len(ms)}); {stats.rate:.0f} messages/s received; "
           f"errors {len(stats.errors)}" + (f": {stats.errors[:3]}" if stats.errors else ""))
+    if pid:
+        # Server CPU over the measured window per command answered in it: clock ticks, saves and
+        # renders of the rollouts those commands started included. Near 1 core, latency queues up.
+        print(f"[{name}] server CPU {cpu / elapsed * 100:.0f} % of one core; "
+              f"{cpu * 1000 / max(1, answered):.1f} ms CPU per command")
     stats.p95 = percentile(ms, 95)
     return stats
 

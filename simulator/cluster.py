@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable
 
-from . import limits
+from . import limits, snapshot_codec
 from .api.errors import KubeError, LimitExceeded
 from .engine import Engine
 from .kubectl.runtime import Context, Process
@@ -235,9 +235,12 @@ class Cluster:
             return []
 
     # ---- reading state ------------------------------------------------------------------------
-    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        """Copies of the objects of one kind (e.g. "Deployment"), optionally in one namespace."""
-        return [clone(o) for o in self._eng.store.list(kind, namespace)]
+    def list(self, kind: str, namespace: str | None = None, *, copy: bool = True) -> list[dict]:
+        """Copies of the objects of one kind (e.g. "Deployment"), optionally in one namespace.
+        copy=False hands out the stored objects themselves, for readers that only look (the web
+        console's live view re-reads every pod several times a second): never modify them."""
+        objects = self._eng.store.list(kind, namespace)
+        return [clone(o) for o in objects] if copy else list(objects)
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         obj = self._eng.store.get(kind, namespace, name)
@@ -411,15 +414,13 @@ class Cluster:
         """The whole cluster as JSON-compatible data (lossless; streaming commands are not kept)."""
         state = {"engine": self._eng.to_data(), "files": dict(self.files), "seed": self.seed,
                  "history": self.history, "traffic": self.traffic}
-        raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
-        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now,
-                "data": base64.b64encode(zlib.compress(raw, 6)).decode("ascii")}
+        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now, "data": snapshot_codec.encode(state)}
 
     @classmethod
     def restore(cls, snapshot: dict) -> "Cluster":
         if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("not a Rollout Lab cluster snapshot")
-        state = json.loads(zlib.decompress(base64.b64decode(snapshot["data"])))
+        state = snapshot_codec.decode(snapshot["data"])
         c = cls.__new__(cls)
         c._eng = Engine.from_data(state["engine"])
         c.files = Files()

@@ -197,7 +197,7 @@ def view_of(cluster) -> ClusterView:
     """The view of a live simulator Cluster (public API: Cluster.list(kind))."""
     def listed(kind: str) -> list[dict]:
         try:
-            return list(cluster.list(kind))
+            return cluster.list(kind, copy=False)  # read only: the view copies what it shows
         except Exception:  # a kind this simulator version does not serve
             return []
 

@@ -39,7 +39,6 @@ import logging
 import time
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
@@ -52,7 +51,9 @@ from tutorial.sandbox.cluster_view import view_of
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import MAX_TIME_STEP_SECONDS, add_time, exercise_progress, record_grading, result_signature, reveal_hint
 from tutorial.sandbox.completion import apply_completion
+from tutorial.sandbox.db import NoLoopConnectionSweep
 from tutorial.sandbox.lease import LeaseHolder
+from tutorial.sandbox.outbox import BatchedSends
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, TokenBucket
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.owners import owner_for
@@ -81,10 +82,14 @@ MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster ju
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
 ROLLOUT_INTERVAL_SECONDS = 0.5  # the Rollout panel (chart, why log, traffic) at most twice a second
 STEPS = {1: 1.0, 10: 10.0}  # the +1 s / +10 s buttons
-CLOCK_INTERVAL_SECONDS = 1.0
+CLOCK_INTERVAL_SECONDS = 1.0  # Redis unreachable: tick this often to rejoin the channel layer
+# While the clock is driven the controls (clock, speed) are re-sent this often; the page counts the
+# clock forward itself in between (static/js/sim-clock.js), so once a second was a frame per
+# console per second for nothing. The lease is renewed on its own interval (lease.py).
+CLOCK_SYNC_SECONDS = 5.0
 SAVE_INTERVAL_SECONDS = 5.0  # while the clock runs; commands are saved at once
 GRADE_INTERVAL_SECONDS = 1.0  # automatic grading while the clock runs
-TIME_SPENT_INTERVAL_SECONDS = 5.0  # how often time spent on exercises is written
+TIME_SPENT_INTERVAL_SECONDS = 30.0  # how often time spent on exercises is written (and on leaving)
 
 CLOSE_TAKEN_OVER = 4000
 CLOSE_FORBIDDEN = 4003  # htmx's ws extension does not reconnect after 4xxx codes
@@ -103,7 +108,7 @@ def _without_surrogates(obj: dict) -> dict:
     return {_clean(key): _clean(value) for key, value in obj.items()}
 
 
-class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsumer):
+class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsumer):
     # ---------------------------------------------------------------- connection lifecycle
     async def connect(self) -> None:
         self.cluster = None
@@ -152,14 +157,14 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             await self.close(code=CLOSE_NOT_FOUND)
             return
         user = self.scope.get("user")
-        owner = await database_sync_to_async(owner_for)(user, self.scope.get("session"), create=False)
+        owner = await self._db(owner_for, user, self.scope.get("session"), create=False)
         if owner is None:  # no session cookie: the page was never opened in this browser
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.sandbox = await database_sync_to_async(sandbox_get_or_create)(owner=owner, user=user, lesson=lesson)
+        self.sandbox = await self._db(sandbox_get_or_create, owner=owner, user=user, lesson=lesson)
         self.lesson = lesson
-        self.sandbox.exercise_since = await database_sync_to_async(sandbox_exercise_since)(self.sandbox, lesson)
-        self.exercise_rows = await database_sync_to_async(self._progress_rows)(owner, user, lesson)
+        self.sandbox.exercise_since = await self._db(sandbox_exercise_since, self.sandbox, lesson)
+        self.exercise_rows = await self._db(self._progress_rows, owner, user, lesson)
 
         # One live consumer per sandbox: an older tab stops (without saving) when a newer opens.
         await self._layer_call("group_send",
@@ -168,12 +173,12 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         # Several server processes: the lease (lease.py) says who drives the clock. The row is read
         # again once we hold it: the previous holder saved just before letting go.
         await self._lease_take()
-        fresh = await database_sync_to_async(Sandbox.objects.filter(pk=self.sandbox.pk).first)()
+        fresh = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if fresh is not None:
             fresh.exercise_since = self.sandbox.exercise_since
             self.sandbox = fresh
 
-        async with self.lock:
+        async with self.lock, self.batched():
             self._load(self.sandbox, catch_up=True)
             await self._send_full_state()
             self.loaded = True
@@ -185,7 +190,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             self.ticker.cancel()
         self._forget_clock()
         if self.loaded and not self.taken_over:
-            async with self.lock:
+            async with self.lock, self.batched():
                 self._awake()  # the clock catches up on a dormant sandbox before the last save
                 if self.command is not None and not self.command.done:
                     self.command.cancel()  # closing a terminal ends its foreground command
@@ -298,7 +303,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if due_in is not None:
             wakes.append(now + due_in)
         if driving:
-            wakes.append(self.last_clock + CLOCK_INTERVAL_SECONDS)
+            wakes.append(min(self.last_clock + CLOCK_SYNC_SECONDS, self.lease_due()))
         if self.view_dirty:
             wakes.append(self.last_view + VIEW_INTERVAL_SECONDS)
         if self.rollout_dirty or self.traffic.changed:
@@ -336,7 +341,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     async def clock_tick(self) -> None:
         """One tick, run by the scheduler when this sandbox asked for it."""
-        async with self.lock:
+        async with self.lock, self.batched():
             if self.stopped or self.cluster is None and self.dormant_snapshot is None:
                 return
             now = asyncio.get_running_loop().time()
@@ -370,7 +375,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         if (self.rollout_dirty or self.traffic.changed) and now - self.last_rollout >= ROLLOUT_INTERVAL_SECONDS:
             self.last_rollout = now
             await self._send_rollout()
-        if driving and now - self.last_clock >= CLOCK_INTERVAL_SECONDS:
+        if driving and now - self.last_clock >= CLOCK_SYNC_SECONDS:
             self.last_clock = now
             await self._send_controls()
         if self._grade_key() != self.graded_changes and now - self.last_grade >= GRADE_INTERVAL_SECONDS:
@@ -434,7 +439,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             await self._send_error(self._t(_(
                 'Could not read the message: expected JSON such as {"command": "kubectl get pods"}.')))
             return
-        async with self.lock:
+        async with self.lock, self.batched():
             if self.stopped:
                 return
             try:
@@ -547,7 +552,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
                 await self._grade_soon()
                 return
             self.command = self.cluster.start(line)
-            await self._send_command_output()
+            await self._send_command_output(just_started=True)
         except Exception:
             logger.exception("Command %r failed in sandbox %s", line, self.sandbox.pk)
             self._use_cluster(restore_cluster(before))
@@ -575,7 +580,9 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
                 entries = [{"clear": True}]
         return entries
 
-    async def _send_command_output(self) -> None:
+    async def _send_command_output(self, *, just_started: bool = False) -> None:
+        """just_started: the command was started by this message; when it is over at once (most
+        are), the controls never showed its Stop button and need no re-render."""
         was_running = self.command is not None
         entries = self._flush_command_output()
         if entries and entries[0].get("clear"):
@@ -584,7 +591,8 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             await self._send_entries(entries)
         if was_running and self.command is None:
             self.unsaved = True
-            await self._send_controls()
+            if not just_started:
+                await self._send_controls()
             await self._grade_soon()  # e.g. `rollout status` returned: the rollout is over
 
     async def _cancel(self) -> None:
@@ -643,7 +651,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             return
         if self.command is not None:
             self.command.cancel()
-        sandbox = await database_sync_to_async(sandbox_reset)(self.sandbox, lesson)
+        sandbox = await self._db(sandbox_reset, self.sandbox, lesson)
         self._load(sandbox, catch_up=False)
         transcript_append(self.transcript, "info", self._t(_("The sandbox was reset.")) + "\n")
         await self._send_full_state()
@@ -746,11 +754,13 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             if entry.result.passed and row.passed_at is None:
                 await self._account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
-                await database_sync_to_async(record_grading)(row, signature, clicked=is_click)
-        panel = fragments.exercises(panel_context(graded, self.exercise_rows, self.language), self.language)
-        if force or hash(panel) != self.last_panel:
-            self.last_panel = hash(panel)
-            await self.send(text_data=panel)
+                await self._db(record_grading, row, signature, clicked=is_click)
+        context = panel_context(graded, self.exercise_rows, self.language)
+        # Compared before rendering: the panel's template costs more than the grading itself.
+        key = hash(repr(context))
+        if force or key != self.last_panel:
+            self.last_panel = key
+            await self.send(text_data=fragments.exercises(context, self.language))
 
     def _exercise_row(self, exercise_id):
         return self.exercise_rows.get(exercise_id) if isinstance(exercise_id, str) else None
@@ -767,7 +777,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
             return
         exercise = self.lesson.exercise(exercise_id)
-        await database_sync_to_async(reveal_hint)(row, len(exercise.hints))
+        await self._db(reveal_hint, row, len(exercise.hints))
         await self._grade(force=True)
 
     async def _account_time(self) -> None:
@@ -776,7 +786,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
         elapsed, self.time_mark = now - self.time_mark, now
         if self.lesson is None or not self.exercise_rows:
             return
-        await database_sync_to_async(self._add_time)(elapsed)
+        await self._db(self._add_time, elapsed)
 
     def _add_time(self, elapsed: float) -> None:
         # A dormant console is accounted when it wakes: the whole time, in add_time's steps.
@@ -796,7 +806,7 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
             self.ticker.cancel()
         self._forget_clock()
         if self.loaded:  # hand over: save under the lease, then let it go
-            async with self.lock:
+            async with self.lock, self.batched():
                 self._awake()
                 await self._save()
             await self._lease_release()
@@ -806,11 +816,11 @@ class SandboxConsumer(EditorMixin, ReplayMixin, LeaseHolder, AsyncWebsocketConsu
 
     async def sandbox_reload(self, event) -> None:
         """Someone reset or replaced the sandbox outside this consumer (e.g. an instructor)."""
-        sandbox = await database_sync_to_async(Sandbox.objects.filter(pk=self.sandbox.pk).first)()
+        sandbox = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if sandbox is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        async with self.lock:
+        async with self.lock, self.batched():
             self.sandbox = sandbox
             self._load(sandbox, catch_up=False)
             await self._send_full_state()

@@ -30,16 +30,17 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from channels.db import database_sync_to_async
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tutorial.sandbox import pg_async
+
 logger = logging.getLogger(__name__)
 
-TABLE = "sandbox_lease"
+TABLE = pg_async.LEASE_TABLE
 LEASE_TTL_SECONDS = 6.0  # a dead holder's sandbox is free again after this long
-RENEW_INTERVAL_SECONDS = 1.0  # well under the TTL: a slow tick or two never loses the lease
+RENEW_INTERVAL_SECONDS = 2.0  # a third of the TTL: a slow tick or two never loses the lease
 HANDOFF_SECONDS = 2.0  # how long a new console waits for the old holder to save and let go
 HANDOFF_POLL_SECONDS = 0.1
 
@@ -136,7 +137,8 @@ class LeaseHolder:
     while holding it, and survive a database or channel-layer outage with a clear message.
 
     The consumer provides: self.sandbox, self.language, self.stopped, self.taken_over, self.ticker,
-    self.cluster, self.lock, _send_entries(entries), _save(), close(code)."""
+    self.cluster, self.lock, _send_entries(entries), _save(), close(code), and _db(func, *args) for
+    database calls (tutorial/sandbox/outbox.py)."""
 
     lease_lost_close_code = 4000  # same as a takeover: htmx's ws extension does not reconnect
     database_down = False
@@ -212,16 +214,20 @@ class LeaseHolder:
         """Wait for the previous holder to save and let go (HANDOFF_SECONDS at most), then take it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + HANDOFF_SECONDS
-        take = database_sync_to_async(acquire)
+        take = self._db
         while True:
             steal = loop.time() >= deadline
-            lease = await take(self.sandbox.pk, self.lease_holder, steal=steal)
+            lease = await take(acquire, self.sandbox.pk, self.lease_holder, steal=steal)
             if lease.acquired:
                 if steal:
                     logger.info("Sandbox %s: took the lease from %s", self.sandbox.pk, "unresponsive holder")
                 self.lease_renewed_at = loop.time()
                 return
             await asyncio.sleep(HANDOFF_POLL_SECONDS)
+
+    def lease_due(self) -> float:
+        """Loop time at which the lease should be renewed next."""
+        return getattr(self, "lease_renewed_at", 0.0) + RENEW_INTERVAL_SECONDS
 
     async def _lease_keep(self) -> bool:
         """Renew now and then while driving; False (and the console stops) once it was taken."""
@@ -231,7 +237,11 @@ class LeaseHolder:
         if self.layer_down:
             await self._layer_rejoin()
         try:
-            held = await database_sync_to_async(renew)(self.sandbox.pk, self.lease_holder)
+            if pg_async.enabled():
+                await self.flush()
+                held = await pg_async.renew(self.sandbox.pk, self.lease_holder, ttl=LEASE_TTL_SECONDS)
+            else:
+                held = await self._db(renew, self.sandbox.pk, self.lease_holder)
         except DatabaseError as exc:
             await self._database_failed(exc)
             return True  # nobody else can take it while the database is down either
@@ -243,7 +253,11 @@ class LeaseHolder:
     async def _lease_save(self, **fields) -> bool:
         """save_if_holder for the consumer's _save: True when written."""
         try:
-            saved = await database_sync_to_async(save_if_holder)(self.sandbox, self.lease_holder, **fields)
+            if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
+                await self.flush()
+                saved = await pg_async.save_if_holder(self.sandbox, self.lease_holder, ttl=LEASE_TTL_SECONDS, **fields)
+            else:
+                saved = await self._db(save_if_holder, self.sandbox, self.lease_holder, **fields)
         except DatabaseError as exc:
             await self._database_failed(exc)
             return False
@@ -257,7 +271,7 @@ class LeaseHolder:
 
     async def _lease_release(self) -> None:
         try:
-            await database_sync_to_async(release)(self.sandbox.pk, self.lease_holder)
+            await self._db(release, self.sandbox.pk, self.lease_holder)
         except DatabaseError as exc:  # it expires on its own
             logger.warning("Sandbox %s: lease not released: %s", self.sandbox.pk, exc)
 

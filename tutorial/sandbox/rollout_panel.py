@@ -16,7 +16,7 @@ WHY_ITEMS_SHOWN = 40  # the newest ones; the log scrolls
 def deployment_names(cluster) -> list[str]:
     """Deployments as "namespace/name", default namespace first, then by name."""
     names = []
-    for deployment in cluster.list("Deployment"):
+    for deployment in cluster.list("Deployment", copy=False):
         meta = deployment.get("metadata") or {}
         if meta.get("name"):
             names.append(f"{meta.get('namespace', 'default')}/{meta['name']}")

@@ -17,7 +17,7 @@ PALETTE_SIZE = 8  # colour classes traffic-cell--v0 … v7 in static/css/site.cs
 def service_names(cluster) -> list[str]:
     """Services learners can send traffic through, as "namespace/name", default namespace first."""
     names = []
-    for svc in cluster.list("Service"):
+    for svc in cluster.list("Service", copy=False):
         meta = svc.get("metadata") or {}
         ns, name = meta.get("namespace", ""), meta.get("name", "")
         if (ns, name) == ("default", "kubernetes") or ns.startswith("kube-") or not name:
