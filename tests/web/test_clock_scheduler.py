@@ -128,3 +128,22 @@ async def test_many_idle_consoles_cost_no_ticks(lesson_root):
     assert clock.ticks - ticks <= 8
     for con in consoles:
         await con.communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_opened_but_unused_console_drops_its_cluster_soon(lesson_root, monkeypatch):
+    """A learner reading the lesson costs a snapshot, not a live cluster (FIRST_DORMANT_AFTER_SECONDS);
+    once used, the console keeps its cluster for DORMANT_AFTER_SECONDS."""
+    monkeypatch.setattr(consumers, "FIRST_DORMANT_AFTER_SECONDS", 0.5)
+    con, connected, _ = await open_console(await new_session("reader"), lang="en")
+    assert connected
+    await con.drain(0.2)
+    consumer = consumer_of(con)
+    assert consumer.cluster is not None
+    await con.drain(1.0)
+    assert consumer.cluster is None and consumer.dormant_snapshot is not None
+    await con.command("ls")
+    await con.wait_for("kubia-deployment.yaml")
+    await con.drain(1.0)
+    assert consumer.cluster is not None  # used: the longer DORMANT_AFTER_SECONDS applies
+    await con.communicator.disconnect()

@@ -80,3 +80,82 @@ async def test_a_save_without_transcript_keeps_the_stored_one(lesson_root):
 
     stored, again = await resave_and_read()
     assert again == (*stored, 5.0, True)
+
+
+async def test_a_command_answers_in_one_frame_without_the_controls(lesson_root):
+    """Echoed input, history and output of one command go out as one frame (sandbox/outbox.py);
+    a command that is over at once never showed its Stop button, so the controls are not re-sent."""
+    con, connected, _ = await open_console(await new_session())
+    assert connected
+    await con.drain(0.5)
+    await con.command("kubectl get pods")
+    frames = await con.drain(0.5)
+    answer = [frame for frame in frames if 'class="console-in"' in frame]
+    assert len(answer) == 1, frames
+    assert "kubectl get pods" in answer[0] and "No resources found" in answer[0]
+    assert 'id="console-history"' in answer[0]
+    assert not any('id="console-controls"' in frame for frame in frames)
+    # A streaming command does show Stop, and the controls follow it when it ends.
+    await con.command("kubectl get pods -w")
+    running = "".join(await con.drain(0.5))
+    assert 'id="console-controls"' in running and 'class="cancel-button"' in running
+    await con.send({"cancel": True})
+    stopped = "".join(await con.drain(0.5))
+    assert 'id="console-controls"' in stopped and 'class="cancel-button"' not in stopped
+    await con.communicator.disconnect()
+
+
+async def test_console_messages_skip_channels_connection_sweep(lesson_root, monkeypatch):
+    """Channels' dispatch would hop to the one sync thread before every message
+    (aclose_old_connections); the console's dispatch (sandbox/db.py) does not."""
+    import channels.consumer
+
+    calls = []
+
+    async def counting():
+        calls.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counting)
+    con, connected, _ = await open_console(await new_session())
+    assert connected
+    await con.drain(0.3)
+    for _ in range(3):
+        await con.command("ls")
+    await con.drain(0.5)
+    assert "kubia-deployment.yaml" in con.output_text()
+    assert calls == []
+    await con.communicator.disconnect()
+
+
+async def test_frames_sent_before_a_database_call_are_not_held_back():
+    """BatchedSends: collected frames go out before a database call is awaited, and on close."""
+    from tutorial.sandbox.outbox import BatchedSends
+
+    sent = []
+
+    class Base:
+        async def send(self, text_data=None, bytes_data=None, close=False):
+            sent.append(text_data)
+
+        async def close(self, code=None, reason=None):
+            sent.append(f"close {code}")
+
+    class Consumer(BatchedSends, Base):
+        pass
+
+    consumer = Consumer()
+    await consumer.send(text_data="<a/>")  # not batching: at once
+    assert sent == ["<a/>"]
+    async with consumer.batched():
+        await consumer.send(text_data="<b/>")
+        await consumer.send(text_data="<c/>")
+        assert sent == ["<a/>"]
+        async with consumer.batched():  # nested: the outer scope flushes
+            await consumer.send(text_data="<d/>")
+        assert sent == ["<a/>"]
+        await consumer.flush()  # what _db does before awaiting the database
+        assert sent == ["<a/>", "<b/><c/><d/>"]
+        await consumer.send(text_data="<e/>")
+        await consumer.close(code=4000)
+        assert sent == ["<a/>", "<b/><c/><d/>", "<e/>", "close 4000"]
+    assert consumer._outbox is None  # noqa: SLF001

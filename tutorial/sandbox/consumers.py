@@ -46,7 +46,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.lessons.catalogue import get_catalogue
-from tutorial.sandbox import fragments
+from tutorial.sandbox import fragments, memory
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import MAX_TIME_STEP_SECONDS, add_time, exercise_progress, record_grading, result_signature, reveal_hint
@@ -78,6 +78,9 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 0.1  # the shortest wall time between two ticks of one sandbox
 DRIVE_HORIZON_SECONDS = 1.0  # due sooner than this (wall): the console drives (clock shown, lease renewed)
 DORMANT_AFTER_SECONDS = 10.0  # quiet this long (wall): saved, cluster dropped until the next message
+# A console opened but not used yet (a learner reading the lesson) keeps its cluster only this long:
+# a live cluster is 100-200 KB, a dormant one its snapshot, and pages are opened far more than used.
+FIRST_DORMANT_AFTER_SECONDS = 2.0
 MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster jump ahead
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
 ROLLOUT_INTERVAL_SECONDS = 0.5  # the Rollout panel (chart, why log, traffic) at most twice a second
@@ -130,6 +133,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         self.clock_at = 0.0  # loop time up to which wall time was turned into simulated time
         self.planned = None  # loop time of the tick asked from the scheduler
         self.busy_at = 0.0  # loop time the sandbox last had something to do
+        self.used = False  # no message yet: see FIRST_DORMANT_AFTER_SECONDS
         self.last_view = self.last_clock = self.last_save = self.last_grade = self.last_rollout = 0.0
         self.completion_seq = 0
         self.unsaved = False
@@ -319,7 +323,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         if quiet:
             # Nothing soon: after a while drop the cluster (save first) and wait for a message or
             # for the far due time.
-            wakes.append(self.busy_at + DORMANT_AFTER_SECONDS)
+            wakes.append(self.busy_at + self._dormant_after())
         if not wakes:
             self._forget_clock()
             return
@@ -387,8 +391,11 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         if now - self.time_mark >= TIME_SPENT_INTERVAL_SECONDS:
             await self._account_time()
         if (not driving and self.command is None and self.edit_token is None and not self.unsaved
-                and not self.view_dirty and now - self.busy_at >= DORMANT_AFTER_SECONDS):
+                and not self.view_dirty and now - self.busy_at >= self._dormant_after()):
             self._go_dormant()
+
+    def _dormant_after(self) -> float:
+        return DORMANT_AFTER_SECONDS if self.used else min(FIRST_DORMANT_AFTER_SECONDS, DORMANT_AFTER_SECONDS)
 
     def _go_dormant(self) -> None:
         """Keep only the saved snapshot (a few KB) instead of the live cluster (a few hundred)."""
@@ -398,6 +405,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         self.cluster = None
         self.changes_seen = None
         self.rollout_sent = {}
+        memory.trim_soon()
 
     async def _recover(self) -> None:
         """Go back to the last saved snapshot after an unexpected simulator error."""
@@ -447,6 +455,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
                     return
                 self._awake()
                 self.busy_at = asyncio.get_running_loop().time()
+                self.used = True
                 await self._dispatch(message)
             except DatabaseError as exc:
                 await self._database_failed(exc)
