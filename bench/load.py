@@ -200,8 +200,9 @@ async def run_phase(name: str, worker, args, pid: int | None, *extra) -> Stats:
         await asyncio.wait_for(connected.wait(), 300)
     except asyncio.TimeoutError:
         stats.errors.append(f"only {len(ready)} connected")
-    # Idle: first full states sent; consoles with nothing to do go dormant after 10 s
-    # (tutorial/sandbox/consumers.py DORMANT_AFTER_SECONDS), which is what an idle learner costs.
+    # Idle: first full states sent; consoles not used yet go dormant after 2 s
+    # (tutorial/sandbox/consumers.py FIRST_DORMANT_AFTER_SECONDS), which is what an idle learner
+    # costs, and the freed memory is handed back (tutorial/sandbox/memory.py).
     await asyncio.sleep(args.idle)
     after = tree_rss_kb(pid) if pid else 0
     print(f"[{name}] {len(ready)} connected in {time.perf_counter() - started:.1f} s; "

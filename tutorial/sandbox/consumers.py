@@ -402,6 +402,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         due_in = self._due_in()
         self.dormant_wake = None if due_in is None else asyncio.get_running_loop().time() + due_in
         self.dormant_snapshot = self.last_snapshot
+        self.cluster.close()  # freed now, not at the next full garbage collection
         self.cluster = None
         self.changes_seen = None
         self.rollout_sent = {}
