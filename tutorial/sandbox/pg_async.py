@@ -79,10 +79,10 @@ async def _pool() -> AsyncConnectionPool:
 def _json(value) -> Jsonb:
     if orjson is not None:
         try:
-            orjson.dumps(value)
-        except TypeError:  # a value orjson cannot write: the standard library can
+            text = orjson.dumps(value).decode()
+        except TypeError:  # a value orjson cannot write (a huge integer): the standard library can
             return Jsonb(value)
-        return Jsonb(value, dumps=lambda obj: orjson.dumps(obj).decode())
+        return Jsonb(value, dumps=lambda _obj: text)
     return Jsonb(value)
 
 
