@@ -20,12 +20,16 @@ of each part is kept, not the HTML).
 
 The clock is driven by the process's one scheduler (scheduler.py), not by a loop per console: a
 console asks to be woken when its cluster has something due (Cluster.next_due(), jumping straight
-there when it is far), every simulated second while the traffic strip is on, once a second while a
-rollout or a streaming command runs (clock display, lease renewal), or when a coalesced push or a
+there when it is far), every simulated second while the traffic strip is on, every couple of
+seconds while a rollout or a streaming command runs (lease renewal; the clock on the page is
+re-synced every CLOCK_SYNC_SECONDS and counts by itself in between), or when a coalesced push or a
 save is owed. Views are rendered only when Cluster.changes moved. A sandbox with nothing to do asks
-for nothing: after DORMANT_AFTER_SECONDS it is saved and its cluster dropped (only the saved
-snapshot stays in memory); the next message (or due time) restores it and lets the wall time
-missed pass, as a reconnect does.
+for nothing: after DORMANT_AFTER_SECONDS (FIRST_DORMANT_AFTER_SECONDS before its first message) it
+is saved and its cluster dropped (only the saved snapshot stays in memory); the next message (or
+due time) restores it and lets the wall time missed pass, as a reconnect does.
+
+Everything one message or tick sends goes out as one frame (outbox.py); database calls go through
+`_db` (db.py), and on PostgreSQL the save and the lease renewal are awaited on the loop (pg_async.py).
 
 The lesson's exercises are graded after every command and, while the clock runs, at most once a
 second; the exercise panel is pushed whenever what it shows changes (tutorial/progress/).
