@@ -7,11 +7,8 @@ this; keep it stable.
 """
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import json
 import logging
-import zlib
 from dataclasses import dataclass
 from typing import Callable
 

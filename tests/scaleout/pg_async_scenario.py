@@ -59,7 +59,10 @@ async def main() -> dict:
     await pg_async.close_pools()
 
     # PostgreSQL unreachable: Django's OperationalError, within the pool's timeout, not a hang.
+    await pg_async.renew(pk, "proc-b/two", ttl=5)  # the pool is up
+    port = connections["default"].settings_dict["PORT"]
     connections["default"].settings_dict["PORT"] = "1"
+    await pg_async.close_pools()
     started = asyncio.get_running_loop().time()
     try:
         await pg_async.renew(pk, "proc-b/two", ttl=5)
@@ -67,6 +70,11 @@ async def main() -> dict:
     except OperationalError:
         facts["unreachable"] = "OperationalError"
     facts["unreachable_seconds"] = asyncio.get_running_loop().time() - started
+    # Back: the very next call works (the failed pool was discarded, not left to back off).
+    connections["default"].settings_dict["PORT"] = port
+    started = asyncio.get_running_loop().time()
+    facts["back"] = await pg_async.renew(pk, "proc-b/two", ttl=5)
+    facts["back_seconds"] = asyncio.get_running_loop().time() - started
     await pg_async.close_pools()
     return facts
 

@@ -31,3 +31,4 @@ def test_async_save_and_renew_keep_the_lease_rules(scaleout_env):
     # No PostgreSQL: the error every caller already handles, after the pool's short wait.
     assert facts["unreachable"] == "OperationalError"
     assert facts["unreachable_seconds"] < 10
+    assert facts["back"] is True and facts["back_seconds"] < 2

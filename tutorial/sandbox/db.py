@@ -1,15 +1,15 @@
 """Database calls of the console consumers, off the event loop.
 
 Channels' `database_sync_to_async` is thread-sensitive by default: every call of every console in
-the process queues for one shared thread. A console's saves and lease renewals each wait for a
-PostgreSQL commit (an fsync), so with hundreds of consoles that one thread, not the CPU, set the
-round trip. On PostgreSQL the calls run on a small pool of their own instead, each thread with its
-own (persistent, DATABASE_CONN_MAX_AGE) connection, and commits from several threads share fsyncs.
-One console still awaits its calls one at a time under its lock, so its writes keep their order.
-SQLite serialises writers anyway (and its shared in-memory test database would answer "table is
+the process queues for one shared thread, behind page views and connects. On PostgreSQL the
+console's calls run on a small pool of their own instead (CONSOLE_DATABASE_THREADS, each thread
+with its own persistent connection). The two frequent ones, a command's save and the lease
+renewal, do not use threads at all (pg_async.py: the threads' share of the GIL stalled the event
+loop); what is left here is rarer (connect, grading records, time spent, reset, lease take-over).
+One console awaits its calls one at a time under its lock, so its writes keep their order. SQLite
+serialises writers anyway (and its shared in-memory test database would answer "table is
 locked"), so there the calls stay on Channels' one thread.
 """
-
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

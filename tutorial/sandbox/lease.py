@@ -214,10 +214,9 @@ class LeaseHolder:
         """Wait for the previous holder to save and let go (HANDOFF_SECONDS at most), then take it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + HANDOFF_SECONDS
-        take = self._db
         while True:
             steal = loop.time() >= deadline
-            lease = await take(acquire, self.sandbox.pk, self.lease_holder, steal=steal)
+            lease = await self._db(acquire, self.sandbox.pk, self.lease_holder, steal=steal)
             if lease.acquired:
                 if steal:
                     logger.info("Sandbox %s: took the lease from %s", self.sandbox.pk, "unresponsive holder")

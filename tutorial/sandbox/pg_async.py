@@ -23,7 +23,6 @@ import weakref
 from django.conf import settings
 from django.db import connections
 from django.db.utils import OperationalError
-from django.utils import timezone
 
 try:
     import psycopg
@@ -38,11 +37,14 @@ except ImportError:  # pragma: no cover
     orjson = None
 
 from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.services import apply_fields, save_fields
 
 LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not the other way)
+JSON_FIELDS = ("snapshot", "transcript", "history")  # jsonb columns: sent as Jsonb
 # Waiting longer for a pooled connection than this is an outage: say so rather than hang.
 CONNECTION_TIMEOUT_SECONDS = 3.0
 
+_CLOSING: set[asyncio.Task] = set()
 _POOLS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = weakref.WeakKeyDictionary()
 
 
@@ -86,16 +88,28 @@ def _json(value) -> Jsonb:
     return Jsonb(value)
 
 
+async def _discard_pool() -> None:
+    """After a connection failure: the pool's own reconnection backs off (1 s, 2 s, 4 s...), so
+    when PostgreSQL is back the consoles would wait for its next attempt. A fresh pool connects on
+    the next call instead."""
+    task = _POOLS.pop(asyncio.get_running_loop(), None)
+    if task is not None and task.done() and task.exception() is None:
+        closing = asyncio.get_running_loop().create_task(task.result().close(timeout=0))
+        _CLOSING.add(closing)  # the loop keeps only a weak reference to a task
+        closing.add_done_callback(_CLOSING.discard)
+
+
 async def _rowcount(sql: str, params: list) -> int:
     try:
         pool = await _pool()
         async with pool.connection() as conn:
             cursor = await conn.execute(sql, params)
             return cursor.rowcount
-    except psycopg.Error as exc:  # PoolTimeout included: PostgreSQL unreachable
+    except (psycopg.OperationalError, OSError) as exc:  # PoolTimeout included: PostgreSQL unreachable
+        await _discard_pool()
         raise OperationalError(str(exc) or exc.__class__.__name__) from exc
-    except OSError as exc:
-        raise OperationalError(str(exc)) from exc
+    except psycopg.Error as exc:
+        raise OperationalError(str(exc) or exc.__class__.__name__) from exc
 
 
 async def renew(sandbox_id: int, holder: str, *, ttl: float) -> bool:
@@ -110,11 +124,8 @@ async def save_if_holder(sandbox: Sandbox, holder: str, *, ttl: float, snapshot:
                          transcript: list | None, history: list | None, speed: float, paused: bool) -> bool:
     """lease.save_if_holder (with services.sandbox_save's fields), as one statement: the lease
     UPDATE locks its row until the statement commits, as the transaction there does."""
-    fields = {"snapshot": _json(snapshot), "speed": speed, "paused": paused, "saved_at": timezone.now()}
-    if transcript is not None:
-        fields["transcript"] = _json(transcript)
-    if history is not None:
-        fields["history"] = _json(history)
+    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused)
+    values = [_json(value) if name in JSON_FIELDS else value for name, value in fields.items()]
     meta = Sandbox._meta
     assignments = ", ".join(f"{meta.get_field(name).column} = %s" for name in fields)
     sql = (f"WITH lease AS (UPDATE {LEASE_TABLE} SET expires_at = %s WHERE sandbox_id = %s AND holder = %s "
@@ -122,15 +133,10 @@ async def save_if_holder(sandbox: Sandbox, holder: str, *, ttl: float, snapshot:
            f"saved AS (UPDATE {meta.db_table} SET {assignments} "
            f"WHERE {meta.pk.column} IN (SELECT sandbox_id FROM lease) RETURNING 1) "
            f"SELECT sandbox_id FROM lease")
-    params = [time.time() + ttl, sandbox.pk, holder, *fields.values()]
+    params = [time.time() + ttl, sandbox.pk, holder, *values]
     held = await _rowcount(sql, params) == 1
-    if held:  # as sandbox_save: the instance follows the row
-        sandbox.snapshot, sandbox.speed, sandbox.paused = snapshot, speed, paused
-        sandbox.saved_at = fields["saved_at"]
-        if transcript is not None:
-            sandbox.transcript = transcript
-        if history is not None:
-            sandbox.history = history
+    if held:
+        apply_fields(sandbox, fields)
     return held
 
 

@@ -84,15 +84,27 @@ def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list | None, h
                  speed: float, paused: bool) -> None:
     """transcript/history None: unchanged since the last save, not written again (a clock save
     while a rollout runs would otherwise re-encode up to 200 KB of transcript)."""
+    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused)
+    # update() rather than save(): never resurrect a sandbox deleted meanwhile.
+    Sandbox.objects.filter(pk=sandbox.pk).update(**fields)
+    apply_fields(sandbox, fields)
+
+
+def save_fields(*, snapshot: dict, transcript: list | None, history: list | None, speed: float,
+                paused: bool) -> dict:
+    """The columns a save writes (also tutorial/sandbox/pg_async.py's)."""
     fields = {"snapshot": snapshot, "speed": speed, "paused": paused, "saved_at": timezone.now()}
     if transcript is not None:
         fields["transcript"] = transcript
     if history is not None:
         fields["history"] = history
+    return fields
+
+
+def apply_fields(sandbox: Sandbox, fields: dict) -> None:
+    """The instance follows its row once the save is written."""
     for name, value in fields.items():
         setattr(sandbox, name, value)
-    # update() rather than save(): never resurrect a sandbox deleted meanwhile.
-    Sandbox.objects.filter(pk=sandbox.pk).update(**fields)
 
 
 def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
