@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from markdown_it import MarkdownIt
 
+from tutorial.lessons.cjk_emphasis import cjk_friendly_emphasis
+
 
 def _render_run_fence(lines: list[str]) -> str:
     rows = []
@@ -47,6 +49,7 @@ def _fence_rule(default_fence):
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.use(cjk_friendly_emphasis)  # `**배포(release)**도` is emphasis in Korean text
     md.add_render_rule("fence", _fence_rule(md.renderer.rules["fence"]))
     return md
 
@@ -60,3 +63,8 @@ def render_markdown(text: str, language: str | None = None) -> str:
         with override(language):
             return _parser.render(text)
     return _parser.render(text)
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (a lesson summary) as inline HTML: `code`, **strong**, *em*."""
+    return _parser.renderInline(text)
