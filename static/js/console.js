@@ -1,101 +1,363 @@
-// The lesson console: keyboard handling around the htmx ws extension.
-// htmx sends the form as {"command": ...} and swaps the HTML fragments the server sends back;
-// this script adds history (↑/↓), Tab completion, Ctrl+C, Ctrl+L, "send to console" buttons,
-// reset, the Rollout panel's selectors, and keeps the output scrolled to the bottom.
+// The lesson console: keyboard handling around the htmx ws extension, for two terminals.
+// htmx sends a terminal's form as {"command": ...} (terminal 2's form adds "terminal": "2") and swaps
+// the HTML fragments the server sends back. This script adds, per terminal: history (↑/↓), Tab
+// completion, Ctrl+C, Ctrl+L, Ctrl+R (reverse history search), a queue for commands given while one
+// runs (▶ buttons, Enter, pasted lines), multi-line paste; plus terminal tabs/split, reset, the
+// exercise and Rollout panels' buttons, and keeps each output scrolled to the bottom.
 (function () {
   "use strict";
-  let socket = null;        // the ws extension's socket wrapper (send(text))
-  let history = [];
-  let historyIndex = 0;     // == history.length means "the line being typed"
-  let draft = "";
+  const QUIET_MS = 400;      // a command's answer is complete when its terminal is quiet this long
+  const ANSWER_MS = 5000;    // ... or, at the latest, this long after it was sent
+  const LAYOUT_KEY = "rolloutlab.console.v1";
+  let socket = null;         // the ws extension's socket wrapper (send(text))
 
   const $ = (id) => document.getElementById(id);
-  const input = () => $("console-input");
+  const TERMINALS = ["1", "2"];
+  const suffix = (t) => (t === "2" ? "-2" : "");
+  const el = (name, t) => $(name + suffix(t));
+  const terminals = {};
+  TERMINALS.forEach((t) => {
+    terminals[t] = { history: [], historyIndex: 0, draft: "", queue: [], awaiting: false, timer: null, search: null };
+  });
 
   function send(message) {
     if (socket) socket.send(JSON.stringify(message));
   }
-
-  function loadHistory() {
-    const el = $("console-history");
-    try { history = JSON.parse((el && el.dataset.history) || "[]"); } catch (e) { history = []; }
-    historyIndex = history.length;
+  // Terminal 1's messages stay exactly as before the second terminal; terminal 2's say so.
+  function sendFor(t, message) {
+    send(t === "2" ? Object.assign({}, message, { terminal: "2" }) : message);
   }
 
-  function scrollOutput() {
-    const out = $("console-output");
+  function terminalOf(node) {
+    const box = node && node.closest && node.closest(".terminal");
+    return box ? box.dataset.terminal : null;
+  }
+  function activeTerminal() {
+    const consoleBox = $("console");
+    return (consoleBox && consoleBox.dataset.activeTerminal) || "1";
+  }
+
+  function loadHistory(t) {
+    const node = el("console-history", t);
+    const state = terminals[t];
+    try { state.history = JSON.parse((node && node.dataset.history) || "[]"); } catch (e) { state.history = []; }
+    if (!Array.isArray(state.history)) state.history = [];
+    state.historyIndex = state.history.length;
+  }
+
+  function scrollOutput(t) {
+    const out = el("console-output", t);
     if (out) out.scrollTop = out.scrollHeight;
   }
 
-  function submitCommand(command) {
-    const field = input();
-    const form = $("console-form");
-    if (!field || !form) return;
-    field.value = command;
-    form.requestSubmit();
+  // ---------------------------------------------------------------- running, queue
+  // The server runs one command per terminal at a time. The controls say whether one is running
+  // (data-running for terminal 1, data-running-2 for terminal 2 once the server sends it).
+  function running(t) {
+    const controls = $("console-controls");
+    if (!controls) return false;
+    return controls.getAttribute(t === "2" ? "data-running-2" : "data-running") === "true";
+  }
+  function busy(t) {
+    return running(t) || terminals[t].awaiting;
   }
 
+  function renderQueue(t) {
+    const list = el("console-queue", t);
+    if (!list) return;
+    const queue = terminals[t].queue;
+    list.replaceChildren(...queue.map((command) => {
+      const item = document.createElement("li");
+      item.dataset.label = list.dataset.label || "";
+      item.textContent = command;
+      return item;
+    }));
+    list.hidden = queue.length === 0;
+  }
+
+  function awaitAnswer(t) {
+    const state = terminals[t];
+    state.awaiting = true;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => answered(t), ANSWER_MS);
+  }
+  function answered(t) {
+    const state = terminals[t];
+    clearTimeout(state.timer);
+    state.awaiting = false;
+    pump(t);
+  }
+
+  function pump(t) {
+    const state = terminals[t];
+    if (!state.queue.length || busy(t) || !socket) return;
+    const command = state.queue.shift();
+    renderQueue(t);
+    awaitAnswer(t);
+    sendFor(t, { command });
+  }
+
+  function enqueue(t, commands) {
+    const state = terminals[t];
+    commands.forEach((c) => state.queue.push(c));
+    renderQueue(t);
+    pump(t);
+  }
+
+  // Lines as a learner pastes them: blank lines dropped, a copied "$ " prompt removed.
+  function commandLines(text) {
+    return text.split(/\r?\n/).map((line) => line.replace(/\s+$/, "").replace(/^\s*\$\s+/, ""))
+      .filter((line) => line.trim() !== "");
+  }
+
+  // ---------------------------------------------------------------- terminals: tabs and split
+  function selectTerminal(t, focus) {
+    const consoleBox = $("console");
+    if (!consoleBox) return;
+    consoleBox.dataset.activeTerminal = t;
+    document.querySelectorAll(".terminal-tab").forEach((tab) => {
+      const on = tab.dataset.terminal === t;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      if (on) tab.classList.remove("has-activity");
+    });
+    document.querySelectorAll(".terminal").forEach((box) => { box.hidden = box.dataset.terminal !== t; });
+    scrollOutput(t);
+    if (focus) {
+      const field = el("console-input", t);
+      if (field) field.focus();
+    }
+  }
+  function setSplit(on, remember) {
+    const consoleBox = $("console");
+    const button = document.querySelector(".terminal-split");
+    if (!consoleBox || !button) return;
+    consoleBox.dataset.layout = on ? "split" : "tabs";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    TERMINALS.forEach(scrollOutput);
+    if (remember) {
+      try { window.localStorage.setItem(LAYOUT_KEY, JSON.stringify({ split: on })); } catch (e) { /* not kept */ }
+    }
+  }
+
+  // ---------------------------------------------------------------- Ctrl+R reverse search
+  function searchFind(t, from) {
+    const state = terminals[t];
+    const query = state.search.query;
+    for (let i = from; i >= 0; i--) {
+      if (state.history[i] !== undefined && state.history[i].includes(query)) return i;
+    }
+    return -1;
+  }
+  function searchShow(t) {
+    const state = terminals[t];
+    const status = el("console-search", t);
+    if (!status) return;
+    const match = state.search.index >= 0 ? state.history[state.search.index] : "";
+    const label = status.dataset.label || "(reverse-i-search)";
+    const failed = state.search.query && state.search.index < 0;
+    status.textContent = `${failed ? (status.dataset.failed || "failed ") : ""}${label}\`${state.search.query}': ${match}`;
+    status.hidden = false;
+  }
+  function searchStart(t, field) {
+    const state = terminals[t];
+    if (state.search) {  // Ctrl+R again: the next older match
+      const next = searchFind(t, state.search.index - 1);
+      if (next >= 0) state.search.index = next;
+    } else {
+      state.search = { saved: field.value, query: "", index: state.history.length - 1 };
+      field.value = "";
+    }
+    searchShow(t);
+  }
+  function searchEnd(t, field, accept) {
+    const state = terminals[t];
+    if (!state.search) return;
+    const match = state.search.index >= 0 && state.search.query ? state.history[state.search.index] : null;
+    field.value = accept ? (match !== null ? match : state.search.query) : state.search.saved;
+    state.search = null;
+    const status = el("console-search", t);
+    if (status) status.hidden = true;
+  }
+
+  // ---------------------------------------------------------------- htmx events
   document.addEventListener("htmx:wsOpen", (event) => {
     socket = event.detail.socketWrapper;
-    const console = $("console");
-    if (console) console.dataset.state = "open";
+    const consoleBox = $("console");
+    if (consoleBox) consoleBox.dataset.state = "open";
+    TERMINALS.forEach((t) => { terminals[t].awaiting = false; pump(t); });
   });
   document.addEventListener("htmx:wsClose", () => {
     socket = null;
-    const console = $("console");
-    if (console) console.dataset.state = "closed";
+    const consoleBox = $("console");
+    if (consoleBox) consoleBox.dataset.state = "closed";
+  });
+
+  // A form is about to send a command: while its terminal is busy (or others wait before it) the
+  // command joins the queue instead, as typed-ahead input waits in a real terminal.
+  document.addEventListener("htmx:wsConfigSend", (event) => {
+    const form = event.target;
+    if (!form || (form.id !== "console-form" && form.id !== "console-form-2")) return;
+    const t = form.id === "console-form-2" ? "2" : "1";
+    const command = String(event.detail.parameters.command || "");
+    if (busy(t) || terminals[t].queue.length) {
+      event.preventDefault();
+      if (command.trim()) enqueue(t, [command]);
+      const field = el("console-input", t);
+      if (field) field.value = "";
+      return;
+    }
+    awaitAnswer(t);
   });
   document.addEventListener("htmx:wsAfterSend", (event) => {
-    if (event.target && event.target.id === "console-form") {
-      input().value = "";
-      draft = "";
-      historyIndex = history.length;
+    const form = event.target;
+    if (form && (form.id === "console-form" || form.id === "console-form-2")) {
+      const t = form.id === "console-form-2" ? "2" : "1";
+      const state = terminals[t];
+      el("console-input", t).value = "";
+      state.draft = "";
+      state.historyIndex = state.history.length;
     }
   });
+
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     const target = event.detail && event.detail.target;
-    if (!target) return;
-    if (target.id === "console-output") scrollOutput();
-    if (target.id === "console-history") loadHistory();
-    if (target.id === "console-completion") {
-      const field = input();
+    if (!target || !target.id) return;
+    // An outerHTML swap reports the element it replaced: read the new one by its id.
+    const node = $(target.id);
+    const match = /^console-(output|history|completion|controls)(-2)?$/.exec(target.id);
+    if (!match || !node) return;
+    const t = match[2] ? "2" : "1";
+    const kind = match[1];
+    if (kind === "output") {
+      scrollOutput(t);
+      if (terminals[t].awaiting) {  // the answer is coming in: wait until it is complete
+        clearTimeout(terminals[t].timer);
+        terminals[t].timer = setTimeout(() => answered(t), QUIET_MS);
+      }
+      const tab = $("terminal-tab-" + t);
+      const consoleBox = $("console");
+      if (tab && consoleBox && consoleBox.dataset.layout !== "split" && activeTerminal() !== t) tab.classList.add("has-activity");
+    } else if (kind === "history") {
+      loadHistory(t);
+    } else if (kind === "completion") {
+      const field = el("console-input", t);
       // Apply only if the learner has not typed on since pressing Tab.
-      if (field && field.value === target.dataset.for) field.value = target.dataset.value;
+      if (field && field.value === node.dataset.for) {
+        field.value = node.dataset.value;
+        field.setSelectionRange(field.value.length, field.value.length);
+      }
       if (field) field.focus();
+    } else if (kind === "controls") {
+      TERMINALS.forEach(pump);
     }
   });
 
+  // ---------------------------------------------------------------- keys
   document.addEventListener("keydown", (event) => {
-    const field = input();
-    if (!field || event.target !== field) return;
-    if (event.key === "ArrowUp" || event.key === "ArrowDown") {
-      if (!history.length) return;
+    const field = event.target;
+    if (!field || (field.id !== "console-input" && field.id !== "console-input-2")) {
+      terminalTabKeys(event);
+      return;
+    }
+    const t = field.id === "console-input-2" ? "2" : "1";
+    const state = terminals[t];
+    const ctrl = event.ctrlKey && !event.altKey && !event.metaKey;
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+
+    if (state.search) {
+      if (ctrl && key === "r") { event.preventDefault(); searchStart(t, field); return; }
+      if (key === "Escape" || (ctrl && (key === "g" || key === "c"))) { event.preventDefault(); searchEnd(t, field, false); return; }
+      if (key === "Enter") { searchEnd(t, field, true); return; }  // runs the match, as in bash
+      if (["Tab", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(key)) {
+        event.preventDefault();
+        searchEnd(t, field, true);
+        return;
+      }
+      return;  // typing edits the query (the input event below searches again)
+    }
+
+    if (key === "ArrowUp" || key === "ArrowDown") {
+      if (!state.history.length) return;
       event.preventDefault();
-      if (historyIndex === history.length) draft = field.value;
-      historyIndex += event.key === "ArrowUp" ? -1 : 1;
-      historyIndex = Math.max(0, Math.min(history.length, historyIndex));
-      field.value = historyIndex === history.length ? draft : history[historyIndex];
-    } else if (event.key === "Tab" && !event.shiftKey) {
+      if (state.historyIndex === state.history.length) state.draft = field.value;
+      state.historyIndex += key === "ArrowUp" ? -1 : 1;
+      state.historyIndex = Math.max(0, Math.min(state.history.length, state.historyIndex));
+      field.value = state.historyIndex === state.history.length ? state.draft : state.history[state.historyIndex];
+    } else if (key === "Tab" && !event.shiftKey && !event.ctrlKey && !event.altKey) {
       event.preventDefault();
-      send({ complete: field.value });
-    } else if (event.ctrlKey && (event.key === "c" || event.key === "C")) {
-      // Ctrl+C copies a selection as usual; without one it interrupts, like a terminal.
+      sendFor(t, { complete: field.value });
+    } else if (ctrl && key === "c") {
+      // Ctrl+C copies a selection as usual; without one it interrupts, like a terminal, and drops
+      // the commands queued behind the running one.
       if (field.selectionStart !== field.selectionEnd) return;
       event.preventDefault();
-      send({ cancel: true });
+      state.queue = [];
+      renderQueue(t);
+      sendFor(t, { cancel: true });
       field.value = "";
-    } else if (event.ctrlKey && (event.key === "l" || event.key === "L")) {
+    } else if (ctrl && key === "l") {
       event.preventDefault();
-      const out = $("console-output");
+      const out = el("console-output", t);
       if (out) out.textContent = "";
-      send({ clear: true });
+      sendFor(t, { clear: true });
+    } else if (ctrl && key === "r") {
+      event.preventDefault();
+      searchStart(t, field);
     }
   });
 
+  document.addEventListener("input", (event) => {
+    const field = event.target;
+    if (!field || (field.id !== "console-input" && field.id !== "console-input-2")) return;
+    const t = field.id === "console-input-2" ? "2" : "1";
+    const state = terminals[t];
+    if (!state.search) return;
+    state.search.query = field.value;
+    state.search.index = searchFind(t, state.history.length - 1);
+    searchShow(t);
+  });
+
+  // Pasting several lines runs each line in order (through the queue); one line pastes as usual.
+  document.addEventListener("paste", (event) => {
+    const field = event.target;
+    if (!field || (field.id !== "console-input" && field.id !== "console-input-2")) return;
+    const text = (event.clipboardData || window.clipboardData).getData("text");
+    if (!/[\r\n]/.test(text)) return;
+    event.preventDefault();
+    const t = field.id === "console-input-2" ? "2" : "1";
+    const before = field.value.slice(0, field.selectionStart), after = field.value.slice(field.selectionEnd);
+    const lines = commandLines(before + text + after);
+    field.value = "";
+    enqueue(t, lines);
+  });
+
+  function terminalTabKeys(event) {
+    const tab = event.target.closest && event.target.closest(".terminal-tab");
+    if (!tab) return;
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    event.preventDefault();
+    const next = tab.dataset.terminal === "1" ? "2" : "1";
+    selectTerminal(next, false);
+    const other = $("terminal-tab-" + next);
+    if (other) other.focus();
+  }
+
+  // ---------------------------------------------------------------- clicks and changes
   document.addEventListener("click", (event) => {
     const run = event.target.closest(".copy-to-console");
     if (run) {
-      submitCommand(run.dataset.command);
+      enqueue(activeTerminal(), [run.dataset.command]);
+      return;
+    }
+    const tab = event.target.closest(".terminal-tab");
+    if (tab) {
+      selectTerminal(tab.dataset.terminal, true);
+      return;
+    }
+    const split = event.target.closest(".terminal-split");
+    if (split) {
+      setSplit(split.getAttribute("aria-pressed") !== "true", true);
       return;
     }
     // Exercise panel: Check grades now, the hint button reveals the next hint.
@@ -113,6 +375,13 @@
     if (reset && window.confirm(reset.dataset.confirm)) send({ reset: true });
   });
 
+  // In split view, the terminal last clicked or typed in is the one ▶ buttons send to.
+  document.addEventListener("focusin", (event) => {
+    const t = terminalOf(event.target);
+    const consoleBox = $("console");
+    if (t && consoleBox && consoleBox.dataset.layout === "split") consoleBox.dataset.activeTerminal = t;
+  });
+
   // Rollout panel: the Deployment shown, and the traffic strip's switch and Service.
   document.addEventListener("change", (event) => {
     const target = event.target;
@@ -122,7 +391,9 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
-    loadHistory();
-    scrollOutput();
+    TERMINALS.forEach((t) => { loadHistory(t); scrollOutput(t); });
+    try {
+      if ((JSON.parse(window.localStorage.getItem(LAYOUT_KEY) || "{}") || {}).split) setSplit(true, false);
+    } catch (e) { /* nothing remembered */ }
   });
 })();

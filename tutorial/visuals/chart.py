@@ -84,7 +84,11 @@ _OLD_FILLS = ("#5b8fd1", "#8da9c4", "#a3a3a3", "#6c7a89")
 _AVAILABLE = "#1f2933"
 _BAND = "#f2b705"
 
-MARGIN = {"left": 44, "right": 12, "top": 30, "bottom": 38}
+# Drawn at FONT_SIZE in a WIDTH-unit box that the page never shows narrower than WIDTH px
+# (site.css: min-width), so chart text is at least 12 px on every screen. The legend is HTML
+# beside the SVG (legend_entries), where it wraps instead of being cut off.
+WIDTH, HEIGHT, FONT_SIZE = 360, 210, 12
+MARGIN = {"left": 40, "right": 12, "top": 12, "bottom": 40}
 
 
 def _num(x: float) -> str:
@@ -237,7 +241,7 @@ def _description(data: dict, L: dict, samples: list[dict]) -> str:
     return " ".join(parts)
 
 
-def rollout_chart_svg(samples: list[dict], lang: str, width: int = 640, height: int = 240, *,
+def rollout_chart_svg(samples: list[dict], lang: str, width: int = WIDTH, height: int = HEIGHT, *,
                       deployment: str | None = None, until: float | None = None,
                       id_prefix: str = "rollout-chart") -> str:
     """Server-rendered SVG of a Deployment's rollout samples. `until` extends the last sample to the
@@ -256,7 +260,7 @@ def rollout_chart_svg(samples: list[dict], lang: str, width: int = 640, height: 
     title = L["title_named"].format(name=deployment) if deployment else L["title"]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="rollout-chart" role="img" '
            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'aria-labelledby="{pid}-title {pid}-desc" font-family="sans-serif" font-size="11">',
+           f'aria-labelledby="{pid}-title {pid}-desc" font-family="sans-serif" font-size="{FONT_SIZE}">',
            f'<title id="{pid}-title">{escape(title)}</title>',
            f'<desc id="{pid}-desc">{escape(_description(data, L, samples))}</desc>']
 
@@ -296,12 +300,12 @@ def rollout_chart_svg(samples: list[dict], lang: str, width: int = 640, height: 
     out.append('<g class="ticks" fill="#374151">')
     for v in range(0, scale.y_top + 1, scale.y_step):
         out.append(_text(scale.left - 6, scale.y(v) + 4, v, text_anchor="end"))
-    x_step = _nice_step(scale.t1 - scale.t0, 6)
+    x_step = _nice_step(scale.t1 - scale.t0, max(2, (scale.right - scale.left) // 55))
     first = math.ceil(scale.t0 / x_step) * x_step
     k = 0
     while first + k * x_step <= scale.t1 + 1e-9 and k < 50:
         t = first + k * x_step
-        out.append(_text(scale.x(t), scale.bottom + 14, _t(t), text_anchor="middle"))
+        out.append(_text(scale.x(t), scale.bottom + 15, _t(t), text_anchor="middle"))
         k += 1
     out.append("</g>")
     out.append(_text((scale.left + scale.right) / 2, height - 6, L["x_axis"], class_="axis-label",
@@ -310,23 +314,7 @@ def rollout_chart_svg(samples: list[dict], lang: str, width: int = 640, height: 
     out.append(_text(12, ymid, L["y_axis"], class_="axis-label", text_anchor="middle", fill="#374151",
                      transform=f"rotate(-90 12 {_num(ymid)})"))
 
-    # legend (approximate widths: Hangul/CJK glyphs are about twice as wide as Latin ones; entries that
-    # would run past the right edge are left out, the <desc> and the table carry everything)
-    out.append('<g class="legend" fill="#374151">')
-    x = float(scale.left)
-    entries = [(L["band_short"], _BAND, "band")]
-    for rs in data["replica_sets"][-4:]:  # the newest few; names are in <desc> and the table
-        entries.append((L["rev_legend"].format(revision=rs["revision"], role=L[rs["role"]]),
-                        fills[rs["name"]], f"rs-{rs['role']}"))
-    entries.append((L["available"], _AVAILABLE, "available"))
-    for label, colour, cls in entries:
-        w = 14 + sum(11 if ord(ch) > 0x2E80 else 6 for ch in label)
-        if x + w > width - MARGIN["right"]:
-            break
-        out.append(f'<rect class="legend-{cls}" x="{_num(x)}" y="10" width="10" height="10" fill="{colour}"/>')
-        out.append(_text(x + 14, 19, label))
-        x += w + 12
-    out.append("</g></svg>")
+    out.append("</svg>")
     return "".join(out)
 
 
@@ -363,6 +351,22 @@ def rollout_chart_table(samples: list[dict], lang: str) -> list[dict]:
     return rows
 
 
+def legend_entries(samples: list[dict], lang: str) -> list[dict]:
+    """The chart's legend as data for HTML: label, colour and kind ("band", "area" or "line")."""
+    L = _LABELS[language(lang)]
+    samples = [s for s in samples or () if isinstance(s, dict) and isinstance(s.get("t"), (int, float))]
+    data = chart_data(samples)
+    entries = [{"label": L["band_short"], "colour": _BAND, "kind": "band"}]
+    old_index = 0
+    for rs in data["replica_sets"]:
+        colour = _fill_for(old_index, rs["role"])
+        old_index += rs["role"] == "old"
+        entries.append({"label": L["rs_legend"].format(name=rs["name"], revision=rs["revision"]),
+                        "colour": colour, "kind": "area", "role": rs["role"]})
+    entries.append({"label": L["available"], "colour": _AVAILABLE, "kind": "line"})
+    return entries
+
+
 def rollout_chart_context(samples: list[dict], lang: str, *, deployment: str | None = None,
                           until: float | None = None, id_prefix: str = "rollout-chart") -> dict:
     """Everything templates/visuals/_rollout_chart.html needs. `svg` is already escaped markup."""
@@ -370,8 +374,9 @@ def rollout_chart_context(samples: list[dict], lang: str, *, deployment: str | N
     return {"svg": rollout_chart_svg(samples, lang, deployment=deployment, until=until, id_prefix=id_prefix),
             "caption": L["title_named"].format(name=deployment) if deployment else L["title"],
             "table_label": L["table_label"],
+            "legend": legend_entries(samples, lang),
             "headers": rollout_chart_headers(samples, lang), "rows": rollout_chart_table(samples, lang)}
 
 
-__all__ = ["Scale", "chart_data", "rollout_chart_context", "rollout_chart_headers", "rollout_chart_svg",
+__all__ = ["Scale", "chart_data", "legend_entries", "rollout_chart_context", "rollout_chart_headers", "rollout_chart_svg",
            "rollout_chart_table"]

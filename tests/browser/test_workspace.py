@@ -1,0 +1,101 @@
+"""The lesson page's workspace at three screen sizes: console, newest output and live pods in sight
+together, no horizontal overflow anywhere; screenshots under test-artifacts/ (issue 14)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.test_lesson_console import console_ready
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SIZES = [(1366, 768), (1920, 1080), (390, 844)]
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+
+def in_viewport(page: Page, selector: str) -> dict:
+    """The element's box, whether it is inside the viewport and inside its scrolling ancestors."""
+    return page.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            const r = el.getBoundingClientRect();
+            let inside = r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0
+                && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5;
+            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                const style = getComputedStyle(p);
+                if (!/(auto|scroll|hidden)/.test(style.overflowY + style.overflowX)) continue;
+                const b = p.getBoundingClientRect();
+                if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) inside = false;
+            }
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, inside};
+        }""",
+        selector,
+    )
+
+
+def no_horizontal_overflow(page: Page) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth, document.body.scrollWidth]")
+    assert widths[0] <= widths[1] and widths[2] <= widths[1], (page.url, widths)
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_console_newest_line_and_pods_in_sight_together(browser: Browser, live_url_real_content, artifacts,
+                                                        width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_url_real_content}/ko/lessons/deployment-basics/")
+        console_ready(page)
+        if width < 768:
+            page.get_by_role("tab", name="콘솔").click()
+        page.get_by_role("button", name="×20").click()
+        command = page.locator("#console-input")
+        command.fill("kubectl create -f kubia-deployment-v1.yaml --record")
+        command.press("Enter")
+        output = page.locator("#console-output")
+        expect(output).to_contain_text("deployment.apps/kubia created", timeout=10_000)
+        expect(page.locator("#cluster-view .pod.pod--ready")).to_have_count(3, timeout=30_000)
+        for line in ("kubectl get deployments", "kubectl get rs", "kubectl get pods"):
+            command.fill(line)
+            command.press("Enter")
+            page.wait_for_timeout(300)
+        expect(output).to_contain_text(re.compile(r"kubia-\S+\s+1/1\s+Running"), timeout=10_000)
+        page.wait_for_timeout(500)
+
+        boxes = {name: in_viewport(page, selector) for name, selector in (
+            ("input", "#console-input"),
+            ("newest line", "#console-output > :last-child"),
+            ("pod", "#cluster-view .pod"),
+        )}
+        assert all(box["inside"] for box in boxes.values()), boxes
+        no_horizontal_overflow(page)
+        shot = artifacts / f"workspace-{width}x{height}.png"
+        page.screenshot(path=str(shot))
+        if (width, height) == (1366, 768):
+            shutil.copyfile(shot, DOCS_SCREENSHOT)
+    finally:
+        context.close()
+
+
+PAGES = ["/ko/", "/en/", "/ko/lessons/", "/ko/lessons/canary/", "/ko/glossary/", "/ko/progress/",
+         "/ko/classes/", "/ko/accounts/login/", "/en/accounts/signup/"]
+
+
+@pytest.mark.parametrize("width", [390, 768, 1366])
+def test_no_page_scrolls_sideways(browser: Browser, live_url_real_content, artifacts, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="ko-KR")
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{live_url_real_content}{path}")
+            no_horizontal_overflow(page)
+            if width == 390:
+                name = path.strip("/").replace("/", "-") or "root"
+                page.screenshot(path=str(artifacts / f"page-{name}-390.png"), full_page=True)
+    finally:
+        context.close()
