@@ -21,6 +21,7 @@ def test_editor_edit_and_replay(page: Page, live_url, artifacts):
     expect(files).to_have_count(1, timeout=10_000)
 
     # a working-directory file: open, indent with Tab, save, and cat sees it
+    page.get_by_role("tab", name="Files").click()  # the views' tabs beside the console (issue 14)
     files.first.click()
     text = page.locator("#editor-text")
     expect(text).to_be_visible()
@@ -42,6 +43,7 @@ def test_editor_edit_and_replay(page: Page, live_url, artifacts):
     page.get_by_role("button", name="+10 s").click()
     page.get_by_role("button", name="+10 s").click()
     expect(page.locator("#sim-clock")).to_have_text("0:20", timeout=10_000)
+    page.get_by_role("tab", name="Rollout chart").click()  # kubectl edit brings the Files tab back by itself
     page.locator("#console-input").fill("kubectl edit deployment kubia")
     page.locator("#console-input").press("Enter")
     expect(page.locator("#editor-doc")).to_have_attribute("data-mode", "edit", timeout=10_000)

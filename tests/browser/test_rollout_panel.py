@@ -27,6 +27,7 @@ def test_rollout_at_speed_5_grows_the_chart_and_keeps_serving(page: Page, live_u
     # The lesson as shipped: its set-up already put a Service in front of kubia (and of web).
     expect(page.locator("#traffic-service")).to_have_value("default/kubia", timeout=10_000)
     expect(page.locator("#traffic-service option")).to_have_text(["default/kubia", "default/web"])
+    page.get_by_role("tab", name="Traffic").click()  # the views' tabs beside the console (issue 14)
     page.locator("#traffic-toggle").check()
     page.get_by_role("button", name="×5").click()
     rows = page.locator("#rollout-chart-panel .rollout-chart-table tbody tr")
@@ -42,6 +43,7 @@ def test_rollout_at_speed_5_grows_the_chart_and_keeps_serving(page: Page, live_u
     expect(page.locator("#traffic-strip .traffic-cell--error")).to_have_count(0)
     assert strip.count() > 0
     expect(why).not_to_have_count(why_before, timeout=15_000)
+    page.get_by_role("tab", name="Why").click()
     expect(page.locator("#rollout-why")).to_contain_text(re.compile(r"new ReplicaSet kubia-\S+ \d → \d"))
     expect(page.locator("#rollout-panel")).not_to_contain_text("{#")  # no template comment leaks as text
     page.screenshot(path=str(artifacts / "rollout-panel-en.png"), full_page=True)
