@@ -3,17 +3,19 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from tutorial.health import healthz
+from tutorial.lessons import landing
 from tutorial.lessons import views as lesson_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # `/` picks the language from the browser (Accept-Language), Korean by default.
+    path("", landing.choose_language, name="choose-language"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(pattern_name="lessons:index", permanent=False), name="home"),
+    path("", landing.landing, name="home"),
     path("lessons/", include("tutorial.lessons.urls")),
     path("glossary/", lesson_views.glossary, name="glossary"),
     path("sandbox/", include("tutorial.sandbox.urls")),

@@ -36,6 +36,7 @@ LOGIN = "/en/accounts/login/"
 ROUTES: dict[str, dict] = {
     "healthz": {"access": "public", "form": None},
     "home": {"access": "public", "form": None},
+    "choose-language": {"access": "public", "form": None},  # `/` → /ko/ or /en/ (Accept-Language)
     "lessons:index": {"access": "public", "form": None},
     "lessons:lesson": {"access": "public", "form": None},
     "glossary": {"access": "public", "form": None},
@@ -125,7 +126,7 @@ def sample_url(name: str, w: dict) -> str:
     c, lid = w["classroom"].pk, w["learner"].pk
     base = f"/en/classes/{c}/"
     return {
-        "healthz": "/healthz", "home": "/en/", "lessons:index": "/en/lessons/", "lessons:lesson": f"/en/lessons/{SLUG}/",
+        "healthz": "/healthz", "home": "/en/", "choose-language": "/", "lessons:index": "/en/lessons/", "lessons:lesson": f"/en/lessons/{SLUG}/",
         "glossary": "/en/glossary/",
         "sandbox:reset": f"/en/sandbox/{SLUG}/reset/", "progress:page": "/en/progress/",
         "signup": "/en/accounts/signup/", "login": LOGIN, "logout": "/en/accounts/logout/",

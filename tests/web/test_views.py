@@ -10,10 +10,11 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_root_redirects_to_the_korean_lesson_index(client, lesson_root):
+def test_root_redirects_to_the_korean_landing_page(client, lesson_root):
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == "/ko/lessons/"
+    assert response.redirect_chain[-1][0] == "/ko/"
     assert response.status_code == 200
+    assert 'href="/ko/lessons/first-deployment/"' in response.content.decode()
 
 
 def test_index_lists_lessons_in_each_language(client, lesson_root):
