@@ -115,6 +115,7 @@
     });
     if (tab.dataset.pane) {
       workspace().dataset.pane = tab.dataset.pane;
+      tab.classList.remove("has-activity");
       if (remember) save({ pane: tab.dataset.pane });
     }
     if (tab.dataset.view && remember) save({ view: tab.dataset.view });
@@ -164,6 +165,16 @@
     delete sizes[name];
     save({ sizes });
     gutter.setAttribute("aria-valuenow", String(Math.round(current(gutter))));
+  });
+
+  // On a phone, output arriving while the Lesson pane is shown (a ▶ button was pressed) marks
+  // the Console tab, so the learner knows where to look.
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    const target = event.detail && event.detail.target;
+    const ws = workspace();
+    if (!target || !ws || !/^console-output(-2)?$/.test(target.id) || ws.dataset.pane !== "lesson") return;
+    const tab = document.getElementById("pane-tab-console");
+    if (tab && getComputedStyle(tab).display !== "none") tab.classList.add("has-activity");
   });
 
   // The editor opens (a file, or `kubectl edit` waiting): bring the Files view forward.

@@ -14,7 +14,7 @@ from tests.browser.test_lesson_console import console_ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SIZES = [(1366, 768), (1920, 1080), (390, 844)]
+SIZES = [(1366, 768), (1920, 1080), (768, 1024), (390, 844)]
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 
 
@@ -78,6 +78,22 @@ def test_console_newest_line_and_pods_in_sight_together(browser: Browser, live_u
         page.screenshot(path=str(shot))
         if (width, height) == (1366, 768):
             shutil.copyfile(shot, DOCS_SCREENSHOT)
+
+        # The rollout chart, one click away (two on a phone), with text of at least 12 px.
+        if width < 768:
+            page.get_by_role("tab", name="클러스터").click()
+        page.get_by_role("tab", name="롤아웃 차트").click()
+        chart = page.locator("#rollout-chart-panel svg")
+        expect(chart).to_be_visible()
+        sizes = page.evaluate("""() => Array.from(document.querySelectorAll('#rollout-chart-panel svg text')).map(
+            (t) => { const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); })""")
+        assert sizes and min(sizes) >= 12 - 0.01, sizes
+        legend = page.locator(".rollout-chart-legend li")
+        expect(legend).to_have_count(3)  # allowed range, the ReplicaSet, available
+        assert min(page.evaluate("""() => Array.from(document.querySelectorAll('.rollout-chart-legend li')).map(
+            (li) => parseFloat(getComputedStyle(li).fontSize))""")) >= 12
+        no_horizontal_overflow(page)
+        page.screenshot(path=str(artifacts / f"workspace-chart-{width}x{height}.png"))
     finally:
         context.close()
 
@@ -94,8 +110,8 @@ def test_no_page_scrolls_sideways(browser: Browser, live_url_real_content, artif
         for path in PAGES:
             page.goto(f"{live_url_real_content}{path}")
             no_horizontal_overflow(page)
-            if width == 390:
+            if width == 390 or path == "/ko/":
                 name = path.strip("/").replace("/", "-") or "root"
-                page.screenshot(path=str(artifacts / f"page-{name}-390.png"), full_page=True)
+                page.screenshot(path=str(artifacts / f"page-{name}-{width}.png"), full_page=width == 390)
     finally:
         context.close()

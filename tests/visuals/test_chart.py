@@ -211,3 +211,24 @@ def test_template_partials_render():
     why = engine.get_template("visuals/_why.html").render(Context({"why": explain_items(c, "kubia", "en")}))
     assert why.count("<li") == len(explain_items(c, "kubia", "en"))
     assert "&lt;" not in why and "4 pods available, at least 3 must stay available" in why
+
+
+
+def test_legend_entries_name_every_replica_set_with_its_role():
+    from django.template import Context, Engine
+
+    from tutorial.visuals.chart import FONT_SIZE, WIDTH, legend_entries
+
+    # Text is drawn at FONT_SIZE in a WIDTH-unit box that site.css never shows narrower than WIDTH px.
+    assert FONT_SIZE >= 12
+    svg = rollout_chart_svg([], "en")
+    assert f'viewBox="0 0 {WIDTH} ' in svg and f'font-size="{FONT_SIZE}"' in svg
+    c = _rolled(10, "25%", "25%", images=("luksa/kubia:v2", "luksa/kubia:v1000"))
+    entries = legend_entries(c.timeline("kubia"), "ko")
+    assert [e["kind"] for e in entries] == ["band", "area", "area", "area", "line"]
+    assert entries[0]["label"] == "허용 범위" and entries[-1]["label"] == "사용 가능"
+    assert [e["label"].rsplit(" · ", 1)[1] for e in entries[1:4]] == ["이전", "이전", "최신"]
+    assert all("리비전" in e["label"] for e in entries[1:4])
+    html = Engine(dirs=["templates"]).get_template("visuals/_rollout_chart.html").render(
+        Context({"chart": rollout_chart_context(c.timeline("kubia"), "en", deployment="kubia")}))
+    assert html.count('<li class="legend-') == 5 and "(rev 3) · new</li>" in html

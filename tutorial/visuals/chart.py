@@ -361,7 +361,7 @@ def legend_entries(samples: list[dict], lang: str) -> list[dict]:
     for rs in data["replica_sets"]:
         colour = _fill_for(old_index, rs["role"])
         old_index += rs["role"] == "old"
-        entries.append({"label": L["rs_legend"].format(name=rs["name"], revision=rs["revision"]),
+        entries.append({"label": L["rs_legend"].format(name=rs["name"], revision=rs["revision"]) + " · " + L[rs["role"]],
                         "colour": colour, "kind": "area", "role": rs["role"]})
     entries.append({"label": L["available"], "colour": _AVAILABLE, "kind": "line"})
     return entries
