@@ -116,7 +116,8 @@
     if (tab.dataset.pane) {
       workspace().dataset.pane = tab.dataset.pane;
       tab.classList.remove("has-activity");
-      if (remember) save({ pane: tab.dataset.pane });
+      // Kept for a reload of this lesson; another lesson opens on its text.
+      if (remember) save({ pane: tab.dataset.pane, panePath: window.location.pathname });
     }
     if (tab.dataset.view && remember) save({ view: tab.dataset.view });
     if (focus) tab.focus();
@@ -197,7 +198,8 @@
     const state = load();
     const view = state.view && document.querySelector(`.view-tab[data-view="${state.view}"]`);
     if (view) selectTab(view, { remember: false });
-    const pane = state.pane && document.querySelector(`.pane-tab[data-pane="${state.pane}"]`);
+    const samePage = state.panePath && state.panePath.replace(/^\/[a-z]{2}\//, "/") === window.location.pathname.replace(/^\/[a-z]{2}\//, "/");
+    const pane = samePage && state.pane && document.querySelector(`.pane-tab[data-pane="${state.pane}"]`);
     if (pane) selectTab(pane, { remember: false });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -115,3 +115,39 @@ def test_no_page_scrolls_sideways(browser: Browser, live_url_real_content, artif
                 page.screenshot(path=str(artifacts / f"page-{name}-{width}.png"), full_page=width == 390)
     finally:
         context.close()
+
+
+def test_phone_panes_are_tabs_and_run_buttons_mark_the_console_tab(browser: Browser, live_url, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_url}/en/lessons/first-deployment/")
+        console_ready(page)
+        tabs = page.get_by_role("tablist", name="Workspace").get_by_role("tab")
+        expect(tabs).to_have_text(["Lesson", "Console", "Cluster"])
+        expect(page.locator(".lesson-text")).to_be_visible()
+        expect(page.locator("#console-input")).to_be_hidden()
+        page.locator('.copy-to-console[data-command="kubectl create -f kubia-deployment.yaml"]').click()
+        console_tab = page.get_by_role("tab", name="Console")
+        expect(console_tab).to_have_class(re.compile(r"has-activity"), timeout=10_000)
+        console_tab.click()
+        expect(console_tab).not_to_have_class(re.compile(r"has-activity"))
+        expect(page.locator(".lesson-text")).to_be_hidden()
+        expect(page.locator("#console-output")).to_contain_text("deployment.apps/kubia created")
+        expect(page.locator("#cluster-view")).to_be_visible()  # the live view under the terminal
+        expect(page.locator("#views-tabs")).to_be_hidden()
+        # Keyboard: → moves to the Cluster pane, where the views' tabs are.
+        console_tab.press("ArrowRight")
+        expect(page.get_by_role("tab", name="Cluster")).to_be_focused()
+        expect(page.locator("#views-tabs")).to_be_visible()
+        expect(page.locator("#console-input")).to_be_hidden()
+        # The chosen pane is remembered for this lesson (in either language); another opens on its text.
+        page.reload()
+        expect(page.locator("#workspace")).to_have_attribute("data-pane", "cluster")
+        page.goto(f"{live_url}/ko/lessons/first-deployment/")
+        expect(page.locator("#workspace")).to_have_attribute("data-pane", "cluster")
+        no_horizontal_overflow(page)
+        page.goto(f"{live_url}/en/lessons/second/")
+        expect(page.locator("#workspace")).to_have_attribute("data-pane", "lesson")
+    finally:
+        context.close()
