@@ -134,6 +134,8 @@
     if (!consoleBox || !button) return;
     consoleBox.dataset.layout = on ? "split" : "tabs";
     button.setAttribute("aria-pressed", on ? "true" : "false");
+    document.querySelectorAll(".terminal-tab").forEach((tab) => tab.classList.remove("has-activity"));
+    if (!on) selectTerminal(activeTerminal(), false);
     TERMINALS.forEach(scrollOutput);
     if (remember) {
       try { window.localStorage.setItem(LAYOUT_KEY, JSON.stringify({ split: on })); } catch (e) { /* not kept */ }
@@ -246,8 +248,8 @@
       if (field && field.value === node.dataset.for) {
         field.value = node.dataset.value;
         field.setSelectionRange(field.value.length, field.value.length);
+        field.focus();
       }
-      if (field) field.focus();
     } else if (kind === "controls") {
       TERMINALS.forEach(pump);
     }

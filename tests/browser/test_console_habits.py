@@ -36,7 +36,7 @@ def test_tab_completion_fills_the_input(page: Page, live_url):
     expect(command).to_have_value(re.compile(r"^kubectl rollout status deployment"), timeout=10_000)
 
 
-def test_run_buttons_queue_while_a_command_runs(page: Page, live_url):
+def test_run_buttons_queue_while_a_command_runs(page: Page, live_url, artifacts):
     page.goto(f"{live_url}/en/lessons/first-deployment/")
     console_ready(page)
     page.get_by_role("button", name="Pause").click()
@@ -56,6 +56,7 @@ def test_run_buttons_queue_while_a_command_runs(page: Page, live_url):
     expect(page.locator("#console-queue")).to_be_visible()
     output = page.locator("#console-output")
     expect(output).not_to_contain_text("still running")
+    page.locator("#console").screenshot(path=str(artifacts / "console-queue-en.png"))
 
     page.get_by_role("button", name="×20").click()
     expect(page.locator(".sim-rate")).to_have_text("20× real time", timeout=5_000)
@@ -68,7 +69,7 @@ def test_run_buttons_queue_while_a_command_runs(page: Page, live_url):
     expect(output).not_to_contain_text("still running")
 
 
-def test_multi_line_paste_runs_each_line_in_order_and_ctrl_r_finds_history(page: Page, live_url):
+def test_multi_line_paste_runs_each_line_in_order_and_ctrl_r_finds_history(page: Page, live_url, artifacts):
     page.goto(f"{live_url}/en/lessons/first-deployment/")
     console_ready(page)
     command = page.locator("#console-input")
@@ -93,6 +94,7 @@ def test_multi_line_paste_runs_each_line_in_order_and_ctrl_r_finds_history(page:
     expect(search).to_be_visible()
     command.type("creat")
     expect(search).to_contain_text("kubectl create -f kubia-deployment.yaml")
+    page.locator("#console").screenshot(path=str(artifacts / "console-search-en.png"))
     command.press("ArrowRight")
     expect(command).to_have_value("kubectl create -f kubia-deployment.yaml")
     expect(search).to_be_hidden()
@@ -105,7 +107,7 @@ def test_multi_line_paste_runs_each_line_in_order_and_ctrl_r_finds_history(page:
     expect(command).to_have_value("kubectl get")
 
 
-def test_second_terminal_ui_sends_its_terminal(page: Page, live_url):
+def test_second_terminal_ui_sends_its_terminal(page: Page, live_url, artifacts):
     sent: list[dict] = []
 
     def watch(ws):
@@ -140,6 +142,7 @@ def test_second_terminal_ui_sends_its_terminal(page: Page, live_url):
     page.get_by_role("button", name="Split").click()
     expect(page.locator("#console-input")).to_be_visible()
     expect(page.locator("#console-input-2")).to_be_visible()
+    page.screenshot(path=str(artifacts / "console-split-en.png"))
     page.reload()
     console_ready(page)
     expect(page.locator("#console")).to_have_attribute("data-layout", "split")
