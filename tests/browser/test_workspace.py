@@ -151,3 +151,34 @@ def test_phone_panes_are_tabs_and_run_buttons_mark_the_console_tab(browser: Brow
         expect(page.locator("#workspace")).to_have_attribute("data-pane", "lesson")
     finally:
         context.close()
+
+
+def test_instructor_pages_fit_a_phone(browser: Browser, live_url_real_content, artifacts):
+    from django.contrib.auth import get_user_model
+
+    from tutorial.accounts.roles import set_instructor
+
+    password = "Kub3rnetes-rollouts!"
+    set_instructor(get_user_model().objects.create_user("teacher", "teacher@example.com", password))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
+    page = context.new_page()
+    try:
+        base = live_url_real_content
+        page.goto(f"{base}/en/accounts/login/")
+        page.get_by_label("Username").fill("teacher")
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"{base}/en/classes/new/")
+        page.get_by_label("Class name").fill("Rollouts 101")
+        page.locator('input[name="lessons"][value="deployment-basics"]').check()
+        page.get_by_role("button", name="Create the class").click()
+        expect(page.locator("h1")).to_have_text("Rollouts 101")
+        dashboard = page.url
+        for url in (dashboard, f"{base}/ko/classes/", f"{base}/ko/", f"{base}/ko/progress/",
+                    f"{base}/ko/lessons/deployment-basics/"):
+            page.goto(url)
+            no_horizontal_overflow(page)
+        page.goto(dashboard)
+        page.screenshot(path=str(artifacts / "page-class-dashboard-390.png"), full_page=True)
+    finally:
+        context.close()
