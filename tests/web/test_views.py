@@ -113,3 +113,38 @@ def test_healthz_reports_a_broken_channel_layer(client, settings):
     assert response.status_code == 503
     body = json.loads(response.content)
     assert body["status"] == "error" and body["database"] == "ok" and body["channel_layer"].startswith("error")
+
+
+def test_lesson_page_has_two_terminals_terminal_1_unchanged(client, lesson_root):
+    html = client.get("/en/lessons/first-deployment/").content.decode()
+    # Terminal 1: the ids and the form the server and the tests rely on, without a terminal field.
+    form_1 = html[html.index('<form id="console-form"'):]
+    form_1 = form_1[:form_1.index("</form>")]
+    assert 'ws-send' in form_1 and 'id="console-input" name="command"' in form_1 and 'name="terminal"' not in form_1
+    for element_id in ("console-output", "console-history", "console-completion"):
+        assert f'id="{element_id}"' in html
+    # Terminal 2: the same parts with the suffix -2, its form says which terminal it is.
+    form_2 = html[html.index('<form id="console-form-2"'):]
+    form_2 = form_2[:form_2.index("</form>")]
+    assert 'ws-send' in form_2 and '<input type="hidden" name="terminal" value="2">' in form_2
+    assert 'id="console-input-2" name="command"' in form_2
+    for element_id in ("console-output-2", "console-history-2", "console-completion-2"):
+        assert f'id="{element_id}"' in html
+    # Both forms sit inside the element holding the WebSocket (htmx's ws-send needs that).
+    socket = html.index('ws-connect="/ws/sandbox/en/first-deployment/"')
+    assert socket < html.index('id="console-form"') and socket < html.index('id="console-form-2"')
+
+
+def test_terminal_2_renders_a_transcript_passed_by_the_page(lesson_root):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("sandbox/_console.html", {
+        "ws_path": "/ws/x/", "transcript": [], "history_json": "[]", "speeds": (1, 5, 20), "speed": 1,
+        "terminals": [{}, {"transcript": [{"kind": "input", "text": "kubectl get pods -w"},
+                                          {"kind": "output", "text": "NAME READY"}],
+                           "history_json": '["kubectl get pods -w"]'}],
+    })
+    output_2 = html[html.index('id="console-output-2"'):]
+    output_2 = output_2[:output_2.index("</pre>")]
+    assert "kubectl get pods -w" in output_2 and "NAME READY" in output_2
+    assert 'id="console-history-2" hidden data-history="[&quot;kubectl get pods -w&quot;]"' in html
