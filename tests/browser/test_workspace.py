@@ -182,3 +182,24 @@ def test_instructor_pages_fit_a_phone(browser: Browser, live_url_real_content, a
         page.screenshot(path=str(artifacts / "page-class-dashboard-390.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale,language,start", [("en-US", "en", "Start with lesson 1"), ("ko-KR", "ko", "레슨 1부터 시작하기")])
+def test_landing_page_in_the_browsers_language_starts_lesson_1(browser: Browser, live_url_real_content, artifacts,
+                                                              locale, language, start):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_url_real_content}/")
+        expect(page).to_have_url(re.compile(rf"/{language}/$"))
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator(".path-step")).to_have_count(12)
+        page.screenshot(path=str(artifacts / f"landing-{language}.png"))
+        page.get_by_role("link", name=start).click()
+        expect(page).to_have_url(re.compile(rf"/{language}/lessons/updating-pods/$"))
+        console_ready(page)
+        page.goto(f"{live_url_real_content}/{language}/")
+        expect(page.locator(".landing-start")).to_have_attribute("href", f"/{language}/lessons/updating-pods/")
+        expect(page.locator('.path-step[data-lesson="updating-pods"]')).to_have_class(re.compile("is-current"))
+    finally:
+        context.close()
