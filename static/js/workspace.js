@@ -124,8 +124,8 @@
   }
 
   function tabKeys(event) {
-    const tab = event.target.closest('[role="tab"]');
-    if (!tab || !tab.closest(".workspace")) return false;
+    const tab = event.target.closest && event.target.closest(".view-tab, .pane-tab");
+    if (!tab) return false;
     const tabs = Array.from(tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]'));
     let i = tabs.indexOf(tab);
     if (event.key === "ArrowRight") i = (i + 1) % tabs.length;
@@ -134,7 +134,7 @@
     else if (event.key === "End") i = tabs.length - 1;
     else return false;
     event.preventDefault();
-    if (tabs[i].dataset.view || tabs[i].dataset.pane) selectTab(tabs[i], { focus: true });
+    selectTab(tabs[i], { focus: true });
     return true;
   }
 

@@ -189,3 +189,31 @@ def test_dividers_resize_by_mouse_and_keyboard_and_are_remembered(page: Page, li
     # Double-click: back to the default size.
     page.locator(".gutter-lesson").dblclick()
     assert abs(lesson.bounding_box()["width"] - before) < 2
+
+
+def test_tabs_follow_the_arrow_keys_and_the_view_is_remembered(page: Page, live_url):
+    page.goto(f"{live_url}/en/lessons/first-deployment/")
+    console_ready(page)
+    chart = page.get_by_role("tab", name="Rollout chart")
+    chart.focus()
+    chart.press("ArrowRight")
+    why = page.get_by_role("tab", name="Why")
+    expect(why).to_be_focused()
+    expect(why).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#view-why")).to_be_visible()
+    expect(page.locator("#view-chart")).to_be_hidden()
+    why.press("End")
+    expect(page.get_by_role("tab", name="Files")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#editor-panel")).to_be_visible()
+    page.reload()
+    console_ready(page)
+    expect(page.get_by_role("tab", name="Files")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#editor-panel")).to_be_visible()
+
+    first = page.get_by_role("tab", name="Terminal 1")
+    first.focus()
+    first.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Terminal 2")).to_be_focused()
+    expect(page.get_by_role("tab", name="Terminal 2")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#console-input-2")).to_be_visible()
+    expect(page.get_by_role("tab", name="Files")).to_have_attribute("aria-selected", "true")  # untouched
