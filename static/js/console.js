@@ -373,6 +373,11 @@
       send({ hint: hint.dataset.exercise });
       return;
     }
+    if (event.target.closest(".cancel-button")) {  // the Stop button is Ctrl+C for terminal 1
+      terminals["1"].queue = [];
+      renderQueue("1");
+      return;
+    }
     const reset = event.target.closest(".reset-button");
     if (reset && window.confirm(reset.dataset.confirm)) send({ reset: true });
   });

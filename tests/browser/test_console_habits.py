@@ -68,6 +68,20 @@ def test_run_buttons_queue_while_a_command_runs(page: Page, live_url, artifacts)
     assert text.index("successfully rolled out") < text.index("$ kubectl get pods")
     expect(output).not_to_contain_text("still running")
 
+    # Behind a watch, a queued command waits; Stop (like Ctrl+C) ends the watch and drops the queue.
+    page.locator("#console-input").fill("kubectl get pods -w")
+    page.locator("#console-input").press("Enter")
+    expect(page.locator("#console-controls .cancel-button")).to_be_visible(timeout=10_000)
+    page.locator("#console-input").fill("kubectl get rs")
+    page.locator("#console-input").press("Enter")
+    expect(queue).to_have_text(["kubectl get rs"])
+    expect(page.locator("#console-input")).to_have_value("")
+    page.locator("#console-controls .cancel-button").click()
+    expect(queue).to_have_count(0)
+    expect(page.locator("#console-controls .cancel-button")).to_have_count(0, timeout=10_000)
+    page.wait_for_timeout(800)
+    expect(page.locator("#console-output .console-in", has_text="kubectl get rs")).to_have_count(0)
+
 
 def test_multi_line_paste_runs_each_line_in_order_and_ctrl_r_finds_history(page: Page, live_url, artifacts):
     page.goto(f"{live_url}/en/lessons/first-deployment/")
