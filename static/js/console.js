@@ -17,7 +17,7 @@
   const el = (name, t) => $(name + suffix(t));
   const terminals = {};
   TERMINALS.forEach((t) => {
-    terminals[t] = { history: [], historyIndex: 0, draft: "", queue: [], awaiting: false, timer: null, search: null };
+    terminals[t] = { history: [], historyIndex: 0, draft: "", queue: [], awaiting: false, timer: null };
   });
 
   function send(message) {
@@ -142,45 +142,8 @@
     }
   }
 
-  // ---------------------------------------------------------------- Ctrl+R reverse search
-  function searchFind(t, from) {
-    const state = terminals[t];
-    const query = state.search.query;
-    for (let i = from; i >= 0; i--) {
-      if (state.history[i] !== undefined && state.history[i].includes(query)) return i;
-    }
-    return -1;
-  }
-  function searchShow(t) {
-    const state = terminals[t];
-    const status = el("console-search", t);
-    if (!status) return;
-    const match = state.search.index >= 0 ? state.history[state.search.index] : "";
-    const label = status.dataset.label || "(reverse-i-search)";
-    const failed = state.search.query && state.search.index < 0;
-    status.textContent = `${failed ? (status.dataset.failed || "failed ") : ""}${label}\`${state.search.query}': ${match}`;
-    status.hidden = false;
-  }
-  function searchStart(t, field) {
-    const state = terminals[t];
-    if (state.search) {  // Ctrl+R again: the next older match
-      const next = searchFind(t, state.search.index - 1);
-      if (next >= 0) state.search.index = next;
-    } else {
-      state.search = { saved: field.value, query: "", index: state.history.length - 1 };
-      field.value = "";
-    }
-    searchShow(t);
-  }
-  function searchEnd(t, field, accept) {
-    const state = terminals[t];
-    if (!state.search) return;
-    const match = state.search.index >= 0 && state.search.query ? state.history[state.search.index] : null;
-    field.value = accept ? (match !== null ? match : state.search.query) : state.search.saved;
-    state.search = null;
-    const status = el("console-search", t);
-    if (status) status.hidden = true;
-  }
+  // Ctrl+R: static/js/console-search.js (loaded before this file).
+  const search = window.RolloutConsoleSearch;
 
   // ---------------------------------------------------------------- htmx events
   document.addEventListener("htmx:wsOpen", (event) => {
@@ -267,13 +230,17 @@
     const ctrl = event.ctrlKey && !event.altKey && !event.metaKey;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
 
-    if (state.search) {
-      if (ctrl && key === "r") { event.preventDefault(); searchStart(t, field); return; }
-      if (key === "Escape" || (ctrl && (key === "g" || key === "c"))) { event.preventDefault(); searchEnd(t, field, false); return; }
-      if (key === "Enter") { searchEnd(t, field, true); return; }  // runs the match, as in bash
+    if (search.active(t)) {
+      if (ctrl && key === "r") { event.preventDefault(); search.start(t, field, state.history); return; }
+      if (key === "Escape" || (ctrl && (key === "g" || key === "c"))) {
+        event.preventDefault();
+        search.end(t, field, state.history, false);
+        return;
+      }
+      if (key === "Enter") { search.end(t, field, state.history, true); return; }  // runs the match, as in bash
       if (["Tab", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"].includes(key)) {
         event.preventDefault();
-        searchEnd(t, field, true);
+        search.end(t, field, state.history, true);
         return;
       }
       return;  // typing edits the query (the input event below searches again)
@@ -305,7 +272,7 @@
       sendFor(t, { clear: true });
     } else if (ctrl && key === "r") {
       event.preventDefault();
-      searchStart(t, field);
+      search.start(t, field, state.history);
     }
   });
 
@@ -313,11 +280,7 @@
     const field = event.target;
     if (!field || (field.id !== "console-input" && field.id !== "console-input-2")) return;
     const t = field.id === "console-input-2" ? "2" : "1";
-    const state = terminals[t];
-    if (!state.search) return;
-    state.search.query = field.value;
-    state.search.index = searchFind(t, state.history.length - 1);
-    searchShow(t);
+    search.update(t, field, terminals[t].history);
   });
 
   // Pasting several lines runs each line in order (through the queue); one line pastes as usual.
