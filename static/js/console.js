@@ -104,9 +104,9 @@
     pump(t);
   }
 
-  // Lines as a learner pastes them: blank lines dropped, a copied "$ " prompt removed.
+  // Lines as a learner pastes them: blank lines dropped, a copied "$ " prompt or ▶ button removed.
   function commandLines(text) {
-    return text.split(/\r?\n/).map((line) => line.replace(/\s+$/, "").replace(/^\s*\$\s+/, ""))
+    return text.split(/\r?\n/).map((line) => line.replace(/\s*▶?\s*$/, "").replace(/^\s*\$\s+/, ""))
       .filter((line) => line.trim() !== "");
   }
 

@@ -231,3 +231,28 @@ def test_tabs_follow_the_arrow_keys_and_the_view_is_remembered(page: Page, live_
     expect(page.get_by_role("tab", name="Terminal 2")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#console-input-2")).to_be_visible()
     expect(page.get_by_role("tab", name="Files")).to_have_attribute("aria-selected", "true")  # untouched
+
+
+def test_run_lines_copied_from_the_lesson_paste_as_commands(page: Page, live_url):
+    page.goto(f"{live_url}/en/lessons/first-deployment/")
+    console_ready(page)
+    copied = page.evaluate("""() => {
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector(".run-block"));
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return selection.toString();
+    }""")
+    assert "kubectl create -f kubia-deployment.yaml" in copied and "kubectl get pods" in copied
+    page.locator("#console-input").focus()
+    page.evaluate("""(text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text + " ▶\\n");
+        document.getElementById("console-input").dispatchEvent(
+            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", copied)
+    inputs = page.locator("#console-output .console-in")
+    expect(inputs).to_have_text(["$ kubectl create -f kubia-deployment.yaml", "$ kubectl get pods"], timeout=15_000)
+    expect(page.locator("#console-output")).to_contain_text("deployment.apps/kubia created")
+    expect(page.locator("#console-output")).not_to_contain_text("▶")
