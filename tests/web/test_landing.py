@@ -71,3 +71,10 @@ def test_estimate_counts_reading_commands_and_exercises():
     assert abs(reading_minutes(korean, "ko") - 2) < 0.05
     code = render_markdown("```yaml\n" + "a: 1\n" * 24 + "```\n")  # 2 minutes at 12 lines a minute
     assert abs(reading_minutes(code, "en") - 2) < 0.05
+
+
+def test_lesson_index_shows_the_same_estimates(client):
+    landing = re.findall(r'data-lesson="([a-z0-9-]+)" data-minutes="(\d+)"', client.get("/en/").content.decode())
+    index = client.get("/en/lessons/").content.decode()
+    shown = re.findall(r'data-minutes="(\d+)">(\d+) min</span>', index)
+    assert [m for _, m in landing] == [a for a, _ in shown] == [b for _, b in shown]

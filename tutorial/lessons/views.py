@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from tutorial.lessons.catalogue import get_catalogue
+from tutorial.lessons.estimate import lesson_minutes
 from tutorial.progress.models import ExerciseProgress
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import record_opened, summaries
@@ -22,7 +23,11 @@ def lesson_index(request: HttpRequest) -> HttpResponse:
     language = get_language()
     catalogue = get_catalogue()
     marks = summaries(owner_for(request.user, request.session, create=False), catalogue.lessons)
-    lessons = [(lesson, lesson.text(language), marks[lesson.slug]) for lesson in catalogue.lessons]
+    lessons = []
+    for lesson in catalogue.lessons:
+        text = lesson.text(language)
+        minutes = lesson_minutes(text.html, text.language, len(lesson.exercises))
+        lessons.append((lesson, text, marks[lesson.slug], minutes))
     return render(request, "lessons/index.html", {"lessons": lessons})
 
 
