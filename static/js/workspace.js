@@ -185,7 +185,7 @@
     const doc = document.getElementById("editor-doc");
     if (doc && doc.dataset.mode !== "none") {
       showView("files");
-      if (workspace().dataset.pane === "console" && window.matchMedia("(max-width: 767.98px)").matches) {
+      if (workspace().dataset.pane === "console" && window.matchMedia("(max-width: 767.98px), (max-width: 1099.98px) and (max-height: 520px)").matches) {
         const pane = document.getElementById("pane-tab-cluster");
         if (pane) selectTab(pane, { remember: false });
       }
