@@ -2,7 +2,8 @@
 
 Every kind has a parser (exercise data → a normalised spec, or SpecError naming the problem) and
 an evaluator (spec + the learner's cluster → Outcome). Evaluators read the cluster only through
-the public `simulator.Cluster` API (get/list/timeline/service_timeline/history/traffic).
+the public `simulator.Cluster` API (get/list/select/timeline/service_timeline/history/traffic,
+resolve_kind and label_selector_error when parsing).
 """
 from __future__ import annotations
 
@@ -48,18 +49,15 @@ _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 def _resolve_kind(word: str, where: str) -> str:
     """kubectl's resource word (`rc`, `deploy`, `pods`) → Kind, through the simulator's RESTMapper."""
-    from simulator.api.errors import KubeError
-    from simulator.kubectl import resources
+    from simulator import Cluster
 
     if not isinstance(word, str) or not word:
         raise SpecError(f"{where}: needs a resource type such as deployment or pods")
-    try:
-        rt = resources.resolve(word)
-    except KubeError as err:
-        raise SpecError(f"{where}: {err.render()}") from None
-    if not rt.simulated:
-        raise SpecError(f"{where}: the simulator does not serve {rt.resource}")
-    return rt.kind
+    kind = Cluster.resolve_kind(word)
+    if kind is None:
+        # kubectl's words for an unknown type (cmd/util/helpers.go, "doesn't have a resource type")
+        raise SpecError(f'{where}: the server doesn\'t have a resource type "{word}" the simulator serves')
+    return kind
 
 
 def _name(value, where: str) -> str:
@@ -164,10 +162,6 @@ def lookup(obj, parts: tuple):
 
 def _annotations(obj: dict) -> dict:
     return (obj.get("metadata") or {}).get("annotations") or {}
-
-
-def _labels(obj: dict) -> dict:
-    return (obj.get("metadata") or {}).get("labels") or {}
 
 
 def _terminating(obj: dict) -> bool:
@@ -275,15 +269,15 @@ def _parse_count(body, namespace, where):
     kind = _resolve_kind(body.get("kind"), f"{where}: kind")
     spec = {"kind": kind, "namespace": _namespace(body, namespace, where), "cmp": parse_comparison(body, where)}
     if "selector" in body:
-        from simulator.kubectl.selectors import SelectorSyntaxError, parse_label_selector
+        from simulator import Cluster
 
         text = body["selector"]
         if not isinstance(text, str):
             raise SpecError(f"{where}: selector must be text such as \"app=kubia\"")
-        try:
-            spec["selector"] = parse_label_selector(text)
-        except SelectorSyntaxError as err:
-            raise SpecError(f"{where}: selector {text!r}: {err}") from None
+        problem = Cluster.label_selector_error(text)
+        if problem:
+            raise SpecError(f"{where}: selector {text!r}: {problem}")
+        spec["selector"] = text
     if "ready" in body or "phase" in body:
         if kind != "Pod":
             raise SpecError(f"{where}: ready and phase apply to pods only")
@@ -305,10 +299,8 @@ def _parse_count(body, namespace, where):
 
 def matching_objects(ctx, spec) -> list[dict]:
     out = []
-    for obj in ctx.cluster.list(spec["kind"], spec["namespace"]):
+    for obj in ctx.cluster.select(spec["kind"], spec["namespace"], spec.get("selector", "")):
         if _terminating(obj) != spec["terminating"]:
-            continue
-        if "selector" in spec and not spec["selector"].matches(_labels(obj)):
             continue
         if "ready" in spec and _pod_ready(obj) != spec["ready"]:
             continue
