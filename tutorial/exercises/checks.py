@@ -439,28 +439,46 @@ def command_text(line: str) -> str:
 
 def _parse_command(body, namespace, where):
     body = _mapping(body, where)
-    _only_keys(body, {"used", "not_used"}, where)
+    _only_keys(body, {"used", "not_used", "times", "after"}, where)
     keys = [k for k in ("used", "not_used") if k in body]
     if len(keys) != 1:
         raise SpecError(f"{where}: needs exactly one of used, not_used")
+    times = None
+    if "times" in body:
+        if keys[0] != "used":
+            raise SpecError(f"{where}: times goes with used (how many lines match)")
+        times = comparison_body(body["times"], f"{where}: times")
+    after = None
+    if "after" in body:
+        after = _line_matcher(body["after"], f"{where}: after")
     pattern = body[keys[0]]
+    match = _line_matcher(pattern, f"{where}: {keys[0]}")
+    return {"used": keys[0] == "used", "match": match, "pattern": pattern, "times": times, "after": after}
+
+
+def _line_matcher(pattern, where: str):
+    """A `command:` pattern: a regular expression when it starts with `^`, else a substring."""
     if not isinstance(pattern, str) or not pattern.strip():
-        raise SpecError(f"{where}: {keys[0]} needs a command text")
+        raise SpecError(f"{where}: needs a command text")
     if pattern.startswith("^"):
         try:
             regex = re.compile(pattern)
         except (re.error, RecursionError, OverflowError) as err:
             raise SpecError(f"{where}: invalid regular expression {pattern!r}: {err}") from None
-        match = regex.search
-    else:
-        needle = " ".join(pattern.split())
-        match = lambda text: needle in text  # noqa: E731 - plain substring
-    return {"used": keys[0] == "used", "match": match, "pattern": pattern}
+        return regex.search
+    needle = " ".join(pattern.split())
+    return lambda text: needle in text
 
 
 def _eval_command(ctx, spec):
-    hits = [entry.get("line", "") for entry in ctx.cluster.history
-            if ctx.after(entry.get("t")) and spec["match"](command_text(entry.get("line", "")))]
+    lines = [entry.get("line", "") for entry in ctx.cluster.history if ctx.after(entry.get("t"))]
+    if spec.get("after") is not None:
+        # only the lines after the last one matching `after` (e.g. since v4 was rolled out)
+        marks = [i for i, line in enumerate(lines) if spec["after"](command_text(line))]
+        lines = lines[marks[-1] + 1:] if marks else []
+    hits = [line for line in lines if spec["match"](command_text(line))]
+    if spec.get("times") is not None:
+        return Outcome(spec["times"].holds(len(hits)), len(hits))
     return Outcome(bool(hits) == spec["used"], hits[:3])
 
 
@@ -479,13 +497,16 @@ def _parse_timeline(body, namespace, where):
     return spec
 
 
-def _rolling_flags(samples: list[dict]) -> list[bool]:
+def _rolling_flags(samples: list[dict], since: float | None = None) -> list[bool]:
     """Which samples fall inside a rollout after the first: from a change of revision (to one above
-    1) until the Deployment is complete again. A pod that dies in a finished rollout is no rollout."""
+    1) until the Deployment is complete again. A pod that dies in a finished rollout is no rollout.
+    With `since`, only rollouts that started at `since` or later (the learner's) count: one the
+    set-up left running is not the learner's."""
     flags, rolling, prev = [], False, None
     for s in samples:
         if prev is not None and s.get("revision") != prev.get("revision"):
-            rolling = s.get("revision", 0) > 1
+            started = since is None or s.get("t", 0) >= since
+            rolling = s.get("revision", 0) > 1 and started
         if s.get("complete"):
             rolling = False
         flags.append(rolling and s.get("revision", 0) > 1)
@@ -499,7 +520,7 @@ def timeline_fact(samples: list[dict], fact: str, since: float | None = None):
     are still known as rollouts."""
     if fact == "min_available":
         in_window = window(samples, since)
-        flags = _rolling_flags(samples)[len(samples) - len(in_window):]
+        flags = _rolling_flags(samples, since)[len(samples) - len(in_window):]
         return min((s["available"] for s, rolling in zip(in_window, flags) if rolling), default=None)
     samples = window(samples, since)
     if fact == "max_pods":
