@@ -109,6 +109,12 @@
       send({ hint: hint.dataset.exercise });
       return;
     }
+    // The reference solution, once earned (tutorial/exercises/feedback.py).
+    const solution = event.target.closest(".exercise-show-solution");
+    if (solution) {
+      send({ solution: solution.dataset.exercise });
+      return;
+    }
     const reset = event.target.closest(".reset-button");
     if (reset && window.confirm(reset.dataset.confirm)) send({ reset: true });
   });
