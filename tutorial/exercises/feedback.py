@@ -25,8 +25,6 @@ STATES = ("not_started", "working", "checked", "passed")
 # At most this many judged lines at once: the first ones that matter (mistakes, then checks in
 # the order the lesson author wrote them).
 MAX_FEEDBACK_LINES = 2
-# Nothing is due for this long (simulated seconds): the cluster has come to rest.
-SETTLED_HORIZON_SECONDS = 30.0
 # The reference solution may be asked for after this many failed Check clicks, or this much time
 # spent on the exercise (wall seconds).
 SOLUTION_AFTER_FAILED_CHECKS = 3
@@ -70,21 +68,15 @@ def learner_actions(cluster, exercise, since: float | None) -> int:
         t = entry.get("t")
         if since is not None and not (isinstance(t, (int, float)) and t >= since):
             continue
-        if entry.get("exit", 0) == 0 and is_action(entry.get("line", ""), traffic=traffic):
+        # exit None: still running when logged (`delete` waits for the pods to go): not a failure
+        if entry.get("exit") in (0, None) and is_action(entry.get("line", ""), traffic=traffic):
             count += 1
     return count
 
 
-def _deployments(exercise) -> set[tuple[str, str]]:
-    """(namespace, name) of the Deployments the exercise's checks and mistakes name."""
-    out = set()
-    for cond in [c.condition for c in exercise.checks] + [m.condition for m in exercise.mistakes]:
-        spec = cond.spec
-        if cond.kind in ("image", "paused", "history", "timeline"):
-            out.add((spec["namespace"], spec["name"]))
-        elif spec.get("kind") == "Deployment" and "name" in spec:
-            out.add((spec["namespace"], spec["name"]))
-    return out
+def _namespaces(exercise) -> set[str]:
+    conditions = [c.condition for c in exercise.checks] + [m.condition for m in exercise.mistakes]
+    return {c.spec["namespace"] for c in conditions if isinstance(c.spec.get("namespace"), str)} or {"default"}
 
 
 def _deployment_at_rest(d: dict) -> bool:
@@ -96,15 +88,52 @@ def _deployment_at_rest(d: dict) -> bool:
     return bool(progressing and progressing.get("reason") == "ProgressDeadlineExceeded")
 
 
-def settled(cluster, exercise) -> bool:
-    """Whether what the exercise looks at has come to rest: no rollout of its Deployments still
-    running, and nothing (a pod starting, a controller step) due in the next moments."""
-    for namespace, name in _deployments(exercise):
-        d = cluster.get("Deployment", namespace, name)
-        if d is not None and not _deployment_at_rest(d):
+# A container waiting for one of these reasons stays so until someone changes something: at rest.
+_STUCK_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
+                  "CreateContainerConfigError", "CreateContainerError", "ErrImageNeverPull"}
+
+
+def _pod_moving(pod: dict) -> bool:
+    """Terminating, or starting (not ready, and not stuck for a reason that lasts)."""
+    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+        return True
+    status = pod.get("status") or {}
+    if status.get("phase") in ("Succeeded", "Failed"):
+        return False
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or ())
+    if ready:
+        return False
+    for container in status.get("containerStatuses") or ():
+        waiting = (container.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") in _STUCK_REASONS:
             return False
-    due = cluster.next_due()
-    return due is None or due - cluster.now >= SETTLED_HORIZON_SECONDS
+    return True
+
+
+def _owned_by_deployment(pod: dict, rs_by_name: dict) -> bool:
+    for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
+        if ref.get("controller") and ref.get("kind") == "ReplicaSet":
+            rs = rs_by_name.get(ref.get("name"))
+            return bool(rs and any(r.get("kind") == "Deployment" and r.get("controller")
+                                   for r in (rs.get("metadata") or {}).get("ownerReferences") or ()))
+    return False
+
+
+def settled(cluster, exercise) -> bool:
+    """Whether what the exercise looks at has come to rest: no rollout still running in its
+    namespaces (finished, paused or given up), and no other pod terminating or still starting.
+    A pod of a Deployment is judged through its rollout (a failing readiness probe blocks it, and
+    the rollout is over once its progress deadline passes)."""
+    for namespace in _namespaces(exercise):
+        if not all(_deployment_at_rest(d) for d in cluster.list("Deployment", namespace)):
+            return False
+        rs_by_name = {rs["metadata"]["name"]: rs for rs in cluster.list("ReplicaSet", namespace)}
+        for pod in cluster.list("Pod", namespace):
+            if not _owned_by_deployment(pod, rs_by_name) and _pod_moving(pod):
+                return False
+            if (pod.get("metadata") or {}).get("deletionTimestamp"):
+                return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -117,11 +146,11 @@ class Judgement:
     changed_since: bool = False  # passed before, but the cluster no longer passes (no red, a note)
 
 
-def visible_feedback(result, *, at_rest: bool) -> tuple[tuple[str, bool], ...]:
-    """The first lines that matter: mistakes (only once what they describe is over), then the
-    checks not yet true, at most MAX_FEEDBACK_LINES."""
+def visible_feedback(result, *, at_rest: bool, acted: bool = True) -> tuple[tuple[str, bool], ...]:
+    """The first lines that matter: mistakes (only about the learner's own actions, once what they
+    describe is over), then the checks not yet true, at most MAX_FEEDBACK_LINES."""
     mistakes = len(result.feedback) - len(result.failed)
-    lines = [(text, True) for text in result.feedback[:mistakes]] if at_rest else []
+    lines = [(text, True) for text in result.feedback[:mistakes]] if at_rest and acted else []
     lines += [(text, False) for text in result.feedback[mistakes:]]
     return tuple(lines[:MAX_FEEDBACK_LINES])
 
@@ -139,9 +168,9 @@ def judge(result, *, passed_before: bool, opened: bool, acted: bool, checked: bo
         return Judgement("not_started")
     if not (checked or at_rest):
         return Judgement("working")
-    feedback = visible_feedback(result, at_rest=at_rest)
+    feedback = visible_feedback(result, at_rest=at_rest, acted=opened and acted)
     # the why-lines explain a failing timeline condition; shown with the mistake or check they belong to
-    why = tuple(result.why) if feedback and at_rest else ()
+    why = tuple(result.why) if feedback and at_rest and acted else ()
     return Judgement("checked", feedback, why)
 
 

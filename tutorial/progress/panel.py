@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tutorial.exercises import Exercise, Result, grade
 from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, judge,
                                          learner_actions, settled, solution_allowed)
 from tutorial.exercises.loader import text
-from tutorial.progress.models import ExerciseProgress
+
+if TYPE_CHECKING:  # the panel reads rows, never the database: usable without Django (tests/exercises)
+    from tutorial.progress.models import ExerciseProgress
 
 logger = logging.getLogger(__name__)
 
@@ -97,5 +100,5 @@ def exercise_item(graded: list[Graded], rows: dict, index: int, lang: str) -> di
     }
 
 
-def panel_context(graded: list[Graded], rows: dict[str, ExerciseProgress], lang: str) -> dict:
+def panel_context(graded: list[Graded], rows: "dict[str, ExerciseProgress]", lang: str) -> dict:
     return {"exercises": [exercise_item(graded, rows, i, lang) for i in range(len(graded))]}
