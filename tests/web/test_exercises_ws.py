@@ -193,3 +193,20 @@ async def test_the_solution_is_shown_only_once_earned_and_recorded():
     await con.communicator.disconnect()
     _, [row] = await progress_rows()
     assert row.solution_shown_at is not None and row.passed_with_solution and row.failed_checks == 3
+
+
+async def test_a_clock_running_for_minutes_adds_no_attempt():
+    key = await open_lesson_page(Client())
+    con, connected, _ = await open_console(key, lang="en", slug=SLUG)
+    assert connected
+    await wait_for_panel(con, "exercise-check")
+    await con.command("kubectl create -f kubia-deployment-v1.yaml")  # one action: at most one attempt
+    for _ in range(3):  # minutes of simulated time: the rollout finishes, the result changes by itself
+        await con.send({"step": "settle"})
+    for _ in range(12):
+        await con.send({"step": 10})
+    panel = await wait_for_panel(con, 'data-state="checked"', timeout=30)
+    assert feedback_of(panel)  # the action is over: judged (CHANGE-CAUSE is <none>)
+    await con.communicator.disconnect()
+    _, [row] = await progress_rows()
+    assert row.attempts == 1 and row.seen_actions == 1 and row.passed_at is None

@@ -149,3 +149,17 @@ def test_lesson_index_marks(client):
 @pytest.mark.parametrize("seconds,shown", [(0, "0:00"), (59.9, "0:59"), (105, "1:45"), (3725, "1:02:05")])
 def test_format_duration(seconds, shown):
     assert format_duration(seconds) == shown
+
+
+def test_progress_page_shows_solution_and_current_state(client):
+    client.get(f"/ko/lessons/{SLUG}/")
+    row = exercise_progress(owner=anonymous_owner(client), user=None, lesson_slug=SLUG, exercise_id=EXERCISE_ID)
+    ExerciseProgress.objects.filter(pk=row.pk).update(solution_shown_at=timezone.now(), hints_shown=2)
+    row.refresh_from_db()
+    record_grading(row, [True, [], []], clicked=True, actions=3)
+    assert row.passed_with_solution and row.pass_actions == 3
+    ko = client.get("/ko/progress/").content.decode()
+    assert "모범 답안 확인 후" in ko and "지금은 실패" not in ko
+    record_grading(row, [False, ["rollout-finished"], []], clicked=False, actions=4)
+    en = client.get("/en/progress/").content.decode()
+    assert "with the solution shown" in en and "failing now" in en
