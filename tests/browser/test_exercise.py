@@ -78,6 +78,6 @@ def test_lesson_08_feedback_explains_why_availability_fell(page: Page, live_url_
     why = panel.locator(".exercise-why")
     expect(why.locator(".exercise-why-label")).to_have_text("이렇게 된 이유:", timeout=15_000)
     expect(why.locator("li").first).to_contain_text(
-        re.compile(r"이전 ReplicaSet web-\S+ 4 → 3: .*최소 3개\(replicas 4 − maxUnavailable 1\)"))
+        re.compile(r"이전 레플리카셋 web-\S+ 4 → 3: .*최소 3개\(replicas 4 − maxUnavailable 1\)"))
     expect(panel.locator(".feedback-mistake").first).to_be_visible()
     panel.screenshot(path=str(artifacts / "exercise-why-ko.png"))

@@ -25,7 +25,7 @@ DEFAULTS = EXERCISE.wrong_attempts[0].commands  # set image with the default 25%
 
 EN_LINE = re.compile(r"old ReplicaSet web-[0-9a-z]+ 4 → 3: 4 pods available, at least 3 must stay available "
                      r"\(replicas 4 − maxUnavailable 1\)")
-KO_LINE = re.compile(r"이전 ReplicaSet web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
+KO_LINE = re.compile(r"이전 레플리카셋 web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
                      r"\(replicas 4 − maxUnavailable 1\)는 계속 사용 가능해야 합니다")
 
 
