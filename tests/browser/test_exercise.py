@@ -23,7 +23,8 @@ def test_learner_passes_lesson_04_and_sees_it_in_progress(page: Page, live_url_r
     console_ready(page)
     panel = page.locator(f"#exercise-{EXERCISE.id}")
     expect(panel).to_have_attribute("data-passed", "false")
-    expect(panel.locator(".exercise-feedback li")).to_have_count(len(EXERCISE.checks))
+    expect(panel).to_have_attribute("data-state", "not_started")  # nothing judged before acting
+    expect(panel.locator(".exercise-feedback li")).to_have_count(0)
 
     # One hint, then the solution typed into the console.
     panel.locator(".exercise-hint").click()
@@ -43,9 +44,9 @@ def test_learner_passes_lesson_04_and_sees_it_in_progress(page: Page, live_url_r
 
     panel = page.locator(f"#exercise-{EXERCISE.id}")  # replaced by the pushed fragment
     expect(panel).to_have_attribute("data-passed", "true", timeout=15_000)
-    expect(panel.locator(".exercise-badge")).to_contain_text("통과")
+    expect(panel.locator(".exercise-state")).to_contain_text("통과")
     expect(panel.locator(".exercise-passed")).to_have_text("통과했습니다. 모든 조건을 만족합니다.")
-    panel.get_by_role("button", name="확인").click()  # Check still answers once passed
+    panel.get_by_role("button", name="채점하기").click()  # Check still answers once passed
     expect(panel.locator(".exercise-attempts")).to_contain_text(re.compile(r"시도 \d+회"))
     page.screenshot(path=str(artifacts / "exercise-passed-ko.png"), full_page=True)
 

@@ -77,10 +77,13 @@ def test_record_grading_counts_clicks_and_changes_after_actions_only():
     record_grading(row, failing, clicked=False, actions=3)
     record_grading(row, passing, clicked=False, actions=4)
     row.refresh_from_db()
-    assert row.attempts == 5 and row.passed_at == passed_at  # the first pass is kept
+    assert row.attempts == 3 and row.passed_at == passed_at  # the first pass is kept
+    # once passed, later work (on the next exercise) is no attempt at this one; a click still is
+    record_grading(row, failing, clicked=True, actions=4)
+    assert row.attempts == 4
     # without an action count only clicks count
-    record_grading(row, failing, clicked=False)
-    assert row.attempts == 5
+    record_grading(row, passing, clicked=False)
+    assert row.attempts == 4
 
 
 def test_progress_survives_login(client):
@@ -163,3 +166,21 @@ def test_progress_page_shows_solution_and_current_state(client):
     record_grading(row, [False, ["rollout-finished"], []], clicked=False, actions=4)
     en = client.get("/en/progress/").content.decode()
     assert "with the solution shown" in en and "failing now" in en
+
+
+def test_work_before_an_exercise_opens_is_no_attempt_at_it():
+    from tutorial.progress.panel import Graded
+
+    lesson = next(lesson for lesson in get_catalogue().lessons if lesson.slug == "canary")
+    second = lesson.exercises[1]
+    row = exercise_progress(owner="anon:y", user=None, lesson_slug="canary", exercise_id=second.id)
+    a, b = [False, ["not-paused"], []], [False, ["image-v4"], []]
+    record_grading(row, a, clicked=False, graded=Graded(second, None, actions=0, opened=False))
+    # the learner works on exercise 1: exercise 2's result moves, but it is not open yet
+    record_grading(row, b, clicked=False, graded=Graded(second, None, actions=2, opened=False))
+    assert row.attempts == 0
+    # exercise 1 passed at action 2: exercise 2 opens there; the clock alone changes nothing
+    record_grading(row, a, clicked=False, graded=Graded(second, None, actions=2, opened=True, baseline=2))
+    assert row.attempts == 0
+    record_grading(row, b, clicked=False, graded=Graded(second, None, actions=3, opened=True, baseline=2))
+    assert row.attempts == 1

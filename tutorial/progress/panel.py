@@ -9,7 +9,7 @@ judged before the learner acted on it, at most two next steps, a pass that stays
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tutorial.exercises import Exercise, Result, grade
@@ -29,10 +29,14 @@ class Graded:
     result: Result | None  # None when the grader failed on this cluster state
     actions: int = 0       # the learner's actions since the exercises started (feedback.learner_actions)
     at_rest: bool = True   # what the exercise looks at has come to rest (feedback.settled)
+    opened: bool = True    # the learner's to work on (see _opened; known when grade_all got rows)
+    baseline: int = 0      # `actions` when it opened: actions before are not about it
 
 
-def grade_all(cluster, exercises, since: dict, lang: str) -> list[Graded]:
-    """Grade every exercise; `since` maps exercise id → simulated start (set-up excluded)."""
+def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None = None) -> list[Graded]:
+    """Grade every exercise; `since` maps exercise id → simulated start (set-up excluded). With
+    `rows` (exercise id → ExerciseProgress) each entry also says whether the exercise is open and
+    from which action on, which record_grading(graded=…) needs to count attempts honestly."""
     graded = []
     for exercise in exercises:
         start = since.get(exercise.id)
@@ -43,6 +47,9 @@ def grade_all(cluster, exercises, since: dict, lang: str) -> list[Graded]:
             logger.exception("Grading %s failed", exercise.id)
             result, actions, at_rest = None, 0, True
         graded.append(Graded(exercise, result, actions, at_rest))
+    if rows is not None:
+        graded = [replace(g, opened=_opened(graded, rows, i), baseline=_baseline(graded, rows, i))
+                  for i, g in enumerate(graded)]
     return graded
 
 
@@ -87,7 +94,9 @@ def exercise_item(graded: list[Graded], rows: dict, index: int, lang: str) -> di
         # the controller decisions behind a failing timeline check or mistake, explained
         "why": list(judgement.why),
         "passing": judgement.passing,
-        "changed_since": judgement.changed_since,
+        # passed, the cluster no longer passes it, and the learner has not moved on to a later one
+        "changed_since": judgement.changed_since and not any(
+            rows.get(g.exercise.id) is not None and rows[g.exercise.id].passed for g in graded[index + 1:]),
         "passed_at": row.passed_at if row else None,
         "passed_with_solution": bool(row and row.passed_with_solution),
         "attempts": row.attempts if row else 0,

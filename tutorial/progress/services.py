@@ -54,17 +54,26 @@ def exercise_progress(*, owner: str, user, lesson_slug: str, exercise_id: str) -
         return ExerciseProgress.objects.get(owner=owner, lesson_slug=lesson_slug, exercise_id=exercise_id)
 
 
-def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, actions: int | None = None) -> bool:
+def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, actions: int | None = None,
+                   graded=None) -> bool:
     """Store one grading. An attempt is a Check click, or an automatic grading that follows a new
-    action of the learner's (`actions`: Graded.actions, the count of learner actions so far) and
-    whose result differs from the last one: a clock tick never is (feedback.counts_as_attempt).
-    Without `actions`, only clicks count. The first pass is kept; a Check click also remembers
-    the moment (feedback shows until the next action) and, when it fails, counts towards the
-    solution. Returns True when the row changed."""
+    action of the learner's on this exercise and whose result differs from the last one: a clock
+    tick never is (feedback.counts_as_attempt). `graded` (panel.Graded from grade_all(rows=…))
+    gives the learner's action count and whether the exercise is open (actions before it opened
+    are not about it); `actions` alone gives the count; with neither, only clicks count. The first
+    pass is kept; a Check click also remembers the moment (feedback shows until the next action)
+    and, when it fails, counts towards the solution. Returns True when the row changed."""
+    opened, baseline = True, 0
+    if graded is not None:
+        actions, opened, baseline = graded.actions, graded.opened, graded.baseline
     if actions is None:
         actions = row.seen_actions
     # fewer actions than last time: the sandbox was reset and its count starts again from 0
     seen = row.seen_actions if actions >= row.seen_actions else 0
+    seen = max(seen, baseline if baseline <= actions else 0)
+    if (not opened or row.passed_at is not None) and not clicked:
+        # work on an earlier exercise, or on a later one once this one is passed, is no attempt at it
+        seen = actions
     result_changed = row.last_result is not None and row.last_result != signature
     counts = counts_as_attempt(clicked=clicked, actions=actions, seen_actions=seen, result_changed=result_changed)
     newly_passed = bool(signature[0]) and row.passed_at is None

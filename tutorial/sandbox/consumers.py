@@ -761,7 +761,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         self.last_grade = asyncio.get_running_loop().time()
         if self.lesson is None or not self.lesson.exercises:
             return
-        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language)
+        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language, rows=self.exercise_rows)
         for entry in graded:
             row = self.exercise_rows.get(entry.exercise.id)
             if entry.result is None or row is None:
@@ -771,7 +771,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
             if entry.result.passed and row.passed_at is None:
                 await self._account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
-                await self._db(record_grading, row, signature, clicked=is_click, actions=entry.actions)
+                await self._db(record_grading, row, signature, clicked=is_click, graded=entry)
         context = panel_context(graded, self.exercise_rows, self.language)
         # Compared before rendering: the panel's template costs more than the grading itself.
         key = hash(repr(context))
