@@ -34,6 +34,7 @@ class Row:
     """The fields of ExerciseProgress the panel reads."""
     passed_at: object = None
     pass_actions: int | None = None
+    pass_clock: float | None = None
     checked_actions: int | None = None
     hints_shown: int = 0
     failed_checks: int = 0
@@ -58,11 +59,11 @@ class Learner:
         self.rows = {e.id: Row() for e in lesson.exercises}
 
     def panel(self) -> dict[str, dict]:
-        graded = grade_all(self.cluster, self.lesson.exercises, self.since, self.lang)
+        graded = grade_all(self.cluster, self.lesson.exercises, self.since, self.lang, rows=self.rows)
         for entry in graded:
             row = self.rows[entry.exercise.id]
             if entry.result is not None and entry.result.passed and row.passed_at is None:
-                row.passed_at, row.pass_actions = self.cluster.now, entry.actions
+                row.passed_at, row.pass_actions, row.pass_clock = self.cluster.now, entry.actions, entry.now
         return {item["id"]: item for item in panel_context(graded, self.rows, self.lang)["exercises"]}
 
     def run(self, line: str) -> dict[str, dict]:
@@ -165,3 +166,31 @@ def test_check_on_a_fresh_sandbox_shows_at_most_two_next_steps(lesson, exercise)
     item = learner.check(exercise.id)[exercise.id]
     assert item["state"] == "checked" and 1 <= len(item["feedback"]) <= MAX_FEEDBACK_LINES
     assert not any(line["mistake"] for line in item["feedback"])  # nothing done: no mistake
+
+
+def test_a_mistake_on_an_earlier_exercise_is_not_judged_on_the_next():
+    """Lesson 09: the learner lets the rollout run through, rolls back as exercise 1's mistake
+    says, does the canary, then resumes: exercise 2 does not call the earlier undo a mistake."""
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "canary")
+    learner = Learner(lesson, "en")
+    for line in ["kubectl set image deployment kubia nodejs=luksa/kubia:v4", "# advance 150"]:
+        learner.run(line)
+    panel = learner.settle()
+    assert _mistakes(panel), "exercise 1 names the run-through rollout"
+    for line in ["kubectl rollout undo deployment kubia", "# advance 150",
+                 "kubectl set image deployment kubia nodejs=luksa/kubia:v4", "# advance 2",
+                 "kubectl rollout pause deployment kubia", "# advance 40"]:
+        learner.run(line)
+    panel = learner.settle()
+    assert panel["canary-paused"]["state"] == "passed"
+    # an action on exercise 2 that is over at once: it is judged, but the undo was exercise 1's
+    panel = learner.run("kubectl annotate deployment kubia note=canary")
+    assert panel["canary-promoted"]["state"] == "checked" and panel["canary-promoted"]["feedback"]
+    assert _mistakes(panel) == [], panel["canary-promoted"]["feedback"]
+    graded = grade_all(learner.cluster, lesson.exercises, learner.since, "en")  # without the rows
+    assert graded[1].result.feedback[0] == lesson.exercises[1].mistakes[0].message["en"]
+    for line in ["kubectl rollout resume deployment kubia", "# advance 5"]:
+        panel = learner.run(line)
+        assert _mistakes(panel) == [], panel["canary-promoted"]
+    panel = learner.settle()
+    assert panel["canary-promoted"]["state"] == "passed" and _mistakes(panel) == []

@@ -43,6 +43,7 @@ class ExerciseProgress(models.Model):
     seen_actions = models.PositiveIntegerField(default=0, help_text="actions at the last recorded grading")
     checked_actions = models.PositiveIntegerField(null=True, blank=True, help_text="actions at the last Check click")
     pass_actions = models.PositiveIntegerField(null=True, blank=True, help_text="actions at the first pass")
+    pass_clock = models.FloatField(null=True, blank=True, help_text="simulated time of the first pass: the next exercise opens there")
     failed_checks = models.PositiveIntegerField(default=0, help_text="Check clicks that did not pass")
     solution_shown_at = models.DateTimeField(null=True, blank=True)
     passed_with_solution = models.BooleanField(default=False, help_text="the first pass came after the solution was shown")

@@ -31,6 +31,7 @@ class Graded:
     at_rest: bool = True   # what the exercise looks at has come to rest (feedback.settled)
     opened: bool = True    # the learner's to work on (see _opened; known when grade_all got rows)
     baseline: int = 0      # `actions` when it opened: actions before are not about it
+    now: float | None = None  # the cluster's simulated time at this grading
 
 
 def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None = None) -> list[Graded]:
@@ -38,19 +39,38 @@ def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None =
     `rows` (exercise id → ExerciseProgress) each entry also says whether the exercise is open and
     from which action on, which record_grading(graded=…) needs to count attempts honestly."""
     graded = []
-    for exercise in exercises:
+    for index, exercise in enumerate(exercises):
         start = since.get(exercise.id)
         try:
-            result = grade(cluster, exercise, since=start, lang=lang)
+            result = grade(cluster, exercise, since=start, lang=lang,
+                           mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now))
             actions, at_rest = learner_actions(cluster, exercise, start), settled(cluster, exercise)
         except Exception:  # noqa: BLE001 - a grader bug must not take the console down
             logger.exception("Grading %s failed", exercise.id)
             result, actions, at_rest = None, 0, True
-        graded.append(Graded(exercise, result, actions, at_rest))
+        graded.append(Graded(exercise, result, actions, at_rest, now=cluster.now))
     if rows is not None:
         graded = [replace(g, opened=_opened(graded, rows, i), baseline=_baseline(graded, rows, i))
                   for i, g in enumerate(graded)]
     return graded
+
+
+def _opened_clock(exercises, rows: dict | None, index: int, start: float | None, now: float) -> float | None:
+    """When exercise `index` opened in simulated time: the latest first pass of the earlier ones
+    (all passed), else `start`. A time after now or before start belongs to an earlier sandbox."""
+    if not rows or index == 0:
+        return start
+    clocks = []
+    for exercise in exercises[:index]:
+        row = rows.get(exercise.id)
+        if row is None or not row.passed:
+            return start
+        if getattr(row, "pass_clock", None) is not None:
+            clocks.append(row.pass_clock)
+    clock = max(clocks, default=None)
+    if clock is None or clock > now or (start is not None and clock < start):
+        return start
+    return clock
 
 
 def _baseline(graded: list[Graded], rows: dict, index: int) -> int:

@@ -88,11 +88,12 @@ def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, act
     if newly_passed:
         row.passed_at = timezone.now()
         row.pass_actions = actions
+        row.pass_clock = getattr(graded, "now", None)
         row.passed_with_solution = row.solution_shown_at is not None
     row.last_result = signature
     row.seen_actions = actions
     row.save(update_fields=["attempts", "passed_at", "last_result", "seen_actions", "checked_actions",
-                            "failed_checks", "pass_actions", "passed_with_solution", "updated_at"])
+                            "failed_checks", "pass_actions", "pass_clock", "passed_with_solution", "updated_at"])
     return True
 
 
