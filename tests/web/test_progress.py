@@ -184,3 +184,22 @@ def test_work_before_an_exercise_opens_is_no_attempt_at_it():
     assert row.attempts == 0
     record_grading(row, b, clicked=False, graded=Graded(second, None, actions=3, opened=True, baseline=2))
     assert row.attempts == 1
+
+
+def test_time_goes_to_the_exercise_the_learner_is_on():
+    from tutorial.progress.services import add_time
+
+    lesson = next(lesson for lesson in get_catalogue().lessons if lesson.slug == "canary")
+    first, second = (exercise_progress(owner="anon:t", user=None, lesson_slug="canary", exercise_id=e.id)
+                     for e in lesson.exercises)
+    ids = [e.id for e in lesson.exercises]
+    rows = {first.exercise_id: first, second.exercise_id: second}
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=20, rows=rows)
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=500)  # capped at one step
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.time_spent, second.time_spent) == (50, 0)
+    assert rows[first.exercise_id].time_spent == 50  # the caller's copy too (earning the solution)
+    ExerciseProgress.objects.filter(pk=first.pk).update(passed_at=timezone.now())
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=10)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.time_spent, second.time_spent) == (50, 10)
