@@ -91,7 +91,7 @@ def test_solution_is_hidden_until_earned(page: Page, live_url_real_content, arti
     for remaining in (2, 1):
         page.locator("#exercises article").first.get_by_role("button", name="Check").click()
         expect(page.locator("#exercises article").first.locator(".exercise-solution-later")).to_contain_text(
-            f"Solution after {remaining} more", timeout=10_000)
+            f"Solution after {remaining} more failed check", timeout=10_000)
     assert check  # the panel is replaced by each push: look it up again
     page.locator("#exercises article").first.get_by_role("button", name="Check").click()
     panel = page.locator("#exercises article").first
