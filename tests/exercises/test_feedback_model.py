@@ -194,3 +194,21 @@ def test_a_mistake_on_an_earlier_exercise_is_not_judged_on_the_next():
         assert _mistakes(panel) == [], panel["canary-promoted"]
     panel = learner.settle()
     assert panel["canary-promoted"]["state"] == "passed" and _mistakes(panel) == []
+
+
+def test_a_pod_still_starting_is_not_judged():
+    """Lesson 09: right after the pause the v4 pod is still starting: nothing judged until it is
+    over (or the learner asks), and then no "no ready v4 pod" line at all."""
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "canary")
+    learner = Learner(lesson, "en")
+    for line in ["kubectl set image deployment kubia nodejs=luksa/kubia:v4", "# advance 1"]:
+        panel = learner.run(line)
+        assert panel["canary-paused"]["state"] == "working" and panel["canary-paused"]["feedback"] == []
+    panel = learner.run("kubectl rollout pause deployment kubia")
+    item = panel["canary-paused"]
+    assert item["state"] in ("working", "passed") and item["feedback"] == []
+    asked = learner.check("canary-paused")["canary-paused"]  # asked mid-way: checks only, no mistake
+    assert not any(line["mistake"] for line in asked["feedback"])
+    panel = learner.settle()
+    assert panel["canary-paused"]["state"] == "passed"
+    assert panel["canary-promoted"]["state"] == "not_started"

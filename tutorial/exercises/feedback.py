@@ -81,11 +81,7 @@ def _namespaces(exercise) -> set[str]:
 
 def _deployment_at_rest(d: dict) -> bool:
     """Its rollout is over: finished, paused by the learner, or given up (ProgressDeadlineExceeded)."""
-    if rollout_complete(d) or (d.get("spec") or {}).get("paused"):
-        return True
-    progressing = next((c for c in (d.get("status") or {}).get("conditions") or ()
-                        if c.get("type") == "Progressing"), None)
-    return bool(progressing and progressing.get("reason") == "ProgressDeadlineExceeded")
+    return rollout_complete(d) or bool((d.get("spec") or {}).get("paused")) or _gave_up(d)
 
 
 # A container waiting for one of these reasons stays so until someone changes something: at rest.
@@ -110,28 +106,38 @@ def _pod_moving(pod: dict) -> bool:
     return True
 
 
-def _owned_by_deployment(pod: dict, rs_by_name: dict) -> bool:
+def _gave_up(d: dict) -> bool:
+    progressing = next((c for c in (d.get("status") or {}).get("conditions") or ()
+                        if c.get("type") == "Progressing"), None)
+    return bool(progressing and progressing.get("reason") == "ProgressDeadlineExceeded")
+
+
+def _deployment_of(pod: dict, rs_by_name: dict) -> str | None:
+    """The name of the Deployment behind a pod (pod → ReplicaSet → Deployment), if any."""
     for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
         if ref.get("controller") and ref.get("kind") == "ReplicaSet":
             rs = rs_by_name.get(ref.get("name"))
-            return bool(rs and any(r.get("kind") == "Deployment" and r.get("controller")
-                                   for r in (rs.get("metadata") or {}).get("ownerReferences") or ()))
-    return False
+            for owner in ((rs or {}).get("metadata") or {}).get("ownerReferences") or ():
+                if owner.get("kind") == "Deployment" and owner.get("controller"):
+                    return owner.get("name")
+    return None
 
 
 def settled(cluster, exercise) -> bool:
     """Whether what the exercise looks at has come to rest: no rollout still running in its
-    namespaces (finished, paused or given up), and no other pod terminating or still starting.
-    A pod of a Deployment is judged through its rollout (a failing readiness probe blocks it, and
-    the rollout is over once its progress deadline passes)."""
+    namespaces (finished, paused or given up), and no pod terminating or still starting. The pods
+    of a rollout that gave up (its progress deadline passed: a failing readiness probe keeps them
+    unready for good) are part of that rest."""
     for namespace in _namespaces(exercise):
-        if not all(_deployment_at_rest(d) for d in cluster.list("Deployment", namespace)):
+        deployments = {d["metadata"]["name"]: d for d in cluster.list("Deployment", namespace)}
+        if not all(_deployment_at_rest(d) for d in deployments.values()):
             return False
         rs_by_name = {rs["metadata"]["name"]: rs for rs in cluster.list("ReplicaSet", namespace)}
         for pod in cluster.list("Pod", namespace):
-            if not _owned_by_deployment(pod, rs_by_name) and _pod_moving(pod):
-                return False
+            owner = deployments.get(_deployment_of(pod, rs_by_name) or "")
             if (pod.get("metadata") or {}).get("deletionTimestamp"):
+                return False
+            if (owner is None or not _gave_up(owner)) and _pod_moving(pod):
                 return False
     return True
 
