@@ -212,3 +212,9 @@ def test_a_pod_still_starting_is_not_judged():
     panel = learner.settle()
     assert panel["canary-paused"]["state"] == "passed"
     assert panel["canary-promoted"]["state"] == "not_started"
+
+
+@pytest.mark.parametrize("lesson,exercise", EXERCISES, ids=_ids(EXERCISES))
+def test_every_exercise_has_two_typical_wrong_attempts(lesson, exercise):
+    assert len(exercise.wrong_attempts) >= 2
+    assert len(exercise.hints) >= 1
