@@ -218,3 +218,17 @@ def test_a_pod_still_starting_is_not_judged():
 def test_every_exercise_has_two_typical_wrong_attempts(lesson, exercise):
     assert len(exercise.wrong_attempts) >= 2
     assert len(exercise.hints) >= 1
+
+
+def test_counts_as_attempt_is_honest():
+    from tutorial.exercises.feedback import counts_as_attempt
+
+    base = dict(actions=3, seen_actions=2, result_changed=True)
+    assert counts_as_attempt(clicked=False, **base)  # a new action changed the result
+    assert not counts_as_attempt(clicked=False, actions=2, seen_actions=2, result_changed=True)  # the clock
+    assert not counts_as_attempt(clicked=False, actions=3, seen_actions=2, result_changed=False)
+    assert counts_as_attempt(clicked=True, actions=2, seen_actions=2, result_changed=False)  # Check
+    assert not counts_as_attempt(clicked=False, opened=False, **base)  # another exercise's work
+    assert not counts_as_attempt(clicked=False, passed_before=True, **base)
+    assert not counts_as_attempt(clicked=False, baseline=3, **base)  # the action that opened it
+    assert counts_as_attempt(clicked=False, actions=1, seen_actions=5, result_changed=True)  # after a reset

@@ -186,10 +186,20 @@ def solution_allowed(*, failed_checks: int, seconds_spent: float) -> bool:
     return failed_checks >= SOLUTION_AFTER_FAILED_CHECKS or seconds_spent >= SOLUTION_AFTER_SECONDS
 
 
-def counts_as_attempt(*, clicked: bool, actions: int, seen_actions: int, result_changed: bool) -> bool:
+def counts_as_attempt(*, clicked: bool, actions: int, seen_actions: int, result_changed: bool,
+                      baseline: int = 0, opened: bool = True, passed_before: bool = False) -> bool:
     """An attempt is a Check click, or an automatic grading that follows a new action of the
-    learner's and whose result differs from the last one. A clock tick is never an attempt."""
-    return clicked or (actions > seen_actions and result_changed)
+    learner's on this exercise and whose result differs from the last one. A clock tick is never
+    an attempt; neither is work before the exercise opened (actions up to `baseline`, or while
+    `opened` is false) nor after it was passed. Fewer `actions` than `seen_actions`: the sandbox
+    was reset and its count starts again from 0."""
+    if clicked:
+        return True
+    if not opened or passed_before:
+        return False
+    seen = seen_actions if actions >= seen_actions else 0
+    seen = max(seen, baseline if baseline <= actions else 0)
+    return actions > seen and result_changed
 
 
 __all__ = ["STATES", "Judgement", "judge", "is_action", "learner_actions", "settled", "visible_feedback",

@@ -68,14 +68,10 @@ def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, act
         actions, opened, baseline = graded.actions, graded.opened, graded.baseline
     if actions is None:
         actions = row.seen_actions
-    # fewer actions than last time: the sandbox was reset and its count starts again from 0
-    seen = row.seen_actions if actions >= row.seen_actions else 0
-    seen = max(seen, baseline if baseline <= actions else 0)
-    if (not opened or row.passed_at is not None) and not clicked:
-        # work on an earlier exercise, or on a later one once this one is passed, is no attempt at it
-        seen = actions
     result_changed = row.last_result is not None and row.last_result != signature
-    counts = counts_as_attempt(clicked=clicked, actions=actions, seen_actions=seen, result_changed=result_changed)
+    counts = counts_as_attempt(clicked=clicked, actions=actions, seen_actions=row.seen_actions,
+                               result_changed=result_changed, baseline=baseline, opened=opened,
+                               passed_before=row.passed_at is not None)
     newly_passed = bool(signature[0]) and row.passed_at is None
     if not (counts or newly_passed or clicked or row.last_result != signature or row.seen_actions != actions):
         return False
