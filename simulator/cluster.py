@@ -283,6 +283,49 @@ class Cluster:
 
         return unsubscribe
 
+    # ---- resource words and label selectors, for graders (tutorial/exercises/checks.py) ----------
+    @staticmethod
+    def resolve_kind(word: str) -> str | None:
+        """The Kind kubectl's RESTMapper gives a resource word (`rc`, `deploy`, `pods`,
+        `deployments.apps`), or None when the word is unknown or names a type this simulator does
+        not serve (kubectl/resources.py resolve; upstream: restmapper's ResourceFor)."""
+        from .kubectl import resources
+
+        if not isinstance(word, str) or not word:
+            return None
+        try:
+            rt = resources.resolve(word)
+        except KubeError:
+            return None
+        return rt.kind if rt.simulated else None
+
+    @staticmethod
+    def label_selector_error(selector: str) -> str | None:
+        """Why a label selector (`app=kubia,version!=v1`, `env in (a,b)`) is invalid, in the API
+        server's words (apimachinery labels.Parse), or None when it parses."""
+        from .kubectl.selectors import SelectorSyntaxError, parse_label_selector
+
+        if not isinstance(selector, str):
+            return "a label selector must be text"
+        try:
+            parse_label_selector(selector)
+        except SelectorSyntaxError as err:
+            return str(err)
+        return None
+
+    def select(self, kind: str, namespace: str | None, selector: str = "") -> list[dict]:
+        """Copies of the objects of `kind` in `namespace` whose labels match a label selector, as
+        `kubectl get <kind> -l <selector>` lists them (deleting objects included). ValueError
+        names an invalid selector (see label_selector_error)."""
+        from .kubectl.selectors import SelectorSyntaxError, parse_label_selector
+
+        try:
+            matcher = parse_label_selector(selector or "")
+        except SelectorSyntaxError as err:
+            raise ValueError(str(err)) from None
+        return [clone(o) for o in self._eng.store.list(kind, namespace)
+                if matcher.matches((o.get("metadata") or {}).get("labels"))]
+
     # ---- kubectl edit in an editor panel --------------------------------------------------------
     def edit_begin(self, line: str, env: dict | None = None):
         """Start `kubectl edit …` for a front-end with its own editor (no KUBE_EDITOR/EDITOR).

@@ -336,6 +336,12 @@
       send({ hint: hint.dataset.exercise });
       return;
     }
+    // The reference solution, once earned (tutorial/exercises/feedback.py).
+    const solution = event.target.closest(".exercise-show-solution");
+    if (solution) {
+      send({ solution: solution.dataset.exercise });
+      return;
+    }
     if (event.target.closest(".cancel-button")) {  // the Stop button is Ctrl+C for terminal 1
       terminals["1"].queue = [];
       renderQueue("1");

@@ -23,7 +23,8 @@ def test_learner_passes_lesson_04_and_sees_it_in_progress(page: Page, live_url_r
     console_ready(page)
     panel = page.locator(f"#exercise-{EXERCISE.id}")
     expect(panel).to_have_attribute("data-passed", "false")
-    expect(panel.locator(".exercise-feedback li")).to_have_count(len(EXERCISE.checks))
+    expect(panel).to_have_attribute("data-state", "not_started")  # nothing judged before acting
+    expect(panel.locator(".exercise-feedback li")).to_have_count(0)
 
     # One hint, then the solution typed into the console.
     panel.locator(".exercise-hint").click()
@@ -43,10 +44,10 @@ def test_learner_passes_lesson_04_and_sees_it_in_progress(page: Page, live_url_r
 
     panel = page.locator(f"#exercise-{EXERCISE.id}")  # replaced by the pushed fragment
     expect(panel).to_have_attribute("data-passed", "true", timeout=15_000)
-    expect(panel.locator(".exercise-badge")).to_contain_text("통과")
+    expect(panel.locator(".exercise-state")).to_contain_text("통과")
     expect(panel.locator(".exercise-passed")).to_have_text("통과했습니다. 모든 조건을 만족합니다.")
-    panel.get_by_role("button", name="확인").click()  # Check still answers once passed
-    expect(panel.locator(".exercise-attempts")).to_contain_text(re.compile(r"\d+번 시도"))
+    panel.get_by_role("button", name="채점하기").click()  # Check still answers once passed
+    expect(panel.locator(".exercise-attempts")).to_contain_text(re.compile(r"시도 \d+회"))
     page.screenshot(path=str(artifacts / "exercise-passed-ko.png"), full_page=True)
 
     page.goto(f"{live_url_real_content}/en/progress/")
@@ -78,6 +79,6 @@ def test_lesson_08_feedback_explains_why_availability_fell(page: Page, live_url_
     why = panel.locator(".exercise-why")
     expect(why.locator(".exercise-why-label")).to_have_text("이렇게 된 이유:", timeout=15_000)
     expect(why.locator("li").first).to_contain_text(
-        re.compile(r"이전 ReplicaSet web-\S+ 4 → 3: .*최소 3개\(replicas 4 − maxUnavailable 1\)"))
+        re.compile(r"이전 레플리카셋 web-\S+ 4 → 3: .*최소 3개\(replicas 4 − maxUnavailable 1\)"))
     expect(panel.locator(".feedback-mistake").first).to_be_visible()
     panel.screenshot(path=str(artifacts / "exercise-why-ko.png"))

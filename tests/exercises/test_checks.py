@@ -312,9 +312,12 @@ def test_timeline_fact_on_samples():
     samples = [s(0, 1, 0, False), s(10, 1, 3, True), s(20, 2, 3, False, pods=4), s(25, 2, 2, False),
                s(30, 2, 3, True), s(40, 2, 2, False), s(45, 2, 3, True)]
     assert timeline_fact(samples, "min_available") == 2
-    assert timeline_fact(samples, "min_available", since=27) == 2  # still under way at 27 (state of t=25)
+    # Issue 15: only the learner's rollouts are judged; one still under way when the exercise
+    # started (at 27, the state of t=25) is the set-up's, not theirs.
+    assert timeline_fact(samples, "min_available", since=27) is None
+    assert timeline_fact(samples, "min_available", since=20) == 2  # started at 20: the learner's
     assert timeline_fact(samples, "min_available", since=31) is None  # only a pod loss after that
-    assert timeline_fact(samples, "min_available", since=22) == 2  # rollout under way at 22
+    assert timeline_fact(samples, "min_available", since=22) is None  # under way at 22: not the learner's
     assert timeline_fact(samples, "rollouts_completed") == 2
     assert timeline_fact(samples, "rollouts_completed", since=12) == 1
     assert timeline_fact(samples, "max_surge_seen") == 1

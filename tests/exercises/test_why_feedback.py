@@ -63,7 +63,7 @@ def _exercise(replicas: int, surge: int) -> dict:
 
 
 KO_UP = re.compile(r"최대 (\d+)개\(replicas (\d+) \+ maxSurge (\d+)\)까지 허용됩니다")
-KO_DOWN = re.compile(r"^이전 ReplicaSet \S+ (\d+) → (\d+): .*최소 (\d+)개\(replicas (\d+) − maxUnavailable (\d+)\)")
+KO_DOWN = re.compile(r"^이전 레플리카셋 \S+ (\d+) → (\d+): .*최소 (\d+)개\(replicas (\d+) − maxUnavailable (\d+)\)")
 
 
 @pytest.mark.parametrize("surge,unavailable", STRATEGIES)
@@ -165,7 +165,7 @@ def test_lesson_08_defaults_say_four_to_three():
 
     ko = grade(cluster, exercise, since=since, lang="ko")
     assert len(ko.why) == 2
-    assert re.match(r"^이전 ReplicaSet web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
+    assert re.match(r"^이전 레플리카셋 web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
                     r"\(replicas 4 − maxUnavailable 1\)는 계속 사용 가능해야 합니다$", ko.why[0]), ko.why[0]
     assert "0 → 1" in ko.why[1] and "최대 5개(replicas 4 + maxSurge 1)까지 허용됩니다" in ko.why[1]
 

@@ -104,7 +104,7 @@ def test_accessible_svg_in_both_languages():
     samples = c.timeline("kubia")
     for lang, title, x_label, y_label in [
             ("en", "Rollout of kubia: pods per ReplicaSet over time", "simulated time (s)", "pods"),
-            ("ko", "kubia 롤아웃: 시간에 따른 ReplicaSet별 파드 수", "시뮬레이션 시간(초)", "파드 수")]:
+            ("ko", "kubia 롤아웃: 시간에 따른 레플리카셋별 파드 수", "시뮬레이션 시간(초)", "파드 수")]:
         root = ET.fromstring(rollout_chart_svg(samples, lang, deployment="kubia", id_prefix="c1"))
         assert root.get("role") == "img"
         assert root.get("aria-labelledby") == "c1-title c1-desc"

@@ -131,7 +131,7 @@ def test_stuck_rollout_then_proportional_scale_and_rollback():
     assert explain(prop[0], "en").endswith(
         "19 pods are allowed (replicas 15 + maxSurge 4), so 6 more pods are shared out in proportion "
         "to each ReplicaSet's size")
-    assert "늘어난 6개를 ReplicaSet 크기에 비례해 나눕니다" in explain(prop[0], "ko")
+    assert "늘어난 6개를 레플리카셋 크기에 비례해 나눕니다" in explain(prop[0], "ko")
     c.run("kubectl rollout undo deployment kubia")
     c.advance(120)
     cleanup = [d for d in c.decisions("kubia") if d["step"] == "cleanup_unhealthy"]
@@ -149,7 +149,7 @@ def test_scale_to_zero_during_a_stuck_rollout_is_proportional_zero():
     zero = [d for d in c.decisions("kubia") if d["step"] == "proportional"]
     assert zero and all(d["to"] == 0 for d in zero)
     assert explain(zero[0], "en").endswith(": replicas is 0, so every ReplicaSet goes to 0")
-    assert explain(zero[0], "ko").endswith(": replicas가 0이라서 모든 ReplicaSet을 0으로 줄입니다")
+    assert explain(zero[0], "ko").endswith(": replicas가 0이라서 모든 레플리카셋을 0으로 줄입니다")
 
 
 def test_scale_single_and_recreate():
@@ -173,7 +173,7 @@ def test_hand_made_records_for_rare_steps():
     assert explain({**base, "step": "saturated", "from": 2, "to": 0}, "en") == \
         "old ReplicaSet web-abc 2 → 0: the new ReplicaSet already has all 4 pods available"
     assert explain({**base, "step": "new_above_replicas", "from": 6, "to": 4}, "ko") == \
-        "새 ReplicaSet web-abc 6 → 4: 파드가 replicas 4보다 많아서 줄입니다"
+        "새 레플리카셋 web-abc 6 → 4: 파드가 replicas 4보다 많아서 줄입니다"
     assert explain({**base, "step": "scale", "from": 1, "to": 2}, "en") == "ReplicaSet web-abc scaled 1 → 2"
     assert explain({**base, "step": "blocked", "pods": 3, "min_available": 3, "new_unavailable": 1}, "en") == (
         "waiting: 1 new pod is not available yet; scaling down the old ReplicaSet now would drop availability "

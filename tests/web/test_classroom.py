@@ -260,7 +260,7 @@ def test_csv_export(graded):
     assert response["Content-Disposition"] == f'attachment; filename="class-{graded["classroom"].pk}-results.csv"'
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeffusername,email,lesson,exercise,status,attempts,hints_shown,time_spent_seconds,"
-                           "passed_at,last_activity,stuck\r\n")
+                           "passed_at,last_activity,stuck,solution_shown,passed_before_joining\r\n")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [r["username"] for r in rows] == ["'=evil", "ann", "bo", "cy", "learner"]  # formula neutralised
     by = {r["username"]: r for r in rows}
@@ -300,3 +300,46 @@ def test_learner_drill_down_and_reset(graded, client):
     teacher.post(url + "reset/", {"lesson": SLUG, "confirm": "on"})
     assert Sandbox.objects.get(pk=sandbox.pk).transcript == []
     assert ExerciseProgress.objects.get(owner=f"user:{learner.pk}").passed  # progress is kept
+
+
+# ------------------------------------------------------------------ dashboard states (issue 15)
+def test_pass_before_joining_is_marked_and_not_counted_as_class_work(world):
+    classroom = world["classroom"]
+    early = user("early")
+    row = progress(early, attempts=1, passed=True)
+    ExerciseProgress.objects.filter(pk=row.pk).update(passed_at=timezone.now() - timedelta(days=2))
+    Membership.objects.create(classroom=classroom, user=early)  # joins after passing
+    teacher = client_for(world["teacher"])
+    body = teacher.get(f"/en/classes/{classroom.pk}/").content.decode()
+    assert 'data-status="passed"' in body and 'data-before-joining="true"' in body
+    assert "before joining the class" in body and "1 before joining" in body
+    assert "0/2" in body  # learner + early: no pass as class work
+    data = teacher.get(f"/en/classes/{classroom.pk}/results.json").json()
+    mine = next(r for r in data["results"] if r["username"] == "early")
+    assert mine["status"] == "passed" and mine["passed_before_joining"] is True
+    assert {l["username"]: (l["passed"], l["passed_before_joining"]) for l in data["learners"]}["early"] == (0, 1)
+    ko = client_for(world["teacher"]).get(f"/ko/classes/{classroom.pk}/").content.decode()
+    assert "수업 참여 전" in ko
+
+
+def test_passed_with_solution_and_now_failing_states(world):
+    classroom = world["classroom"]
+    classroom.seat_limit = 5
+    classroom.save()
+    helped, slipped = user("helped"), user("slipped")
+    for u in (helped, slipped):
+        Membership.objects.create(classroom=classroom, user=u)
+    row = progress(helped, passed=True)
+    ExerciseProgress.objects.filter(pk=row.pk).update(solution_shown_at=timezone.now(), passed_with_solution=True)
+    row = progress(slipped, passed=True)
+    ExerciseProgress.objects.filter(pk=row.pk).update(last_result=[False, ["rollout-finished"], []])
+    teacher = client_for(world["teacher"])
+    body = teacher.get(f"/en/classes/{classroom.pk}/").content.decode()
+    assert 'data-status="passed_with_solution"' in body and "passed with the solution shown" in body
+    assert 'data-status="failing_now"' in body and "passed, now failing" in body
+    assert "1 with the solution" in body and "1 now failing" in body
+    rows = list(csv.DictReader(io.StringIO(teacher.get(f"/en/classes/{classroom.pk}/results.csv")
+                                           .content.decode("utf-8").lstrip("\ufeff"))))
+    by = {r["username"]: r for r in rows}
+    assert by["helped"]["status"] == "passed_with_solution" and by["helped"]["solution_shown"] == "True"
+    assert by["slipped"]["status"] == "failing_now" and by["slipped"]["passed_at"]

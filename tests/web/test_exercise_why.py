@@ -15,7 +15,7 @@ from django.test import Client
 from tests.web.test_console import open_console
 from tests.web.test_exercises_ws import wait_for_panel
 from tutorial.exercises import grade, load_lesson, replay
-from tutorial.progress.panel import Graded, panel_context
+from tutorial.progress.panel import grade_all, panel_context
 from tutorial.sandbox import fragments
 
 SLUG = "max-surge-unavailable"
@@ -25,7 +25,7 @@ DEFAULTS = EXERCISE.wrong_attempts[0].commands  # set image with the default 25%
 
 EN_LINE = re.compile(r"old ReplicaSet web-[0-9a-z]+ 4 → 3: 4 pods available, at least 3 must stay available "
                      r"\(replicas 4 − maxUnavailable 1\)")
-KO_LINE = re.compile(r"이전 ReplicaSet web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
+KO_LINE = re.compile(r"이전 레플리카셋 web-[0-9a-z]+ 4 → 3: 사용 가능한 파드가 4개이고, 최소 3개"
                      r"\(replicas 4 − maxUnavailable 1\)는 계속 사용 가능해야 합니다")
 
 
@@ -43,7 +43,8 @@ def why_of(panel: str) -> tuple[str | None, list[str]]:
 def test_panel_shows_why_under_the_feedback(lang, label, line):
     cluster, since, _ = replay(LESSON, DEFAULTS)
     result = grade(cluster, EXERCISE, since=since, lang=lang)
-    panel = fragments.exercises(panel_context([Graded(EXERCISE, result)], {}, lang), lang)
+    # the learner acted and the rollout is over: the panel judges it (feedback model, issue 15)
+    panel = fragments.exercises(panel_context(grade_all(cluster, [EXERCISE], {EXERCISE.id: since}, lang), {}, lang), lang)
     shown_label, lines = why_of(panel)
     assert shown_label == label
     assert lines == result.why and len(lines) == 2
@@ -58,8 +59,8 @@ def test_no_why_list_while_nothing_is_explained():
     for commands in ([], EXERCISE.solution):  # a fresh sandbox; a passing solution
         cluster, since, _ = replay(LESSON, commands)
         for lang in ("ko", "en"):
-            result = grade(cluster, EXERCISE, since=since, lang=lang)
-            panel = fragments.exercises(panel_context([Graded(EXERCISE, result)], {}, lang), lang)
+            panel = fragments.exercises(
+                panel_context(grade_all(cluster, [EXERCISE], {EXERCISE.id: since}, lang), {}, lang), lang)
             assert why_of(panel) == (None, []) and "exercise-why" not in panel
 
 

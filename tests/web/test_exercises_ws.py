@@ -83,8 +83,8 @@ async def test_solution_through_the_websocket_passes_and_is_stored():
     con, connected, _ = await open_console(key, lang="ko", slug=SLUG)
     assert connected
     first = await wait_for_panel(con, 'data-passed="false"')
-    # Nothing done yet: every check is still to do, no mistake applies.
-    assert [cls for cls, _ in feedback_of(first)] == ["feedback-todo"] * len(EXERCISE.checks)
+    # Nothing done yet: the goal, nothing judged (issue 15's feedback model).
+    assert feedback_of(first) == [] and 'data-state="not_started"' in first
     assert text(EXERCISE.goal, "ko") in html.unescape(first)
     await con.send({"speed": 20})
     for line in EXERCISE.solution:
@@ -165,3 +165,48 @@ async def test_hints_are_revealed_one_at_a_time_and_bad_ids_are_refused():
     await con.communicator.disconnect()
     _, [row] = await progress_rows()
     assert row.hints_shown == len(EXERCISE.hints) and row.attempts == 0
+
+
+async def test_the_solution_is_shown_only_once_earned_and_recorded():
+    key = await open_lesson_page(Client())
+    con, connected, _ = await open_console(key, lang="en", slug=SLUG)
+    assert connected
+    panel = await wait_for_panel(con, "exercise-check")
+    assert "exercise-show-solution" not in panel and "Reference solution" not in panel
+    assert "Solution after 3 more failed checks or 10 minutes" in panel
+    await con.send({"solution": EXERCISE.id})  # not earned yet: refused, nothing shown
+    await con.wait_for(r"The solution opens after a few failed checks or some minutes of trying\.")
+    for _ in range(3):  # three failed Check clicks earn it
+        await con.send({"check": EXERCISE.id})
+    panel = await wait_for_panel(con, "exercise-show-solution")
+    assert "Reference solution" not in panel  # earned, but shown only when asked
+    await con.send({"solution": EXERCISE.id})
+    panel = await wait_for_panel(con, "Reference solution:")
+    assert html.escape(EXERCISE.solution[0]) in panel
+    await con.send({"speed": 20})
+    for line in EXERCISE.solution:
+        await con.command(line)
+        if "rollout status" in line:
+            await con.wait_for(r'deployment "kubia" successfully rolled out', timeout=30)
+    passed = await wait_for_panel(con, 'data-passed="true"', timeout=30)
+    assert "Passed with the solution shown" in passed
+    await con.communicator.disconnect()
+    _, [row] = await progress_rows()
+    assert row.solution_shown_at is not None and row.passed_with_solution and row.failed_checks == 3
+
+
+async def test_a_clock_running_for_minutes_adds_no_attempt():
+    key = await open_lesson_page(Client())
+    con, connected, _ = await open_console(key, lang="en", slug=SLUG)
+    assert connected
+    await wait_for_panel(con, "exercise-check")
+    await con.command("kubectl create -f kubia-deployment-v1.yaml")  # one action: at most one attempt
+    for _ in range(3):  # minutes of simulated time: the rollout finishes, the result changes by itself
+        await con.send({"step": "settle"})
+    for _ in range(12):
+        await con.send({"step": 10})
+    panel = await wait_for_panel(con, 'data-state="checked"', timeout=30)
+    assert feedback_of(panel)  # the action is over: judged (CHANGE-CAUSE is <none>)
+    await con.communicator.disconnect()
+    _, [row] = await progress_rows()
+    assert row.attempts == 1 and row.seen_actions == 1 and row.passed_at is None

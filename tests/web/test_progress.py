@@ -45,30 +45,45 @@ def test_opening_a_lesson_marks_it_read_once(client):
 def test_lesson_page_shows_the_exercise_panel_in_both_languages(client):
     ko = client.get(f"/ko/lessons/{SLUG}/").content.decode()
     assert '<section id="exercises"' in ko and f'id="exercise-{EXERCISE_ID}"' in ko
-    assert "실습 1" in ko and ">확인</button>" in ko and "힌트 보기 (0/3)" in ko
-    assert "kubia 디플로이먼트가 아직 없습니다." in ko  # feedback of a fresh sandbox
-    assert "0번 시도" in ko
+    assert "실습 1" in ko and ">채점하기</button>" in ko and "힌트 보기 (0/3)" in ko
+    # a fresh sandbox: the goal, nothing judged yet (issue 15)
+    assert 'data-state="not_started"' in ko and "시작 전" in ko
+    assert "kubia 디플로이먼트가 아직 없습니다." not in ko and "feedback-" not in ko
+    assert "시도 0회" in ko
     en = client.get(f"/en/lessons/{SLUG}/").content.decode()
     assert "Exercise 1" in en and ">Check</button>" in en and "Show a hint (0/3)" in en
-    assert "There is no kubia Deployment yet." in en and "0 attempts" in en
+    assert "There is no kubia Deployment yet." not in en and "0 attempts" in en and "Not started" in en
 
 
 def test_lesson_without_exercises_has_no_panel(client, lesson_root):
     assert 'id="exercises"' not in client.get("/en/lessons/first-deployment/").content.decode()
 
 
-def test_record_grading_counts_clicks_and_changes_only():
+def test_record_grading_counts_clicks_and_changes_after_actions_only():
     row = exercise_progress(owner="anon:x", user=None, lesson_slug=SLUG, exercise_id=EXERCISE_ID)
-    failing, passing = [False, ["deployment-exists"], []], [True, [], []]
-    assert record_grading(row, failing, clicked=False) and row.attempts == 0  # the starting point
-    assert not record_grading(row, failing, clicked=False) and row.attempts == 0  # same result
-    assert record_grading(row, failing, clicked=True) and row.attempts == 1  # Check click
-    assert record_grading(row, passing, clicked=False) and row.attempts == 2 and row.passed_at
+    failing, other, passing = [False, ["deployment-exists"], []], [False, ["change-cause"], []], [True, [], []]
+    assert record_grading(row, failing, clicked=False, actions=0) and row.attempts == 0  # the starting point
+    assert not record_grading(row, failing, clicked=False, actions=0) and row.attempts == 0  # same result
+    assert record_grading(row, failing, clicked=True, actions=0) and row.attempts == 1  # Check click
+    assert row.failed_checks == 1 and row.checked_actions == 0
+    # the clock moved the result, no action of the learner's: no attempt
+    assert record_grading(row, other, clicked=False, actions=0) and row.attempts == 1
+    # an action, then a different result: one attempt; the same action again moving the result: none
+    assert record_grading(row, failing, clicked=False, actions=1) and row.attempts == 2
+    assert record_grading(row, other, clicked=False, actions=1) and row.attempts == 2
+    assert record_grading(row, passing, clicked=False, actions=2) and row.attempts == 3 and row.passed_at
+    assert row.pass_actions == 2 and not row.passed_with_solution
     passed_at = row.passed_at
-    record_grading(row, failing, clicked=False)
-    record_grading(row, passing, clicked=False)
+    record_grading(row, failing, clicked=False, actions=3)
+    record_grading(row, passing, clicked=False, actions=4)
     row.refresh_from_db()
-    assert row.attempts == 4 and row.passed_at == passed_at  # the first pass is kept
+    assert row.attempts == 3 and row.passed_at == passed_at  # the first pass is kept
+    # once passed, later work (on the next exercise) is no attempt at this one; a click still is
+    record_grading(row, failing, clicked=True, actions=4)
+    assert row.attempts == 4
+    # without an action count only clicks count
+    record_grading(row, passing, clicked=False)
+    assert row.attempts == 4
 
 
 def test_progress_survives_login(client):
@@ -114,7 +129,7 @@ def test_progress_page_in_both_languages(client):
     record_grading(row, [False, ["change-cause"], [1]], clicked=True)
     ko = client.get("/ko/progress/").content.decode()
     assert "<h1>나의 진행 상황</h1>" in ko
-    assert f"강의 {len(catalogue.lessons)}개 중 1개 읽음 · 실습 {total_exercises}개 중 0개 통과" in ko
+    assert f"레슨 {len(catalogue.lessons)}개 중 1개 읽음 · 실습 {total_exercises}개 중 0개 통과" in ko
     assert f'<li class="progress-lesson" data-lesson="{SLUG}">' in ko
     assert '<span class="mark mark-read">읽음</span>' in ko
     assert f'data-exercise="{EXERCISE_ID}" data-passed="false"' in ko
@@ -137,3 +152,54 @@ def test_lesson_index_marks(client):
 @pytest.mark.parametrize("seconds,shown", [(0, "0:00"), (59.9, "0:59"), (105, "1:45"), (3725, "1:02:05")])
 def test_format_duration(seconds, shown):
     assert format_duration(seconds) == shown
+
+
+def test_progress_page_shows_solution_and_current_state(client):
+    client.get(f"/ko/lessons/{SLUG}/")
+    row = exercise_progress(owner=anonymous_owner(client), user=None, lesson_slug=SLUG, exercise_id=EXERCISE_ID)
+    ExerciseProgress.objects.filter(pk=row.pk).update(solution_shown_at=timezone.now(), hints_shown=2)
+    row.refresh_from_db()
+    record_grading(row, [True, [], []], clicked=True, actions=3)
+    assert row.passed_with_solution and row.pass_actions == 3
+    ko = client.get("/ko/progress/").content.decode()
+    assert "모범 답안 확인 후" in ko and "지금은 실패" not in ko
+    record_grading(row, [False, ["rollout-finished"], []], clicked=False, actions=4)
+    en = client.get("/en/progress/").content.decode()
+    assert "with the solution shown" in en and "failing now" in en
+
+
+def test_work_before_an_exercise_opens_is_no_attempt_at_it():
+    from tutorial.progress.panel import Graded
+
+    lesson = next(lesson for lesson in get_catalogue().lessons if lesson.slug == "canary")
+    second = lesson.exercises[1]
+    row = exercise_progress(owner="anon:y", user=None, lesson_slug="canary", exercise_id=second.id)
+    a, b = [False, ["not-paused"], []], [False, ["image-v4"], []]
+    record_grading(row, a, clicked=False, graded=Graded(second, None, actions=0, opened=False))
+    # the learner works on exercise 1: exercise 2's result moves, but it is not open yet
+    record_grading(row, b, clicked=False, graded=Graded(second, None, actions=2, opened=False))
+    assert row.attempts == 0
+    # exercise 1 passed at action 2: exercise 2 opens there; the clock alone changes nothing
+    record_grading(row, a, clicked=False, graded=Graded(second, None, actions=2, opened=True, baseline=2))
+    assert row.attempts == 0
+    record_grading(row, b, clicked=False, graded=Graded(second, None, actions=3, opened=True, baseline=2))
+    assert row.attempts == 1
+
+
+def test_time_goes_to_the_exercise_the_learner_is_on():
+    from tutorial.progress.services import add_time
+
+    lesson = next(lesson for lesson in get_catalogue().lessons if lesson.slug == "canary")
+    first, second = (exercise_progress(owner="anon:t", user=None, lesson_slug="canary", exercise_id=e.id)
+                     for e in lesson.exercises)
+    ids = [e.id for e in lesson.exercises]
+    rows = {first.exercise_id: first, second.exercise_id: second}
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=20, rows=rows)
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=500)  # capped at one step
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.time_spent, second.time_spent) == (50, 0)
+    assert rows[first.exercise_id].time_spent == 50  # the caller's copy too (earning the solution)
+    ExerciseProgress.objects.filter(pk=first.pk).update(passed_at=timezone.now())
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=10)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.time_spent, second.time_spent) == (50, 10)

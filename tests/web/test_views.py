@@ -31,7 +31,7 @@ def test_index_lists_lessons_in_each_language(client, lesson_root):
 
 def test_index_without_lessons(client, settings, tmp_path):
     settings.LESSON_CONTENT_DIR = tmp_path
-    assert "아직 강의가 없습니다." in client.get("/ko/lessons/").content.decode()
+    assert "아직 레슨이 없습니다." in client.get("/ko/lessons/").content.decode()
 
 
 @pytest.mark.parametrize("language,title,other", [("ko", "첫 디플로이먼트", "en"), ("en", "First Deployment", "ko")])

@@ -265,6 +265,7 @@ def export_json(request: HttpRequest, pk: int) -> JsonResponse:
                   "starts_on": classroom.starts_on.isoformat() if classroom.starts_on else None,
                   "due_on": classroom.due_on.isoformat() if classroom.due_on else None},
         "exercises": [{"lesson": c.lesson_slug, "exercise": c.exercise_id, "goal": c.goal} for c in results.columns],
-        "learners": [{"username": r.username, "email": r.email, "passed": r.passed} for r in results.learners],
+        "learners": [{"username": r.username, "email": r.email, "passed": r.passed,
+                      "passed_before_joining": r.passed_before_joining} for r in results.learners],
         "results": export_rows(results),
     }, json_dumps_params={"ensure_ascii": False})

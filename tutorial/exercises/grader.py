@@ -64,7 +64,10 @@ def _why(explainer: Explainer, condition, held: bool, what: str) -> tuple[str, .
         return ()
 
 
-def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko") -> Result:
+def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko", *,
+          mistakes_since: float | None = None) -> Result:
+    """`mistakes_since`: judge mistakes only on what happened from then on (the moment the exercise
+    opened, after the earlier ones were passed); checks still count from `since`."""
     if isinstance(exercise, dict):  # raw exercise data, e.g. straight from YAML
         try:
             exercise = parse_exercise(exercise)
@@ -81,6 +84,8 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         results.append(CheckResult(check.id, passed, text(check.message, lang),
                                    outcome.actual if outcome else None, why))
     feedback, why = [], []
+    if mistakes_since is not None and mistakes_since != since:
+        ctx, explainer = Context(cluster, mistakes_since), Explainer(cluster, mistakes_since, lang)
     for i, mistake in enumerate(exercise.mistakes):
         what = f"mistake {exercise.id}[{i}]"
         outcome = _holds(mistake.condition, ctx, what)

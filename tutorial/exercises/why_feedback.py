@@ -2,7 +2,7 @@
 the same sentences as the Rollout panel's "why" log (tutorial/visuals/why.py). Pure Python.
 
 The grader asks for these when a `timeline:` check does not hold, or a mistake's `timeline:` `when:`
-does. Each timeline fact (checks.py TIMELINE_FACTS) maps to the decisions that move it, and to the
+does. Each timeline fact (record_kinds.py TIMELINE_FACTS) maps to the decisions that move it, and to the
 number such a decision stands for:
 
 - min_available: old ReplicaSets scaled down (`scale_down_old`, `recreate_down`); the number is

@@ -45,7 +45,7 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = restore_cluster(sandbox.snapshot)
     # The exercise panel as the console will push it (graded here without recording an attempt).
     rows = {row.exercise_id: row for row in ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson.slug)}
-    graded = grade_all(cluster, lesson.exercises, sandbox_exercise_since(sandbox, lesson), language)
+    graded = grade_all(cluster, lesson.exercises, sandbox_exercise_since(sandbox, lesson), language, rows=rows)
     context = fragments.console_context(
         transcript=sandbox.transcript,
         history=sandbox.history,

@@ -12,6 +12,7 @@ class LessonProgressAdmin(admin.ModelAdmin):
 
 @admin.register(ExerciseProgress)
 class ExerciseProgressAdmin(admin.ModelAdmin):
-    list_display = ("owner", "user", "lesson_slug", "exercise_id", "attempts", "passed_at", "time_spent")
+    list_display = ("owner", "user", "lesson_slug", "exercise_id", "attempts", "failed_checks", "hints_shown",
+                    "passed_at", "passed_with_solution", "solution_shown_at", "time_spent")
     list_filter = ("lesson_slug", "exercise_id")
     search_fields = ("owner", "user__username")

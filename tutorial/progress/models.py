@@ -37,6 +37,16 @@ class ExerciseProgress(models.Model):
     time_spent = models.FloatField(default=0.0, help_text="wall seconds with the console open, until passed")
     # The last grading as [passed, failed check ids, feedback]: what "changed the result" compares to.
     last_result = models.JSONField(null=True, blank=True)
+    # The feedback model (tutorial/exercises/feedback.py) counts the learner's actions (commands that
+    # change the cluster) since the sandbox's exercises started; these remember that count at
+    # moments that matter, so a clock tick is never an attempt and nothing is judged before acting.
+    seen_actions = models.PositiveIntegerField(default=0, help_text="actions at the last recorded grading")
+    checked_actions = models.PositiveIntegerField(null=True, blank=True, help_text="actions at the last Check click")
+    pass_actions = models.PositiveIntegerField(null=True, blank=True, help_text="actions at the first pass")
+    pass_clock = models.FloatField(null=True, blank=True, help_text="simulated time of the first pass: the next exercise opens there")
+    failed_checks = models.PositiveIntegerField(default=0, help_text="Check clicks that did not pass")
+    solution_shown_at = models.DateTimeField(null=True, blank=True)
+    passed_with_solution = models.BooleanField(default=False, help_text="the first pass came after the solution was shown")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -51,3 +61,9 @@ class ExerciseProgress(models.Model):
     @property
     def passed(self) -> bool:
         return self.passed_at is not None
+
+    @property
+    def passing_now(self) -> bool | None:
+        """Whether the last recorded grading passed (None before any grading)."""
+        last = self.last_result
+        return bool(last[0]) if isinstance(last, list) and last else None

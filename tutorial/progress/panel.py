@@ -2,16 +2,23 @@
 
 The same context renders the panel on first load (lessons/views.py) and in every update the
 console WebSocket pushes (sandbox/consumers.py), through templates/sandbox/_exercises.html.
+What each exercise shows follows the feedback model (tutorial/exercises/feedback.py): nothing
+judged before the learner acted on it, at most two next steps, a pass that stays a pass.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tutorial.exercises import Exercise, Result, grade
+from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, judge,
+                                         learner_actions, settled, solution_allowed)
 from tutorial.exercises.loader import text
-from tutorial.progress.models import ExerciseProgress
+
+if TYPE_CHECKING:  # the panel reads rows, never the database: usable without Django (tests/exercises)
+    from tutorial.progress.models import ExerciseProgress
 
 logger = logging.getLogger(__name__)
 
@@ -20,42 +27,107 @@ logger = logging.getLogger(__name__)
 class Graded:
     exercise: Exercise
     result: Result | None  # None when the grader failed on this cluster state
+    actions: int = 0       # the learner's actions since the exercises started (feedback.learner_actions)
+    at_rest: bool = True   # what the exercise looks at has come to rest (feedback.settled)
+    opened: bool = True    # the learner's to work on (see _opened; known when grade_all got rows)
+    baseline: int = 0      # `actions` when it opened: actions before are not about it
+    now: float | None = None  # the cluster's simulated time at this grading
 
 
-def grade_all(cluster, exercises, since: dict, lang: str) -> list[Graded]:
-    """Grade every exercise; `since` maps exercise id → simulated start (set-up excluded)."""
+def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None = None) -> list[Graded]:
+    """Grade every exercise; `since` maps exercise id → simulated start (set-up excluded). With
+    `rows` (exercise id → ExerciseProgress) each entry also says whether the exercise is open and
+    from which action on, which record_grading(graded=…) needs to count attempts honestly."""
     graded = []
-    for exercise in exercises:
+    for index, exercise in enumerate(exercises):
+        start = since.get(exercise.id)
         try:
-            result = grade(cluster, exercise, since=since.get(exercise.id), lang=lang)
+            result = grade(cluster, exercise, since=start, lang=lang,
+                           mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now))
+            actions, at_rest = learner_actions(cluster, exercise, start), settled(cluster, exercise)
         except Exception:  # noqa: BLE001 - a grader bug must not take the console down
             logger.exception("Grading %s failed", exercise.id)
-            result = None
-        graded.append(Graded(exercise, result))
+            result, actions, at_rest = None, 0, True
+        graded.append(Graded(exercise, result, actions, at_rest, now=cluster.now))
+    if rows is not None:
+        graded = [replace(g, opened=_opened(graded, rows, i), baseline=_baseline(graded, rows, i))
+                  for i, g in enumerate(graded)]
     return graded
 
 
-def panel_context(graded: list[Graded], rows: dict[str, ExerciseProgress], lang: str) -> dict:
-    items = []
-    for entry in graded:
-        exercise, result = entry.exercise, entry.result
+def _opened_clock(exercises, rows: dict | None, index: int, start: float | None, now: float) -> float | None:
+    """When exercise `index` opened in simulated time: the latest first pass of the earlier ones
+    (all passed), else `start`. A time after now or before start belongs to an earlier sandbox."""
+    if not rows or index == 0:
+        return start
+    clocks = []
+    for exercise in exercises[:index]:
         row = rows.get(exercise.id)
-        shown = min(row.hints_shown if row else 0, len(exercise.hints))
-        feedback = list(result.feedback) if result else []
-        mistakes = len(feedback) - len(result.failed) if result else 0
-        items.append({
-            "id": exercise.id,
-            "goal": text(exercise.goal, lang),
-            "hints": [text(h, lang) for h in exercise.hints[:shown]],
-            "hints_total": len(exercise.hints),
-            "more_hints": shown < len(exercise.hints),
-            # Mistakes first (the grader orders them so), then the checks not yet true.
-            "feedback": [{"text": f, "mistake": i < mistakes} for i, f in enumerate(feedback)],
-            # The controller decisions behind failing timeline checks and mistakes, explained.
-            "why": list(result.why) if result and not result.passed else [],
-            "passing": bool(result and result.passed),
-            "passed_at": row.passed_at if row else None,
-            "attempts": row.attempts if row else 0,
-            "unavailable": result is None,
-        })
-    return {"exercises": items}
+        if row is None or not row.passed:
+            return start
+        if getattr(row, "pass_clock", None) is not None:
+            clocks.append(row.pass_clock)
+    clock = max(clocks, default=None)
+    if clock is None or clock > now or (start is not None and clock < start):
+        return start
+    return clock
+
+
+def _baseline(graded: list[Graded], rows: dict, index: int) -> int:
+    """The learner's action count when exercise `index` opened: when the latest earlier exercise
+    was first passed (0 for the first, or when the sandbox was reset since)."""
+    actions = graded[index].actions
+    marks = [rows[g.exercise.id].pass_actions for g in graded[:index]
+             if g.exercise.id in rows and rows[g.exercise.id].pass_actions is not None]
+    mark = max(marks, default=0)
+    return mark if mark <= actions else 0
+
+
+def _opened(graded: list[Graded], rows: dict, index: int) -> bool:
+    """The learner's to work on: the first exercise, one after passed exercises, or one they checked."""
+    row = rows.get(graded[index].exercise.id)
+    if row is not None and row.checked_actions is not None:
+        return True
+    return all(rows.get(g.exercise.id) is not None and rows[g.exercise.id].passed for g in graded[:index])
+
+
+def exercise_item(graded: list[Graded], rows: dict, index: int, lang: str) -> dict:
+    """The template context of one exercise."""
+    entry = graded[index]
+    exercise, result = entry.exercise, entry.result
+    row = rows.get(exercise.id)
+    checked = row is not None and row.checked_actions is not None and row.checked_actions == entry.actions
+    judgement = judge(result, passed_before=bool(row and row.passed), opened=_opened(graded, rows, index),
+                      acted=entry.actions > _baseline(graded, rows, index), checked=checked, at_rest=entry.at_rest)
+    shown = min(row.hints_shown if row else 0, len(exercise.hints))
+    solution_shown = bool(row and row.solution_shown_at)
+    failed_checks = row.failed_checks if row else 0
+    return {
+        "id": exercise.id,
+        "state": judgement.state,
+        "goal": text(exercise.goal, lang),
+        "hints": [text(h, lang) for h in exercise.hints[:shown]],
+        "hints_total": len(exercise.hints),
+        "more_hints": shown < len(exercise.hints) and judgement.state != "passed",
+        # at most two lines: a mistake (once it is over) first, then the next checks to satisfy
+        "feedback": [{"text": t, "mistake": m} for t, m in judgement.feedback],
+        # the controller decisions behind a failing timeline check or mistake, explained
+        "why": list(judgement.why),
+        "passing": judgement.passing,
+        # passed, the cluster no longer passes it, and the learner has not moved on to a later one
+        "changed_since": judgement.changed_since and not any(
+            rows.get(g.exercise.id) is not None and rows[g.exercise.id].passed for g in graded[index + 1:]),
+        "passed_at": row.passed_at if row else None,
+        "passed_with_solution": bool(row and row.passed_with_solution),
+        "attempts": row.attempts if row else 0,
+        "solution": [line for line in exercise.solution] if solution_shown else [],
+        "solution_earned": not solution_shown and judgement.state != "passed" and row is not None
+        and solution_allowed(failed_checks=failed_checks, seconds_spent=row.time_spent),
+        "solution_after_checks": max(0, SOLUTION_AFTER_FAILED_CHECKS - failed_checks),
+        "solution_after_minutes": int(SOLUTION_AFTER_SECONDS // 60),
+        "unavailable": result is None,
+    }
+
+
+def panel_context(graded: list[Graded], rows: "dict[str, ExerciseProgress]", lang: str) -> dict:
+    return {"exercises": [exercise_item(graded, rows, i, lang) for i in range(len(graded))]}

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tutorial.exercises import Exercise, Result
+from tutorial.exercises.feedback import counts_as_attempt, solution_allowed
 from tutorial.exercises.loader import text
 from tutorial.progress.models import ExerciseProgress, LessonProgress
 
@@ -53,21 +54,42 @@ def exercise_progress(*, owner: str, user, lesson_slug: str, exercise_id: str) -
         return ExerciseProgress.objects.get(owner=owner, lesson_slug=lesson_slug, exercise_id=exercise_id)
 
 
-def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool) -> bool:
-    """Store one grading. An attempt is a Check click, or an automatic grading whose result differs
-    from the previous one (the very first grading of a sandbox is the starting point, not an attempt).
-    Returns True when the row changed."""
-    changed_result = row.last_result is not None and row.last_result != signature
-    counts = clicked or changed_result
-    newly_passed = signature[0] and row.passed_at is None
-    if not (counts or newly_passed or row.last_result != signature):
+def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, actions: int | None = None,
+                   graded=None) -> bool:
+    """Store one grading. An attempt is a Check click, or an automatic grading that follows a new
+    action of the learner's on this exercise and whose result differs from the last one: a clock
+    tick never is (feedback.counts_as_attempt). `graded` (panel.Graded from grade_all(rows=…))
+    gives the learner's action count and whether the exercise is open (actions before it opened
+    are not about it); `actions` alone gives the count; with neither, only clicks count. The first
+    pass is kept; a Check click also remembers the moment (feedback shows until the next action)
+    and, when it fails, counts towards the solution. Returns True when the row changed."""
+    opened, baseline = True, 0
+    if graded is not None:
+        actions, opened, baseline = graded.actions, graded.opened, graded.baseline
+    if actions is None:
+        actions = row.seen_actions
+    result_changed = row.last_result is not None and row.last_result != signature
+    counts = counts_as_attempt(clicked=clicked, actions=actions, seen_actions=row.seen_actions,
+                               result_changed=result_changed, baseline=baseline, opened=opened,
+                               passed_before=row.passed_at is not None)
+    newly_passed = bool(signature[0]) and row.passed_at is None
+    if not (counts or newly_passed or clicked or row.last_result != signature or row.seen_actions != actions):
         return False
     if counts:
         row.attempts += 1
+    if clicked:
+        row.checked_actions = actions
+        if not signature[0]:
+            row.failed_checks += 1
     if newly_passed:
         row.passed_at = timezone.now()
+        row.pass_actions = actions
+        row.pass_clock = getattr(graded, "now", None)
+        row.passed_with_solution = row.solution_shown_at is not None
     row.last_result = signature
-    row.save(update_fields=["attempts", "passed_at", "last_result", "updated_at"])
+    row.seen_actions = actions
+    row.save(update_fields=["attempts", "passed_at", "last_result", "seen_actions", "checked_actions",
+                            "failed_checks", "pass_actions", "pass_clock", "passed_with_solution", "updated_at"])
     return True
 
 
@@ -79,13 +101,43 @@ def reveal_hint(row: ExerciseProgress, total_hints: int) -> bool:
     return True
 
 
-def add_time(*, owner: str, lesson_slug: str, exercise_ids, seconds: float) -> None:
-    """Add wall time to the exercises of the lesson not passed yet."""
+def solution_earned(row: ExerciseProgress) -> bool:
+    """Enough failed checks or time for the learner to ask for the reference solution."""
+    return row.solution_shown_at is not None or solution_allowed(failed_checks=row.failed_checks,
+                                                                 seconds_spent=row.time_spent)
+
+
+def reveal_solution(row: ExerciseProgress) -> bool:
+    """The learner asked for the reference solution: shown (and recorded) only once earned.
+    Returns whether it is shown now."""
+    if row.solution_shown_at is not None:
+        return True
+    row.refresh_from_db(fields=["time_spent", "failed_checks"])
+    if not solution_earned(row):
+        return False
+    row.solution_shown_at = timezone.now()
+    row.save(update_fields=["solution_shown_at", "updated_at"])
+    return True
+
+
+def add_time(*, owner: str, lesson_slug: str, exercise_ids, seconds: float, rows: dict | None = None) -> None:
+    """Add wall time to the exercise the learner is on: the first of `exercise_ids` (in lesson
+    order) not passed yet. Time on a lesson is not spread over exercises not reached. `rows`
+    (exercise id → the caller's ExerciseProgress copies) are brought up to date too, so the
+    panel sees the time that earns the solution."""
     seconds = max(0.0, min(float(seconds), MAX_TIME_STEP_SECONDS))
-    if seconds <= 0 or not exercise_ids:
+    ids = list(exercise_ids or ())
+    if seconds <= 0 or not ids:
         return
-    ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson_slug, exercise_id__in=list(exercise_ids),
+    open_ids = set(ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson_slug, exercise_id__in=ids,
+                                                   passed_at__isnull=True).values_list("exercise_id", flat=True))
+    current = next((i for i in ids if i in open_ids), None)
+    if current is None:
+        return
+    ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson_slug, exercise_id=current,
                                     passed_at__isnull=True).update(time_spent=F("time_spent") + seconds)
+    if rows and current in rows:
+        rows[current].time_spent += seconds
 
 
 def claim(*, anonymous_owner: str, user) -> None:
@@ -113,10 +165,13 @@ def claim(*, anonymous_owner: str, user) -> None:
                 row.save(update_fields=["owner", "user"])
                 continue
             mine.attempts += row.attempts
+            mine.failed_checks += row.failed_checks
             mine.time_spent += row.time_spent
             mine.hints_shown = max(mine.hints_shown, row.hints_shown)
+            if row.solution_shown_at and (mine.solution_shown_at is None or row.solution_shown_at < mine.solution_shown_at):
+                mine.solution_shown_at = row.solution_shown_at
             if row.passed_at and (mine.passed_at is None or row.passed_at < mine.passed_at):
-                mine.passed_at = row.passed_at
+                mine.passed_at, mine.passed_with_solution = row.passed_at, row.passed_with_solution
             mine.save()
             row.delete()
 

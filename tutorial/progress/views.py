@@ -35,6 +35,10 @@ def progress_page(request: HttpRequest) -> HttpResponse:
                 "goal": text(exercise.goal, language),
                 "attempts": row.attempts if row else 0,
                 "passed_at": row.passed_at if row else None,
+                "hints": row.hints_shown if row else 0,
+                "solution_shown": bool(row and row.solution_shown_at),
+                "passed_with_solution": bool(row and row.passed_with_solution),
+                "failing_now": bool(row and row.passed and row.passing_now is False),
                 "time_spent": format_duration(row.time_spent if row else 0),
             })
         lessons.append({"lesson": lesson, "text": lesson.text(language), "mark": mark, "exercises": exercises})

@@ -8,6 +8,7 @@ loop under one lock: commands, clock ticks and resets never interleave.
 Messages understood: {"command": "..."}, {"cancel": true} (Ctrl+C), {"clear": true} (Ctrl+L),
 {"complete": "..."} (Tab), {"speed": 1|5|20}, {"pause": true|false}, {"reset": true},
 {"check": "<exercise id>"} (the Check button), {"hint": "<exercise id>"} (reveal the next hint),
+{"solution": "<exercise id>"} (show the reference solution, once earned),
 {"step": 1|10|"settle"} (let simulated time pass now; "settle" = until the selected Deployment's
 rollout is over, at most 600 s), {"rollout": "<namespace>/<deployment>"} (the Rollout panel's
 Deployment), {"traffic": true|false} and {"traffic_service": "<namespace>/<service>"} (the traffic
@@ -53,7 +54,7 @@ from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox import fragments, memory
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.progress.panel import grade_all, panel_context
-from tutorial.progress.services import MAX_TIME_STEP_SECONDS, add_time, exercise_progress, record_grading, result_signature, reveal_hint
+from tutorial.progress.services import MAX_TIME_STEP_SECONDS, add_time, exercise_progress, record_grading, result_signature, reveal_hint, reveal_solution
 from tutorial.sandbox.completion import apply_completion
 from tutorial.sandbox.db import NoLoopConnectionSweep
 from tutorial.sandbox.lease import LeaseHolder
@@ -501,6 +502,8 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
             await self._check(message["check"])
         elif "hint" in message:
             await self._hint(message["hint"])
+        elif "solution" in message:
+            await self._solution(message["solution"])
         elif "step" in message:
             await self._step(message["step"])
         elif "rollout" in message:
@@ -758,7 +761,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         self.last_grade = asyncio.get_running_loop().time()
         if self.lesson is None or not self.lesson.exercises:
             return
-        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language)
+        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language, rows=self.exercise_rows)
         for entry in graded:
             row = self.exercise_rows.get(entry.exercise.id)
             if entry.result is None or row is None:
@@ -768,7 +771,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
             if entry.result.passed and row.passed_at is None:
                 await self._account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
-                await self._db(record_grading, row, signature, clicked=is_click)
+                await self._db(record_grading, row, signature, clicked=is_click, graded=entry)
         context = panel_context(graded, self.exercise_rows, self.language)
         # Compared before rendering: the panel's template costs more than the grading itself.
         key = hash(repr(context))
@@ -794,6 +797,16 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         await self._db(reveal_hint, row, len(exercise.hints))
         await self._grade(force=True)
 
+    async def _solution(self, exercise_id) -> None:
+        row = self._exercise_row(exercise_id)
+        if row is None:
+            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
+            return
+        await self._account_time()  # the time spent so far may be what earns it
+        if not await self._db(reveal_solution, row):
+            await self._send_error(self._t(_("The solution opens after a few failed checks or some minutes of trying.")))
+        await self._grade(force=True)
+
     async def _account_time(self) -> None:
         """Wall time with the console open counts for the exercises not passed yet."""
         now = time.monotonic()
@@ -807,7 +820,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         while elapsed > 0:
             step = min(elapsed, MAX_TIME_STEP_SECONDS)
             add_time(owner=self.sandbox.owner, lesson_slug=self.lesson.slug,
-                     exercise_ids=list(self.exercise_rows), seconds=step)
+                     exercise_ids=list(self.exercise_rows), seconds=step, rows=self.exercise_rows)
             elapsed -= step
 
     # ---------------------------------------------------------------- channel-layer events

@@ -49,8 +49,8 @@ _LABELS = {
         "table_label": "Chart data as a table",
     },
     "ko": {
-        "title": "롤아웃: 시간에 따른 ReplicaSet별 파드 수",
-        "title_named": "{name} 롤아웃: 시간에 따른 ReplicaSet별 파드 수",
+        "title": "롤아웃: 시간에 따른 레플리카셋별 파드 수",
+        "title_named": "{name} 롤아웃: 시간에 따른 레플리카셋별 파드 수",
         "x_axis": "시뮬레이션 시간(초)",
         "y_axis": "파드 수",
         "available": "사용 가능",

@@ -61,42 +61,42 @@ _EN = {
 }
 
 _KO = {
-    "create_new": "새 ReplicaSet {rs} 생성, {from} → {to}: 파드가 {current}개 있고, 최대 {max_total}개"
+    "create_new": "새 레플리카셋 {rs} 생성, {from} → {to}: 파드가 {current}개 있고, 최대 {max_total}개"
                   "(replicas {replicas} + maxSurge {max_surge})까지 허용됩니다",
-    "scale_up_new": "새 ReplicaSet {rs} {from} → {to}: 파드가 {current}개 있고, 최대 {max_total}개"
+    "scale_up_new": "새 레플리카셋 {rs} {from} → {to}: 파드가 {current}개 있고, 최대 {max_total}개"
                     "(replicas {replicas} + maxSurge {max_surge})까지 허용됩니다",
-    "needs_only": ". 새 ReplicaSet에는 {replicas}개만 필요합니다",
-    "scale_down_old": "이전 ReplicaSet {rs} {from} → {to}: 사용 가능한 파드가 {available}개이고, 최소 "
+    "needs_only": ". 새 레플리카셋에는 {replicas}개만 필요합니다",
+    "scale_down_old": "이전 레플리카셋 {rs} {from} → {to}: 사용 가능한 파드가 {available}개이고, 최소 "
                       "{min_available}개(replicas {replicas} − maxUnavailable {max_unavailable})는 계속 사용 "
                       "가능해야 합니다",
-    "cleanup_unhealthy": "이전 ReplicaSet {rs} {from} → {to}: 이 ReplicaSet의 파드 {unavailable_in_rs}개가 "
+    "cleanup_unhealthy": "이전 레플리카셋 {rs} {from} → {to}: 이 레플리카셋의 파드 {unavailable_in_rs}개가 "
                          "사용 불가 상태라서 그중 {delta}개를 먼저 없애도 가용성이 줄지 않습니다(지금은 최대 {max_scaled_down}개까지 "
                          "줄일 수 있습니다)",
-    "new_above_replicas": "새 ReplicaSet {rs} {from} → {to}: 파드가 replicas {replicas}보다 많아서 줄입니다",
-    "proportional_up": "ReplicaSet {rs} {from} → {to}: 여러 ReplicaSet이 활성인 동안 replicas가 바뀌었습니다. "
+    "new_above_replicas": "새 레플리카셋 {rs} {from} → {to}: 파드가 replicas {replicas}보다 많아서 줄입니다",
+    "proportional_up": "레플리카셋 {rs} {from} → {to}: 여러 레플리카셋이 활성인 동안 replicas가 바뀌었습니다. "
                        "허용되는 파드는 {allowed}개(replicas {replicas} + maxSurge {max_surge})이므로, 늘어난 "
-                       "{to_add}개를 ReplicaSet 크기에 비례해 나눕니다",
-    "proportional_down": "ReplicaSet {rs} {from} → {to}: 여러 ReplicaSet이 활성인 동안 replicas가 바뀌었습니다. "
+                       "{to_add}개를 레플리카셋 크기에 비례해 나눕니다",
+    "proportional_down": "레플리카셋 {rs} {from} → {to}: 여러 레플리카셋이 활성인 동안 replicas가 바뀌었습니다. "
                          "허용되는 파드는 {allowed}개(replicas {replicas} + maxSurge {max_surge})이므로, 줄어든 "
-                         "{removed}개를 ReplicaSet 크기에 비례해 뺍니다",
-    "proportional_zero": "ReplicaSet {rs} {from} → {to}: replicas가 0이라서 모든 ReplicaSet을 0으로 줄입니다",
-    "scale_single": "ReplicaSet {rs} {from} → {to}: 활성 ReplicaSet이 하나뿐이라서 replicas {replicas}에 "
+                         "{removed}개를 레플리카셋 크기에 비례해 뺍니다",
+    "proportional_zero": "레플리카셋 {rs} {from} → {to}: replicas가 0이라서 모든 레플리카셋을 0으로 줄입니다",
+    "scale_single": "레플리카셋 {rs} {from} → {to}: 활성 레플리카셋이 하나뿐이라서 replicas {replicas}에 "
                     "바로 맞춥니다",
-    "saturated": "이전 ReplicaSet {rs} {from} → {to}: 새 ReplicaSet의 파드 {replicas}개가 이미 모두 사용 "
+    "saturated": "이전 레플리카셋 {rs} {from} → {to}: 새 레플리카셋의 파드 {replicas}개가 이미 모두 사용 "
                  "가능합니다",
-    "recreate_down": "이전 ReplicaSet {rs} {from} → {to}: Recreate 전략은 새 파드를 띄우기 전에 이전 파드를 "
+    "recreate_down": "이전 레플리카셋 {rs} {from} → {to}: Recreate 전략은 새 파드를 띄우기 전에 이전 파드를 "
                      "모두 내립니다",
-    "recreate_up": "새 ReplicaSet {rs} {from} → {to}: 이전 파드가 하나도 남지 않았으므로 Recreate 전략에 따라 "
+    "recreate_up": "새 레플리카셋 {rs} {from} → {to}: 이전 파드가 하나도 남지 않았으므로 Recreate 전략에 따라 "
                    "{replicas}개를 한꺼번에 띄웁니다",
-    "scale": "ReplicaSet {rs} 크기 변경, {from} → {to}",
+    "scale": "레플리카셋 {rs} 크기 변경, {from} → {to}",
     "blocked": "기다리는 중입니다: 새 파드 {new_unavailable}개가 아직 사용 가능하지 않습니다. 지금 이전 "
-               "ReplicaSet을 줄이면 사용 가능한 파드가 {min_available}개(replicas {replicas} − "
+               "레플리카셋을 줄이면 사용 가능한 파드가 {min_available}개(replicas {replicas} − "
                "maxUnavailable {max_unavailable}) 아래로 떨어집니다",
     "blocked_full": "기다리는 중입니다: 파드가 이미 허용 최대치인 {pods}개(replicas {replicas} + maxSurge "
                     "{max_surge})이고, 새 파드 {new_unavailable}개가 아직 사용 가능하지 않습니다. 지금 이전 "
-                    "ReplicaSet을 줄이면 사용 가능한 파드가 {min_available}개(replicas {replicas} − "
+                    "레플리카셋을 줄이면 사용 가능한 파드가 {min_available}개(replicas {replicas} − "
                     "maxUnavailable {max_unavailable}) 아래로 떨어집니다",
-    "blocked_plain": "기다리는 중입니다: 지금 이전 ReplicaSet을 줄이면 사용 가능한 파드가 {min_available}개"
+    "blocked_plain": "기다리는 중입니다: 지금 이전 레플리카셋을 줄이면 사용 가능한 파드가 {min_available}개"
                      "(replicas {replicas} − maxUnavailable {max_unavailable}) 아래로 떨어집니다",
     "pod_became_available": "사용 가능한 파드가 {gained}개 늘었습니다: {replicas}개 중 {available}개",
 }
