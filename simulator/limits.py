@@ -13,3 +13,20 @@ MAX_OUTPUT_BYTES = 1024 * 1024  # stdout of one command, beyond which it is cut
 MAX_WAIT_SECONDS = 3600.0  # the longest a blocking command may let simulated time run
 
 COUNTED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "Service", "Namespace")
+
+# ---- cost of one command (simulator/cpu_budget.py, simulator/safe_regex.py) ----------------------
+# CPU one synchronous slice of a command may use (its start, or one step of a blocking command),
+# controllers' reactions to its writes included. A 1,000-replica `kubectl scale` or `rollout
+# status` step stays far below it; a command that reaches it ends with "error: this command used
+# more than N ms of CPU" and the cluster is rolled back, so one learner cannot hold the event loop.
+COMMAND_CPU_MS = 1000
+# CPU a learner's regular expression may spend matching in one command, for the patterns that need
+# the backtracking engine (backreferences, lookarounds); linear-time RE2 patterns count only
+# against COMMAND_CPU_MS.
+REGEX_MATCH_MS = 200
+MAX_PIPE_STAGES = 16              # commands in one pipeline
+MAX_PIPE_BYTES = MAX_OUTPUT_BYTES  # text handed from one pipeline stage to the next
+MAX_SED_COMMANDS = 200            # commands in one sed script (all -e together)
+MAX_SED_WORK = 2_000_000          # input lines × script commands of one sed run
+MAX_SCRIPT_COMMANDS = 200         # simple commands a busybox `sh -c` script runs in one container start
+MAX_JSONPATH_RESULTS = 200_000    # values one jsonpath/custom-columns template may produce

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ... import safe_regex  # learner patterns run with a bounded cost (RE2, or regex with a timeout)
 from ...api import kinds
 from ...api.decode import decode_stream
 from ...api.errors import CLIError, KubeError, NotFound, RawError, StatusError
@@ -307,7 +308,7 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
                     raise SedError(where(n) + "unexpected `,'")
                 delim, pos = script[pos + 1], pos + 1
             body, j = read_delimited(pos + 1, delim, "unterminated address regex")
-            return ("re", re.compile(_translate_regex(body, extended, where(j)))), j
+            return ("re", safe_regex.compile(_translate_regex(body, extended, where(j)))), j
         return None, pos
 
     while i < n:
@@ -374,7 +375,7 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
             cmd.flags = flags
             try:
                 translated = _translate_regex(pat, extended, where(end))
-                cmd.regex = re.compile(translated, flags) if pat else None
+                cmd.regex = safe_regex.compile(translated, flags) if pat else None
             except re.error:
                 raise SedError(where(end) + "Invalid preceding regular expression") from None
             groups = cmd.regex.groups if cmd.regex is not None else 9

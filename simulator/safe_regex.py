@@ -1,0 +1,111 @@
+"""Learner-supplied regular expressions (sed, grep, kubectl edit's sed editor) with a bounded cost.
+
+Python's `re` backtracks: `sed -E 's/^(a+)+$/x/'` on 30 `a`s and a `!` runs for seconds, holding
+the whole process. Patterns are compiled here instead, from the Python-syntax translation of the
+POSIX expression (kubectl/commands/edit.py `_translate_regex`):
+
+- RE2 (google-re2) first: linear time in the input whatever the pattern, and with `longest_match`
+  the leftmost-longest match POSIX regexec gives (GNU sed/grep), where Python's `re` would take
+  the first alternative (`echo ab | sed -E 's/a|ab/X/'` prints `X`).
+- What RE2 cannot run (backreferences `\\1`, the lookarounds of `\\<`/`\\>`, `\\'`, counts above
+  1000) goes to the `regex` module in POSIX mode with `timeout=`: a backtracking engine whose
+  matching stops after limits.REGEX_MATCH_MS (all matching of one pattern together).
+
+Every match also checks the command's CPU budget (cpu_budget.check).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import re2
+import regex
+
+from . import cpu_budget, limits
+from .cpu_budget import CPUBudgetExceeded
+
+_RE2_OPTIONS_CACHE: dict[bool, "re2.Options"] = {}
+
+
+class RegexTooCostly(CPUBudgetExceeded):
+    """Matching spent its budget. A CPUBudgetExceeded, so a caller that does not catch it (kubectl
+    edit's sed editor) still ends the command cleanly with the cluster rolled back."""
+
+    def __init__(self, prog: str, ms: int):
+        super().__init__(ms)
+        self.prog = prog
+
+    def render(self) -> str:
+        # GNU regex's own messages name the expression's problem ("Regular expression too big");
+        # this one says which budget was spent.
+        return (f"{self.prog}: regular expression too costly: matching used more than {self.ms} ms "
+                "of CPU (backreferences make matching exponential)")
+
+
+def _re2_options(ignore_case: bool):
+    opts = _RE2_OPTIONS_CACHE.get(ignore_case)
+    if opts is None:
+        opts = re2.Options()
+        opts.longest_match = True   # POSIX leftmost-longest, as GNU regexec
+        opts.log_errors = False     # a refused pattern falls back quietly
+        opts.case_sensitive = not ignore_case
+        _RE2_OPTIONS_CACHE[ignore_case] = opts
+    return opts
+
+
+class Pattern:
+    """The part of `re.Pattern` sed and grep use: search, finditer, groups."""
+
+    __slots__ = ("_rx", "_linear", "groups", "prog", "_spent")
+
+    def __init__(self, rx, linear: bool, prog: str):
+        self._rx = rx
+        self._linear = linear
+        self.groups = rx.groups
+        self.prog = prog
+        self._spent = 0.0   # CPU seconds the backtracking engine has used for this pattern
+
+    @property
+    def linear(self) -> bool:
+        """True when RE2 runs it (no backtracking possible)."""
+        return self._linear
+
+    def search(self, text: str):
+        cpu_budget.check()
+        if self._linear:
+            return self._rx.search(text)
+        return self._bounded(lambda timeout: self._rx.search(text, timeout=timeout))
+
+    def finditer(self, text: str):
+        cpu_budget.check()
+        if self._linear:
+            return self._rx.finditer(text)
+        return self._bounded(lambda timeout: list(self._rx.finditer(text, timeout=timeout)))
+
+    def _bounded(self, call):
+        budget = limits.REGEX_MATCH_MS / 1000.0
+        left = min(budget - self._spent, cpu_budget.remaining(budget))
+        if left <= 0:
+            raise RegexTooCostly(self.prog, limits.REGEX_MATCH_MS)
+        started = time.thread_time()
+        try:
+            return call(left)
+        except TimeoutError:
+            raise RegexTooCostly(self.prog, limits.REGEX_MATCH_MS) from None
+        finally:
+            self._spent += time.thread_time() - started
+
+
+def compile(pattern: str, flags: int = 0, prog: str = "sed") -> Pattern:  # noqa: A001 - re's name
+    """A bounded Pattern for `pattern` in Python `re` syntax; `flags` may hold re.IGNORECASE.
+    Raises re.error when neither engine accepts the pattern."""
+    ignore_case = bool(flags & re.IGNORECASE)
+    try:
+        return Pattern(re2.compile(pattern, _re2_options(ignore_case)), True, prog)
+    except re2.error:
+        pass
+    try:
+        rx = regex.compile(pattern, regex.V0 | regex.POSIX | (regex.IGNORECASE if ignore_case else 0))
+    except (regex.error, OverflowError, RecursionError) as err:
+        raise re.error(str(err)) from None
+    return Pattern(rx, False, prog)
