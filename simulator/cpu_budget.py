@@ -60,7 +60,7 @@ def active() -> bool:
 def check() -> None:
     """Raise CPUBudgetExceeded when the current slice is spent (no-op outside a slice)."""
     deadline = getattr(_state, "deadline", None)
-    if deadline is not None and time.thread_time() > deadline:
+    if deadline is not None and time.thread_time() >= deadline:
         raise CPUBudgetExceeded(_state.ms)
 
 

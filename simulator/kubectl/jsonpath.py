@@ -20,6 +20,10 @@ class JSONPathError(Exception):
     """A parse or execution error with client-go's text."""
 
 
+class JSONPathTooLarge(JSONPathError):
+    """A template that would produce more than limits.MAX_JSONPATH_RESULTS values (ours, not kubectl's)."""
+
+
 _MISSING = object()
 
 
@@ -402,8 +406,8 @@ class _Eval:
         cpu_budget.check()
         self.produced += len(values)
         if self.produced > limits.MAX_JSONPATH_RESULTS:
-            raise JSONPathError(f"the template produces more than {limits.MAX_JSONPATH_RESULTS:,} values "
-                                "(a Rollout Lab limit)")
+            raise JSONPathTooLarge(f"the template produces more than {limits.MAX_JSONPATH_RESULTS:,} values "
+                                   "(a Rollout Lab limit)")
         return values
 
     def results(self, nodes: list, data: Any) -> list[list]:
@@ -698,6 +702,8 @@ def render_jsonpath(template: str, data: Any, allow_missing_keys: bool = True) -
         raise CLIError(f"error parsing jsonpath {template}, template is too deeply nested") from None
     try:
         return execute(template, data, allow_missing_keys)
+    except JSONPathTooLarge as e:  # no debugging dump of the object: the template is the problem
+        raise CLIError(f"error executing jsonpath {json.dumps(template, ensure_ascii=False)}: {e}") from None
     except JSONPathError as e:
         # printers/jsonpath.go PrintObj; kubectl prints the message as is (it ends in "\n")
         raise CLIError(

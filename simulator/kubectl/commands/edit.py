@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ... import safe_regex  # learner patterns run with a bounded cost (RE2, or regex with a timeout)
+from ... import limits, safe_regex  # learner patterns run with a bounded cost (RE2, or regex with a timeout)
 from ...api import kinds
 from ...api.decode import decode_stream
 from ...api.errors import CLIError, KubeError, NotFound, RawError, StatusError
@@ -459,6 +459,7 @@ class SedScript:
         printed: list[str] = []
         active = [False] * len(self.commands)
         last_re = None
+        size = 0
         for idx, line in enumerate(lines):
             is_last = idx == len(lines) - 1
             deleted = False
@@ -470,6 +471,7 @@ class SedScript:
                     break
                 if cmd.name == "p":
                     printed.append(line)
+                    size += len(line)
                     continue
                 regex = cmd.regex or last_re
                 if regex is None:
@@ -478,8 +480,13 @@ class SedScript:
                 line, hit = _substitute(regex, cmd, line)
                 if hit and cmd.print_:
                     printed.append(line)
+                    size += len(line)
             if not deleted and not self.quiet:
                 printed.append(line)
+                size += len(line)
+            if size > limits.MAX_OUTPUT_BYTES:  # `s/a/aaaa…/g` repeated or `p` on a huge line
+                raise SedError(f"sed: the output is larger than {limits.MAX_OUTPUT_BYTES // 1024} KB "
+                               "(a Rollout Lab limit)")
         result = "\n".join(printed) + ("\n" if printed and trailing_newline else "")
         if self.in_place:
             return result, ""
@@ -512,6 +519,7 @@ class SedScript:
 def _substitute(regex, cmd: _Cmd, line: str) -> tuple[str, bool]:
     """GNU sed's do_subst: like re.sub, but an empty match right after a match is skipped."""
     out, pos, count, hit, prev_end = [], 0, 0, False, -1
+    grown = 0
     for m in regex.finditer(line):
         if m.start() == m.end() and m.start() == prev_end:
             continue
@@ -520,6 +528,10 @@ def _substitute(regex, cmd: _Cmd, line: str) -> tuple[str, bool]:
         if count == cmd.nth or (cmd.global_ and count > cmd.nth):
             out.append(line[pos:m.start()])
             out.append(m.expand(cmd.repl))
+            grown += len(out[-1])
+            if grown > limits.MAX_OUTPUT_BYTES:
+                raise SedError(f"sed: a line grew larger than {limits.MAX_OUTPUT_BYTES // 1024} KB "
+                               "(a Rollout Lab limit)")
             pos = m.end()
             hit = True
             if not cmd.global_:
