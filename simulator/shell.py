@@ -10,6 +10,8 @@ import re
 from .api.errors import CLIError
 from .network import http_request
 
+FOREVER_SECONDS = 10 * 365 * 86400.0  # longer than Cluster.advance ever moves the clock
+
 SHELL_WORDS = {"ls", "cat", "echo", "sleep", "clear", "help", "curl", "grep", "head", "tail", "wc", "sed",
                "true", "false"}
 
@@ -77,10 +79,11 @@ def _sleep(ctx, args):
             return None
         total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
     until = ctx.now + total
+    forever = until - ctx.now > FOREVER_SECONDS  # `sleep 999…9` is GNU's `sleep inf`: until Ctrl+C
 
     def wait():
         while ctx.eng.now < until:
-            yield until
+            yield None if forever else until  # no wake-up at an unreachable time (next_due stays finite)
         return 0
 
     return wait()

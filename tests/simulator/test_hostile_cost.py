@@ -276,3 +276,13 @@ def test_budget_is_inactive_outside_commands():
             sum(range(10_000))
             cpu_budget.check()
     assert not cpu_budget.active()
+
+
+def test_an_endless_sleep_has_no_wake_up_time():
+    c = Cluster()
+    proc = c.start("sleep " + "9" * 400)  # GNU: as `sleep inf`
+    assert not proc.done and proc.wake is None and c.next_due() is None
+    c.advance(3600)
+    assert not proc.done
+    proc.cancel()
+    assert c.run("sleep 2").exit_code == 0 and c.now == 3602
