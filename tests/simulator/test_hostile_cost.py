@@ -286,3 +286,12 @@ def test_an_endless_sleep_has_no_wake_up_time():
     assert not proc.done
     proc.cancel()
     assert c.run("sleep 2").exit_code == 0 and c.now == 3602
+
+
+def test_linear_matching_over_much_text_still_ends_within_the_budget():
+    c = Cluster()
+    c.files["line.txt"] = "a" * (limits.MAX_FILE_BYTES - 1)
+    r = c.run("cat line.txt" + " | sed 's/./X/g' | sed 's/X/a/g'" * 4)  # about a million matches
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.endswith(f"error: this command used more than {limits.COMMAND_CPU_MS} ms of CPU\n")
+    assert c.run("echo ok | sed s/ok/fine/").stdout == "fine\n"
