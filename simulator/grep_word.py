@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from . import safe_regex
+# the POSIX BRE/ERE translation sed uses, so both words read patterns alike
 from .kubectl.commands.edit import SedError, _translate_regex
 from .safe_regex import RegexTooCostly
-from . import safe_regex
 
 USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n"
 _LONG = {"--extended-regexp": "E", "--fixed-strings": "F", "--basic-regexp": "G", "--ignore-case": "i",
