@@ -80,6 +80,8 @@ class ApiServer:
             self._check_limits(obj, None)
         elif kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
             raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
+        if kind == "Pod":
+            self._check_container_total(obj)
         defaults.apply_defaults(obj)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(field, None)
@@ -109,6 +111,16 @@ class ApiServer:
     def _pod_count(self) -> int:
         return self.store.count("Pod")
 
+    def _check_container_total(self, pod: dict) -> None:
+        """Every container costs the kubelet work on the clock's time (probes each second...)."""
+        def containers(p: dict) -> int:
+            spec = p.get("spec") if isinstance(p.get("spec"), dict) else {}
+            return sum(len(v) for v in (spec.get("containers"), spec.get("initContainers")) if isinstance(v, list))
+
+        total = containers(pod) + sum(containers(p) for p in self.store.list("Pod"))
+        if total > limits.MAX_CONTAINERS:
+            raise LimitExceeded(f"this sandbox is limited to {limits.MAX_CONTAINERS} containers in all its pods")
+
     def _check_limits(self, obj: dict, old: dict | None) -> None:
         kind = obj.get("kind")
         if old is None:
@@ -124,6 +136,14 @@ class ApiServer:
                 and not isinstance(replicas, bool) and replicas > limits.MAX_REPLICAS:
             raise LimitExceeded(f"this sandbox allows at most {limits.MAX_REPLICAS} replicas per "
                                 f"{kind} (asked for {replicas})")
+        # the kubelet's work grows faster than the containers of a pod: cap them like pods
+        pod_spec = obj.get("spec") if kind == "Pod" else get_path(obj, "spec.template.spec")
+        if isinstance(pod_spec, dict):
+            count = sum(len(v) for v in (pod_spec.get("containers"), pod_spec.get("initContainers"))
+                        if isinstance(v, list))
+            if count > limits.MAX_CONTAINERS_PER_POD:
+                raise LimitExceeded(f"this sandbox allows at most {limits.MAX_CONTAINERS_PER_POD} containers "
+                                    f"per pod, init containers included (asked for {count})")
 
     def _allocate_service(self, svc: dict, old: dict | None) -> None:
         spec = svc.setdefault("spec", {})

@@ -31,3 +31,5 @@ MAX_SED_WORK = 100_000            # input lines × script commands of one sed ru
 MAX_SCRIPT_COMMANDS = 200         # simple commands a busybox `sh -c` script runs in one container start
 MAX_JSONPATH_RESULTS = 200_000    # values one jsonpath/custom-columns template may produce
 MAX_RUNNING_COMMANDS = 8          # blocking commands (`get -w`, `rollout status`...) running at once
+MAX_CONTAINERS_PER_POD = 10       # containers + initContainers of one pod (or pod template)
+MAX_CONTAINERS = 400              # containers in all the sandbox's pods together (two per pod at MAX_PODS)

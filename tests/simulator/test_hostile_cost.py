@@ -295,3 +295,26 @@ def test_linear_matching_over_much_text_still_ends_within_the_budget():
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.endswith(f"error: this command used more than {limits.COMMAND_CPU_MS} ms of CPU\n")
     assert c.run("echo ok | sed s/ok/fine/").stdout == "fine\n"
+
+
+def test_containers_are_capped_per_pod_and_in_all():
+    # the kubelet's work (starts, probes every second) grows with containers on the clock's time
+    c = Cluster()
+    many = [{"name": f"c{i}", "image": "nginx"} for i in range(limits.MAX_CONTAINERS_PER_POD + 1)]
+    c.files["fat.json"] = json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "fat"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "fat"}},
+                 "template": {"metadata": {"labels": {"app": "fat"}}, "spec": {"containers": many}}}})
+    r = c.run("kubectl create -f fat.json")
+    assert r.exit_code == 1 and r.stderr == (
+        f"error: this sandbox allows at most {limits.MAX_CONTAINERS_PER_POD} containers per pod, init containers "
+        f"included (asked for {limits.MAX_CONTAINERS_PER_POD + 1})\n")
+    ten = many[:limits.MAX_CONTAINERS_PER_POD]
+    c.files["ten.json"] = c.files["fat.json"].replace(json.dumps(many), json.dumps(ten))
+    assert c.run("kubectl create -f ten.json").exit_code == 0
+    assert c.run(f"kubectl scale deployment fat --replicas={limits.MAX_PODS}").exit_code == 0
+    c.advance(30)
+    pods = c.list("Pod")
+    assert len(pods) == limits.MAX_CONTAINERS // limits.MAX_CONTAINERS_PER_POD
+    r = c.run("kubectl describe rs")
+    assert f"this sandbox is limited to {limits.MAX_CONTAINERS} containers in all its pods" in r.stdout
