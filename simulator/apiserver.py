@@ -118,8 +118,8 @@ class ApiServer:
             return sum(len(v) for v in (spec.get("containers"), spec.get("initContainers")) if isinstance(v, list))
 
         total = containers(pod) + sum(containers(p) for p in self.store.list("Pod"))
-        if total > limits.MAX_CONTAINERS:
-            raise LimitExceeded(f"this sandbox is limited to {limits.MAX_CONTAINERS} containers in all its pods")
+        if total > limits.max_containers():
+            raise LimitExceeded(f"this sandbox is limited to {limits.max_containers()} containers in all its pods")
 
     def _check_limits(self, obj: dict, old: dict | None) -> None:
         kind = obj.get("kind")

@@ -315,6 +315,6 @@ def test_containers_are_capped_per_pod_and_in_all():
     assert c.run(f"kubectl scale deployment fat --replicas={limits.MAX_PODS}").exit_code == 0
     c.advance(30)
     pods = c.list("Pod")
-    assert len(pods) == limits.MAX_CONTAINERS // limits.MAX_CONTAINERS_PER_POD
+    assert len(pods) == limits.max_containers() // limits.MAX_CONTAINERS_PER_POD
     r = c.run("kubectl describe rs")
-    assert f"this sandbox is limited to {limits.MAX_CONTAINERS} containers in all its pods" in r.stdout
+    assert f"this sandbox is limited to {limits.max_containers()} containers in all its pods" in r.stdout
