@@ -102,6 +102,8 @@ def run(args: list[str], text: str) -> tuple[str, str, int]:
         rx = _compile(opts, patterns)
     except SedError as err:
         return "", f"{err}\n", 2
+    except safe_regex.RegexTooBig as err:
+        return "", f"grep: {err}\n", 2
     except re.error:
         return "", "grep: Invalid regular expression\n", 2
     lines = text.split("\n")

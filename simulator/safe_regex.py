@@ -105,6 +105,77 @@ def _checked(matches):
         yield m
 
 
+class RegexTooBig(re.error):
+    """GNU regcomp's REG_ESIZE: counted repetitions nest into more than the engine should build."""
+
+    def __init__(self):
+        super().__init__("Regular expression too big")
+
+
+def gnu_message(err: re.error) -> str:
+    """The GNU regcomp text for a pattern neither engine compiles."""
+    return str(err) if isinstance(err, RegexTooBig) else "Invalid preceding regular expression"
+
+
+_MAX_EXPANDED_SIZE = 20_000  # atoms once counted repetitions are unrolled (`(a{999}){999}` is 998,001)
+
+
+def _expanded_size(pattern: str) -> int:
+    """How big `pattern` becomes when `{m,n}` repetitions are unrolled, as the backtracking
+    engine does when it compiles (it takes minutes over `((a{999}){999}){999}`). Python syntax,
+    as _translate_regex writes it; a rough count is enough."""
+    stack = [[0, 0]]          # per open group: [size so far, size of the last atom]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        atom = None
+        if c == "\\":
+            i += 2
+            atom = 1
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            atom = 1
+        elif c == "(":
+            stack.append([0, 0])
+            i += 1
+            if pattern.startswith("?", i):  # (?:  (?=  (?<=  (?P<name>
+                close = pattern.find(">", i) + 1 if pattern.startswith("?P<", i) else 0
+                i = close or i + (3 if pattern.startswith("?<", i) else 2)
+            continue
+        elif c == ")" and len(stack) > 1:
+            inner = stack.pop()
+            i += 1
+            atom = inner[0]
+        elif c == "{":
+            j = pattern.find("}", i)
+            counts = pattern[i + 1:j].split(",") if j > 0 else []
+            if 1 <= len(counts) <= 2 and all(x.isdigit() or x == "" for x in counts) and counts[0] != "":
+                top = stack[-1]
+                times = max(int(x) for x in counts if x)
+                top[0] += top[1] * (max(times, 1) - 1)
+                top[1] *= max(times, 1)
+                i = j + 1
+                continue
+            i += 1
+            atom = 1
+        else:
+            i += 1
+            atom = 0 if c in "*+?|^$" else 1
+        top = stack[-1]
+        top[0] += atom
+        top[1] = atom
+        if top[0] > _MAX_EXPANDED_SIZE:
+            return top[0]
+    return max(sum(level[0] for level in stack), 0)
+
+
 def compile(pattern: str, flags: int = 0, prog: str = "sed") -> Pattern:  # noqa: A001 - re's name
     """A bounded Pattern for `pattern` in Python `re` syntax; `flags` may hold re.IGNORECASE.
     Raises re.error when neither engine accepts the pattern."""
@@ -113,6 +184,8 @@ def compile(pattern: str, flags: int = 0, prog: str = "sed") -> Pattern:  # noqa
         return Pattern(re2.compile(pattern, _re2_options(ignore_case)), True, prog)
     except re2.error:
         pass
+    if _expanded_size(pattern) > _MAX_EXPANDED_SIZE:
+        raise RegexTooBig()
     try:
         rx = regex.compile(pattern, regex.V0 | regex.POSIX | (regex.IGNORECASE if ignore_case else 0))
     except (regex.error, OverflowError, RecursionError) as err:

@@ -318,3 +318,15 @@ def test_containers_are_capped_per_pod_and_in_all():
     assert len(pods) == limits.max_containers() // limits.MAX_CONTAINERS_PER_POD
     r = c.run("kubectl describe rs")
     assert f"this sandbox is limited to {limits.max_containers()} containers in all its pods" in r.stdout
+
+
+@pytest.mark.parametrize("line, error, code", [
+    # nested counts the backtracking engine would unroll for minutes before matching anything
+    ("echo aa | sed -E 's/((a{999}){999}){999}/x/'", "sed: -e expression #1, char 25: Regular expression too big\n", 1),
+    ("echo aa | sed -E '/((a{999}){999}){999}/d'", "sed: -e expression #1, char 22: Regular expression too big\n", 1),
+    ("echo aa | grep -E '((a{1,32767}){1,32767}){1,32767}'", "grep: Regular expression too big\n", 2),
+    ("echo aa | sed -E 's/(a)\\2/x/'", "sed: -e expression #1, char 10: Invalid preceding regular expression\n", 1),
+])
+def test_patterns_too_big_to_compile_are_refused(line, error, code):
+    r = Cluster().run(line)
+    assert (r.stderr, r.exit_code) == (error, code)

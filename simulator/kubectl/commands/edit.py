@@ -308,7 +308,10 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
                     raise SedError(where(n) + "unexpected `,'")
                 delim, pos = script[pos + 1], pos + 1
             body, j = read_delimited(pos + 1, delim, "unterminated address regex")
-            return ("re", safe_regex.compile(_translate_regex(body, extended, where(j)))), j
+            try:
+                return ("re", safe_regex.compile(_translate_regex(body, extended, where(j)))), j
+            except re.error as err:
+                raise SedError(where(j) + safe_regex.gnu_message(err)) from None
         return None, pos
 
     while i < n:
@@ -376,8 +379,8 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
             try:
                 translated = _translate_regex(pat, extended, where(end))
                 cmd.regex = safe_regex.compile(translated, flags) if pat else None
-            except re.error:
-                raise SedError(where(end) + "Invalid preceding regular expression") from None
+            except re.error as err:
+                raise SedError(where(end) + safe_regex.gnu_message(err)) from None
             groups = cmd.regex.groups if cmd.regex is not None else 9
             cmd.repl = _translate_replacement(rep, groups, where(end))
         elif c in "dp":
