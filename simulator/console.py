@@ -123,7 +123,7 @@ def run_pipeline(ctx: Context, first: list[str], rest: list[list[str]]) -> None:
         elif word == "cat" and all(a == "-" for a in stage[1:]):
             code = 0  # cat with no file (or `-`) copies its input
         elif word in PIPE_FILTERS and word != "cat":
-            text, err, code = filter_text(word, stage[1:], text)
+            text, err, code = filter_text(word, stage[1:], text, ctx.files)
             ctx.err(err)
         elif word in SHELL_WORDS:  # reads no input: runs on its own, the text before is dropped
             text, code = _run_stage(ctx, stage, None)

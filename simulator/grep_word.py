@@ -1,10 +1,11 @@
-"""`grep` as a pipe filter (`kubectl get pods | grep -c Running`), as GNU grep 3 reads its input.
+"""`grep` (`kubectl get pods | grep -c Running`, `grep -n image web.yaml`) as GNU grep 3 reads it.
 
 Patterns are POSIX: basic by default (`a\\|b`, `\\(x\\)\\1`), extended with -E, fixed strings with -F,
 translated by the same code as sed (kubectl/commands/edit.py `_translate_regex`) and run through
 simulator/safe_regex.py, so a pattern like `^(a+)+$` cannot hold the process. Options: -E -F -G
 -i/-y -v -c -o -w -x -n -q -s -h -H, -e PATTERN (several allowed), combined (`-vic`), `--`.
-Exit status as GNU grep: 0 a line was selected, 1 none, 2 an error.
+Reads the working directory's files when given, else the pipe's text. Exit status as GNU grep:
+0 a line was selected, 1 none, 2 an error (a missing file too).
 """
 from __future__ import annotations
 
@@ -90,14 +91,15 @@ def _compile(opts: set[str], patterns: list[str]):
     return safe_regex.compile("|".join(alternatives), re.IGNORECASE if "i" in opts else 0, prog="grep")
 
 
-def run(args: list[str], text: str) -> tuple[str, str, int]:
-    """(stdout, stderr, exit code) of `grep ARGS` reading `text`."""
+def run(args: list[str], stdin: str | None, files=None) -> tuple[str, str, int]:
+    """(stdout, stderr, exit code) of `grep ARGS [FILE]…`: the working directory's FILEs (`-` or
+    none: `stdin`, None when there is no standard input)."""
     parsed = _parse(args)
     if isinstance(parsed, str):
         return "", parsed, 2
     opts, patterns, operands = parsed
-    if operands:
-        return "", f"grep: {operands[0]}: files cannot be read in a pipe here; use `cat FILE | grep …`\n", 2
+    if not operands and stdin is None:
+        return "", "", -1
     try:
         rx = _compile(opts, patterns)
     except SedError as err:
@@ -106,36 +108,53 @@ def run(args: list[str], text: str) -> tuple[str, str, int]:
         return "", f"grep: {err}\n", 2
     except re.error:
         return "", "grep: Invalid regular expression\n", 2
+    sources = [(n, stdin if n == "-" else (files or {}).get(n)) for n in operands] or [("-", stdin)]
+    named = ("H" in opts or len(sources) > 1) and "h" not in opts
+    out, err, selected, missing = [], [], 0, False
+    for name, text in sources:
+        if text is None:
+            missing = True
+            if "s" not in opts:
+                err.append(f"grep: {name}: No such file or directory\n")
+            continue
+        label = ("(standard input)" if name == "-" else name) + ":" if named else ""
+        try:
+            found = _grep_text(rx, opts, text, label, out)
+        except RegexTooCostly as exc:
+            return "".join(out), "".join(err) + exc.render() + "\n", 2
+        selected += found
+        if "q" in opts and selected:
+            return "", "".join(err), 0  # GNU: -q with a selected line is a success, errors or not
+    code = 0 if selected else 1
+    return ("" if "q" in opts else "".join(out)), "".join(err), 2 if missing and not ("q" in opts and selected) else code
+
+
+def _grep_text(rx, opts: set[str], text: str, label: str, out: list[str]) -> int:
+    """Select the lines of one input into `out`; returns how many were selected."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    out: list[str] = []
     selected = 0
     invert = "v" in opts
-    try:
-        for number, line in enumerate(lines, 1):
-            if "o" in opts and not invert:
-                hits = [m.group(0) for m in rx.finditer(line) if m.group(0)]
-                chosen = bool(hits)
-            else:
-                hits = None
-                chosen = (rx.search(line) is not None) != invert
-            if not chosen:
-                continue
-            selected += 1
-            if "q" in opts:
-                break
-            if "c" in opts or ("o" in opts and invert):
-                continue
-            prefix = f"{number}:" if "n" in opts else ""
-            if hits is not None:
-                out.extend(f"{prefix}{h}\n" for h in hits)
-            else:
-                out.append(f"{prefix}{line}\n")
-    except RegexTooCostly as err:
-        return "".join(out), err.render() + "\n", 2
-    if "q" in opts:
-        return "", "", 0 if selected else 1
+    for number, line in enumerate(lines, 1):
+        if "o" in opts and not invert:
+            hits = [m.group(0) for m in rx.finditer(line) if m.group(0)]
+            chosen = bool(hits)
+        else:
+            hits = None
+            chosen = (rx.search(line) is not None) != invert
+        if not chosen:
+            continue
+        selected += 1
+        if "q" in opts:
+            break
+        if "c" in opts or ("o" in opts and invert):
+            continue
+        prefix = label + (f"{number}:" if "n" in opts else "")
+        if hits is not None:
+            out.extend(f"{prefix}{h}\n" for h in hits)
+        else:
+            out.append(f"{prefix}{line}\n")
     if "c" in opts:
-        return f"{selected}\n", "", 0 if selected else 1
-    return "".join(out), "", 0 if selected else 1
+        out.append(f"{label}{selected}\n")
+    return selected

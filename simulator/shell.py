@@ -143,12 +143,13 @@ def _curl(ctx, args):
 
 # ---- filters for pipes ----------------------------------------------------------------------------
 
-def filter_text(word: str, args: list[str], text: str) -> tuple[str, str, int]:
-    """(stdout, stderr, exit code) of a pipe filter (grep, head, tail, wc) reading `text`."""
+def filter_text(word: str, args: list[str], text: str, files=None) -> tuple[str, str, int]:
+    """(stdout, stderr, exit code) of a pipe filter (grep, head, tail, wc) reading `text` (grep
+    reads the working directory's `files` when it names some)."""
     if word == "grep":
         from .grep_word import run as run_grep
 
-        return run_grep(args, text)
+        return run_grep(args, text, files)
     lines = text.splitlines(keepends=True)
     if word in ("head", "tail"):
         n = 10
@@ -173,6 +174,18 @@ def _filter_alone(ctx, args):
     ctx.exit_code = 2
 
 
+def _grep(ctx, args):
+    """`grep PATTERN FILE…` on working-directory files; without files it would read the keyboard."""
+    from .grep_word import run as run_grep
+
+    out, err, code = run_grep(args, None, ctx.files)
+    if code < 0:
+        return _filter_alone(ctx, args)
+    ctx.out(out)
+    ctx.err(err)
+    ctx.exit_code = code
+
+
 def _sed(ctx, args):
     """`sed SCRIPT FILE…` prints, `sed -i SCRIPT FILE…` rewrites working-directory files."""
     from .sed_word import operands, run as run_sed
@@ -188,5 +201,5 @@ def _sed(ctx, args):
 
 
 _WORDS = {"ls": _ls, "sed": _sed, "cat": _cat, "echo": _echo, "sleep": _sleep, "clear": _clear, "help": _help, "curl": _curl,
-          "grep": _filter_alone, "head": _filter_alone, "tail": _filter_alone, "wc": _filter_alone,
+          "grep": _grep, "head": _filter_alone, "tail": _filter_alone, "wc": _filter_alone,
           "true": _true, "false": _false}

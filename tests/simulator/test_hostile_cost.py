@@ -330,3 +330,21 @@ def test_containers_are_capped_per_pod_and_in_all():
 def test_patterns_too_big_to_compile_are_refused(line, error, code):
     r = Cluster().run(line)
     assert (r.stderr, r.exit_code) == (error, code)
+
+
+@pytest.mark.parametrize("line, stdout, stderr, code", [
+    ("grep image a.yaml", "image: nginx\n", "", 0),
+    ("grep -n image a.yaml b.yaml", "a.yaml:1:image: nginx\nb.yaml:1:image: redis\n", "", 0),
+    ("grep -c image a.yaml b.yaml nope.yaml", "a.yaml:1\nb.yaml:1\n", "grep: nope.yaml: No such file or directory\n", 2),
+    ("grep -sc image nope.yaml a.yaml", "a.yaml:1\n", "", 2),
+    ("grep -q image nope.yaml a.yaml", "", "grep: nope.yaml: No such file or directory\n", 0),
+    ("echo image | grep -H image", "(standard input):image\n", "", 0),
+    ("echo x | grep -h image a.yaml -", "image: nginx\n", "", 0),
+    ("grep -E '^(a|a)*\\1$' a.yaml", "", "", 1),
+])
+def test_grep_reads_working_directory_files(line, stdout, stderr, code):
+    c = Cluster()
+    c.files["a.yaml"] = "image: nginx\nname: web\n"
+    c.files["b.yaml"] = "image: redis\n"
+    r = c.run(line)
+    assert (r.stdout, r.stderr, r.exit_code) == (stdout, stderr, code)
