@@ -25,6 +25,7 @@ HELP = """Rollout Lab console
   clear                 clear the screen (Ctrl+L)
   help                  this help
   sed [-i] SCRIPT FILE   print (or with -i rewrite) a file through a sed script (s///, d, p)
+  grep [-EFivcnowxq] PATTERN FILE   print the lines of a file that match a pattern
 Pipes into grep, head, tail, wc -l, sed and kubectl … -f - work too, e.g.
 `kubectl get pods | grep Running`, `kubectl get deploy web -o yaml | sed 's/v1/v2/' | kubectl apply -f -`.
 """
