@@ -138,7 +138,8 @@ class Engine:
     def settle(self) -> None:
         n = 0
         while self._queue:
-            cpu_budget.check()  # before a reconcile: the queue still holds all that is left to do
+            if n % 16 == 0:  # before a reconcile: the queue still holds all that is left to do
+                cpu_budget.check()
             (controller, key), _ = self._queue.popitem(last=False)
             n += 1
             if n > MAX_RECONCILES_PER_SETTLE:
