@@ -8,6 +8,11 @@ MAX_OBJECTS = 100          # user-level objects: deployments, replicasets, RCs, 
 MAX_REPLICAS = 200         # spec.replicas of one Deployment/ReplicaSet/RC
 MAX_COMMAND_BYTES = 4096   # one console line
 MAX_FILE_BYTES = 256 * 1024
+# manifests (simulator/api/decode.py): objects in one file, nesting, and the values one document may
+# expand to once YAML aliases are followed (a "billion laughs" file is refused)
+MAX_DOCUMENTS = 100
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 20_000
 MAX_FILES = 50             # files in the working directory
 MAX_OUTPUT_BYTES = 1024 * 1024  # stdout of one command, beyond which it is cut
 MAX_WAIT_SECONDS = 3600.0  # the longest a blocking command may let simulated time run
@@ -16,9 +21,10 @@ COUNTED_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "Service",
 
 # ---- cost of one command (simulator/cpu_budget.py, simulator/safe_regex.py) ----------------------
 # CPU one synchronous slice of a command may use (its start, or one step of a blocking command),
-# controllers' reactions to its writes included. A 1,000-replica `kubectl scale` or `rollout
-# status` step stays far below it; a command that reaches it ends with "error: this command used
-# more than N ms of CPU" and the cluster is rolled back, so one learner cannot hold the event loop.
+# controllers' reactions to its writes included. The heaviest slice of a 1,000-replica create and
+# rollout (5× the sandbox's pod cap) measured 110-170 ms; a command that reaches the budget ends
+# with "error: this command used more than N ms of CPU" and the cluster is rolled back, so one
+# learner cannot hold the event loop for longer than this.
 COMMAND_CPU_MS = 1000
 # CPU a learner's regular expression may spend matching in one command, for the patterns that need
 # the backtracking engine (backreferences, lookarounds); linear-time RE2 patterns count only
