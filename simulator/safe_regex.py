@@ -91,6 +91,7 @@ class Pattern:
         try:
             return call(left)
         except TimeoutError:
+            cpu_budget.check()  # the command's own budget ran out first: say that one
             raise RegexTooCostly(self.prog, limits.REGEX_MATCH_MS) from None
         finally:
             self._spent += time.thread_time() - started
