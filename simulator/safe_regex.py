@@ -7,8 +7,8 @@ POSIX expression (kubectl/commands/edit.py `_translate_regex`):
 - RE2 (google-re2) first: linear time in the input whatever the pattern, and with `longest_match`
   the leftmost-longest match POSIX regexec gives (GNU sed/grep), where Python's `re` would take
   the first alternative (`echo ab | sed -E 's/a|ab/X/'` prints `X`).
-- What RE2 cannot run (backreferences `\\1`, the lookarounds of `\\<`/`\\>`, `\\'`, counts above
-  1000) goes to the `regex` module in POSIX mode with `timeout=`: a backtracking engine whose
+- What RE2 cannot run (backreferences `\\1`, the lookarounds of `\\<`/`\\>` and grep -w, `\\'`,
+  counts above 1000) goes to the `regex` module in POSIX mode with `timeout=`: a backtracking engine whose
   matching stops after limits.REGEX_MATCH_MS (all matching of one pattern together).
 
 Every match also checks the command's CPU budget (cpu_budget.check).
@@ -38,8 +38,7 @@ class RegexTooCostly(CPUBudgetExceeded):
     def render(self) -> str:
         # GNU regex's own messages name the expression's problem ("Regular expression too big");
         # this one says which budget was spent.
-        return (f"{self.prog}: regular expression too costly: matching used more than {self.ms} ms "
-                "of CPU (backreferences make matching exponential)")
+        return f"{self.prog}: regular expression too costly: matching used more than {self.ms} ms of CPU"
 
 
 def _re2_options(ignore_case: bool):
