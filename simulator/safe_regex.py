@@ -8,8 +8,10 @@ POSIX expression (kubectl/commands/edit.py `_translate_regex`):
   the leftmost-longest match POSIX regexec gives (GNU sed/grep), where Python's `re` would take
   the first alternative (`echo ab | sed -E 's/a|ab/X/'` prints `X`).
 - What RE2 cannot run (backreferences `\\1`, the lookarounds of `\\<`/`\\>` and grep -w, `\\'`,
-  counts above 1000) goes to the `regex` module in POSIX mode with `timeout=`: a backtracking engine whose
-  matching stops after limits.REGEX_MATCH_MS (all matching of one pattern together).
+  counts above 1000) goes to the `regex` module in POSIX mode with `timeout=`: a backtracking
+  engine whose matching stops after limits.REGEX_MATCH_MS (all matching of one pattern together);
+  counted repetitions that nest too deep for it to compile are refused ("Regular expression too
+  big", as GNU regcomp says).
 
 Every match also checks the command's CPU budget (cpu_budget.check).
 """
