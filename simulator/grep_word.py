@@ -125,8 +125,8 @@ def run(args: list[str], stdin: str | None, files=None) -> tuple[str, str, int]:
         selected += found
         if "q" in opts and selected:
             return "", "".join(err), 0  # GNU: -q with a selected line is a success, errors or not
-    code = 0 if selected else 1
-    return ("" if "q" in opts else "".join(out)), "".join(err), 2 if missing and not ("q" in opts and selected) else code
+    code = 2 if missing else 0 if selected else 1  # (-q with a selected line returned 0 above)
+    return ("" if "q" in opts else "".join(out)), "".join(err), code
 
 
 def _grep_text(rx, opts: set[str], text: str, label: str, out: list[str]) -> int:
