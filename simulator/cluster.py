@@ -193,7 +193,7 @@ class Cluster:
         from .console import execute
 
         proc = Process(line if isinstance(line, str) else "")
-        if len(self._procs) >= limits.MAX_RUNNING_COMMANDS:  # each one listens to every change
+        if sum(not p.done for p in self._procs) >= limits.MAX_RUNNING_COMMANDS:  # each listens to every change
             proc.write("err", f"error: at most {limits.MAX_RUNNING_COMMANDS} commands can run at once; "
                               "stop one with Ctrl+C first\n")
             proc.finish(1)
