@@ -80,8 +80,6 @@ class ApiServer:
             self._check_limits(obj, None)
         elif kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
             raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
-        if kind == "Pod":
-            self._check_container_total(obj)
         defaults.apply_defaults(obj)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(field, None)
@@ -111,16 +109,6 @@ class ApiServer:
     def _pod_count(self) -> int:
         return self.store.count("Pod")
 
-    def _check_container_total(self, pod: dict) -> None:
-        """Every container costs the kubelet work on the clock's time (probes each second...)."""
-        def containers(p: dict) -> int:
-            spec = p.get("spec") if isinstance(p.get("spec"), dict) else {}
-            return sum(len(v) for v in (spec.get("containers"), spec.get("initContainers")) if isinstance(v, list))
-
-        total = containers(pod) + sum(containers(p) for p in self.store.list("Pod"))
-        if total > limits.max_containers():
-            raise LimitExceeded(f"this sandbox is limited to {limits.max_containers()} containers in all its pods")
-
     def _check_limits(self, obj: dict, old: dict | None) -> None:
         kind = obj.get("kind")
         if old is None:
@@ -144,6 +132,9 @@ class ApiServer:
             if count > limits.MAX_CONTAINERS_PER_POD:
                 raise LimitExceeded(f"this sandbox allows at most {limits.MAX_CONTAINERS_PER_POD} containers "
                                     f"per pod, init containers included (asked for {count})")
+            if kind != "Pod" and isinstance(replicas, int) and replicas * count > limits.max_containers():
+                raise LimitExceeded(f"this sandbox allows at most {limits.max_containers()} containers per "
+                                    f"{kind} (asked for {replicas} replicas × {count} containers)")
 
     def _allocate_service(self, svc: dict, old: dict | None) -> None:
         spec = svc.setdefault("spec", {})

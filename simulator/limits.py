@@ -38,9 +38,11 @@ MAX_SCRIPT_COMMANDS = 200         # simple commands a busybox `sh -c` script run
 MAX_JSONPATH_RESULTS = 200_000    # values one jsonpath/custom-columns template may produce
 MAX_RUNNING_COMMANDS = 8          # blocking commands (`get -w`, `rollout status`...) running at once
 MAX_CONTAINERS_PER_POD = 10       # containers + initContainers of one pod (or pod template)
-CONTAINERS_PER_POD_ON_AVERAGE = 2  # containers in all the sandbox's pods together: this × MAX_PODS
+CONTAINERS_PER_POD_ON_AVERAGE = 2  # replicas × containers of one Deployment/ReplicaSet/RC: this × MAX_PODS
 
 
 def max_containers() -> int:
-    """A function, so lifting MAX_PODS (bench/bench_simulator.py) lifts it too."""
+    """Containers one workload may ask for. A function, so lifting MAX_PODS (bench/bench_simulator.py)
+    lifts it too. (Checked per object, in O(1): a sandbox-wide count at every pod creation made
+    creating many pods quadratic.)"""
     return CONTAINERS_PER_POD_ON_AVERAGE * MAX_PODS
