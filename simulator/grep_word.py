@@ -93,7 +93,8 @@ def _compile(opts: set[str], patterns: list[str]):
 
 def run(args: list[str], stdin: str | None, files=None) -> tuple[str, str, int]:
     """(stdout, stderr, exit code) of `grep ARGS [FILE]…`: the working directory's FILEs (`-` or
-    none: `stdin`, None when there is no standard input)."""
+    none: `stdin`, None when there is no standard input; exit code -1 when grep would then read
+    the keyboard)."""
     parsed = _parse(args)
     if isinstance(parsed, str):
         return "", parsed, 2
