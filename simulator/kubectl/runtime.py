@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import cpu_budget, limits
+from .. import limits
 from ..api.errors import KubeError
 
 
@@ -32,7 +32,6 @@ class Process:
     def write(self, stream: str, text: str) -> None:
         if not text:
             return
-        cpu_budget.check()  # printers over many objects write row by row
         if self._size > limits.MAX_OUTPUT_BYTES:
             return
         self._size += len(text)
