@@ -2,7 +2,7 @@
 
 The cluster opens a budget around each synchronous slice of a command (`Cluster.start`, one step
 of a blocking command, an edit's save); the loops that a learner can make long (controllers'
-work queue and timers, pipeline stages, regex matching, jsonpath evaluation, output) call
+work queue and timers, pipeline stages, regex matching, jsonpath evaluation) call
 `check()`, which raises `CPUBudgetExceeded` once the slice has used more than
 limits.COMMAND_CPU_MS of this thread's CPU time. Outside a slice (the clock advancing on its own)
 `check()` does nothing: that work is bounded by the object caps instead.
