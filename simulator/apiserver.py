@@ -124,6 +124,17 @@ class ApiServer:
                 and not isinstance(replicas, bool) and replicas > limits.MAX_REPLICAS:
             raise LimitExceeded(f"this sandbox allows at most {limits.MAX_REPLICAS} replicas per "
                                 f"{kind} (asked for {replicas})")
+        # the kubelet's work grows faster than the containers of a pod: cap them like pods
+        pod_spec = obj.get("spec") if kind == "Pod" else get_path(obj, "spec.template.spec")
+        if isinstance(pod_spec, dict):
+            count = sum(len(v) for v in (pod_spec.get("containers"), pod_spec.get("initContainers"))
+                        if isinstance(v, list))
+            if count > limits.MAX_CONTAINERS_PER_POD:
+                raise LimitExceeded(f"this sandbox allows at most {limits.MAX_CONTAINERS_PER_POD} containers "
+                                    f"per pod, init containers included (asked for {count})")
+            if kind != "Pod" and isinstance(replicas, int) and replicas * count > limits.max_containers():
+                raise LimitExceeded(f"this sandbox allows at most {limits.max_containers()} containers per "
+                                    f"{kind} (asked for {replicas} replicas × {count} containers)")
 
     def _allocate_service(self, svc: dict, old: dict | None) -> None:
         spec = svc.setdefault("spec", {})

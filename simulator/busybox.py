@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import shlex
 
-from . import images
+from . import images, limits
+from .network import request_from
 
 FOREVER = None
 DNS_SUFFIXES = (".svc.cluster.local", ".svc", "")
@@ -68,11 +69,17 @@ def _script(eng, pod, script: str, result: Outcome) -> None:
         return
     cmd: list[str] = []
     pending_op = None
+    ran = 0
     for tok in tokens + [";"]:
         if tok in (";", "&&", "||", "\n"):
             if cmd:
                 run_it = pending_op is None or (pending_op == "&&") == (result.exit_code == 0)
                 if run_it:
+                    ran += 1
+                    if ran > limits.MAX_SCRIPT_COMMANDS:  # the kubelet runs scripts on the clock's time
+                        result.err(f"sh: Rollout Lab runs at most {limits.MAX_SCRIPT_COMMANDS} commands of a script")
+                        result.exit_code = 1
+                        return
                     _simple(eng, pod, cmd, result)
                     if result.stopped:
                         return
@@ -122,8 +129,6 @@ def _progress(name: str, size: int) -> str:
 
 
 def _wget(eng, pod, argv: list[str], result: Outcome) -> None:
-    from .shell import request_from
-
     quiet, out_name, spider, url = False, None, False, None
     i = 0
     while i < len(argv):

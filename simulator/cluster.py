@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from . import limits, snapshot_codec
+from . import cpu_budget, limits, snapshot_codec
 from .api.errors import KubeError, LimitExceeded
 from .engine import Engine
 from .kubectl.runtime import Context, Process
@@ -152,7 +152,13 @@ class Cluster:
 
     def _resume(self) -> None:
         for p in list(self._procs):
-            p.resume(self._eng.now)
+            try:
+                with cpu_budget.command():  # each step of a blocking command has its own budget
+                    p.resume(self._eng.now)
+            except cpu_budget.CPUBudgetExceeded as spent:  # stopped between reconciles: consistent
+                p.write("err", spent.render() + "\n")
+                p.cancel()
+                p.exit_code = spent.exit_code
             if p.done:
                 self._procs.remove(p)
 
@@ -187,11 +193,23 @@ class Cluster:
         from .console import execute
 
         proc = Process(line if isinstance(line, str) else "")
+        if sum(not p.done for p in self._procs) >= limits.MAX_RUNNING_COMMANDS:  # each listens to every change
+            proc.write("err", f"error: at most {limits.MAX_RUNNING_COMMANDS} commands can run at once; "
+                              "stop one with Ctrl+C first\n")
+            proc.finish(1)
+            self._log(proc)
+            return proc
         checkpoint = None
         if not _read_only(line):
             checkpoint = self._checkpoint()
         try:
-            execute(self, proc, line, env)
+            with cpu_budget.command():
+                execute(self, proc, line, env)
+        except cpu_budget.CPUBudgetExceeded as spent:  # too heavy: stopped, the cluster as it was
+            if checkpoint is not None:
+                self._rollback(checkpoint)
+            proc.write("err", spent.render() + "\n")
+            proc.finish(spent.exit_code)
         except Exception:  # a bug of ours: report it, keep the learner's cluster as it was
             log.exception("command crashed: %r", line)
             if checkpoint is not None:
@@ -258,7 +276,7 @@ class Cluster:
         """One HTTP request from inside the cluster, as `curl` would send it, without touching the
         learner's command log or curl record (for the traffic strip). Returns status (0 when no
         answer), body, pod, version and a curl-style error or None."""
-        from .shell import http_request
+        from .network import http_request
 
         answer = http_request(self, url)
         return {"status": answer["status"], "body": answer["body"], "pod": answer.get("pod"),
@@ -396,10 +414,15 @@ class Cluster:
         try:
             if len(edited_text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
                 raise LimitExceeded(f"the edited text is limited to {limits.MAX_FILE_BYTES // 1024} KB")
-            code = session.after_editor(edited_text, session.temp_file())
+            with cpu_budget.command():
+                code = session.after_editor(edited_text, session.temp_file())
         except KubeError as err:
             ctx.err(err.render() + "\n")
             code = err.exit_code
+        except cpu_budget.CPUBudgetExceeded as spent:
+            self._rollback(checkpoint)
+            ctx.err(spent.render() + "\n")
+            code = spent.exit_code
         except Exception:  # a bug of ours: report it, keep the learner's cluster as it was
             log.exception("edit crashed: %r", pending["line"])
             self._rollback(checkpoint)

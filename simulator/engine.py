@@ -11,7 +11,7 @@ import datetime as _dt
 import math
 from collections import OrderedDict
 
-from . import timeutil
+from . import cpu_budget, timeutil
 from .apiserver import ApiServer
 from .clock import TimerQueue
 from .controllers import deployment, endpoints, events, kubelet, replicaset
@@ -112,6 +112,7 @@ class Engine:
             due = self.timers.next_due()
             if due is None or due > target:
                 break
+            cpu_budget.check()  # between instants: every timer before this one has been handled
             if due == instant:
                 fired_here += 1
                 if fired_here > MAX_TIMERS_PER_INSTANT:  # a timer re-arming itself at once
@@ -137,6 +138,8 @@ class Engine:
     def settle(self) -> None:
         n = 0
         while self._queue:
+            if n % 16 == 0:  # before a reconcile: the queue still holds all that is left to do
+                cpu_budget.check()
             (controller, key), _ = self._queue.popitem(last=False)
             n += 1
             if n > MAX_RECONCILES_PER_SETTLE:

@@ -7,7 +7,9 @@ only adds what a shell gives sed: its operands (files, or standard input when th
 """
 from __future__ import annotations
 
+from . import limits
 from .kubectl.commands.edit import SedError, SedScript
+from .safe_regex import RegexTooCostly
 
 
 def operands(words: list[str]) -> list[str]:
@@ -41,6 +43,9 @@ def run(words: list[str], stdin: str | None, files) -> tuple[str, str, int, dict
         script = SedScript(words)
     except SedError as err:
         return "", f"{err}\n", 1, {}
+    if len(script.commands) > limits.MAX_SED_COMMANDS:
+        # GNU sed has no such cap; a script this long is only a way to burn the server's CPU
+        return "", f"sed: the script has more than {limits.MAX_SED_COMMANDS} commands\n", 1, {}
     names = operands(words)
     if script.in_place and not names:
         return "", "sed: no input files\n", 1, {}  # GNU sed: -i needs files
@@ -51,10 +56,16 @@ def run(words: list[str], stdin: str | None, files) -> tuple[str, str, int, dict
             err.append(f"sed: can't read {name}: No such file or directory\n")
             code = 2
             continue
+        work = (text.count("\n") + 1) * max(1, len(script.commands))
+        if work > limits.MAX_SED_WORK:
+            return "".join(out), "".join(err) + (
+                f"sed: {name}: input lines × script commands exceed {limits.MAX_SED_WORK:,}\n"), 4, written
         try:
             new_text, printed = script.run(text)
         except SedError as e:
             return "".join(out), "".join(err) + f"{e}\n", 4, written
+        except RegexTooCostly as e:  # GNU sed's exit status 4: a problem while running
+            return "".join(out), "".join(err) + e.render() + "\n", 4, written
         if script.in_place:
             written[name] = new_text
         out.append(printed)

@@ -34,14 +34,15 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from simulator import limits
 from simulator.api import kinds
 from simulator.api.errors import CLIError, KubeError, LimitExceeded
 
-MAX_FILE_BYTES = 256 * 1024
-MAX_DOCUMENTS = 100
-MAX_DEPTH = 64
-# Nodes one document may expand to once aliases are followed (a "billion laughs" file is refused).
-MAX_EXPANDED_NODES = 20_000
+# the input caps live in simulator/limits.py with the others
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
+MAX_DOCUMENTS = limits.MAX_DOCUMENTS
+MAX_DEPTH = limits.MAX_DEPTH
+MAX_EXPANDED_NODES = limits.MAX_EXPANDED_NODES
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 

@@ -12,11 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator import cpu_budget, limits
 from simulator.api.errors import CLIError
 
 
 class JSONPathError(Exception):
     """A parse or execution error with client-go's text."""
+
+
+class JSONPathTooLarge(JSONPathError):
+    """A template that would produce more than limits.MAX_JSONPATH_RESULTS values (ours, not kubectl's)."""
 
 
 _MISSING = object()
@@ -390,8 +395,20 @@ def parse_jsonpath(template: str) -> ListNode:
 
 # ============================================================================ evaluation
 class _Eval:
+    """Evaluation; a learner's template can multiply work (`{range ..}{range ..}{end}{end}`), so
+    every loop checks the command's CPU budget and the values produced are capped."""
+
     def __init__(self, allow_missing: bool):
         self.allow_missing = allow_missing
+        self.produced = 0
+
+    def _count(self, values: list) -> list:
+        cpu_budget.check()
+        self.produced += len(values)
+        if self.produced > limits.MAX_JSONPATH_RESULTS:
+            raise JSONPathTooLarge(f"the template produces more than {limits.MAX_JSONPATH_RESULTS:,} values "
+                                   "(a Rollout Lab limit)")
+        return values
 
     def results(self, nodes: list, data: Any) -> list[list]:
         """FindResults: one result list per top-level node; range blocks expand in place."""
@@ -406,6 +423,7 @@ class _Eval:
                 body = nodes[i + 1:end]
                 if values:
                     for v in values:
+                        cpu_budget.check()
                         out.extend(self.results(body, v))
                 else:
                     self.results(body, None)  # upstream still walks the body (errors surface)
@@ -432,6 +450,9 @@ class _Eval:
         return len(nodes)
 
     def walk(self, values: list, node: Any) -> list:
+        return self._count(self._walk(values, node))
+
+    def _walk(self, values: list, node: Any) -> list:
         if isinstance(node, ListNode):
             return self.eval_list(node.nodes, values)
         if isinstance(node, Text):
@@ -527,6 +548,7 @@ class _Eval:
             if not isinstance(value, list):
                 raise JSONPathError(f"{go_value(value)} is not array or slice and cannot be filtered")
             for item in value:
+                cpu_budget.check()
                 try:
                     lefts = self.eval_list(node.left, [item])
                 except JSONPathError:
@@ -657,9 +679,15 @@ def go_sharp_v(v: Any) -> str:
 def execute(template: str, data: Any, allow_missing_keys: bool = True) -> str:
     """JSONPath.Execute: each result list printed space-joined, lists concatenated."""
     root = parse_jsonpath(template)
-    out = []
+    out, size = [], 0
     for results in _Eval(allow_missing_keys).results(root.nodes, data):
-        out.append(" ".join(_text(r) for r in results))
+        for k, r in enumerate(results):
+            text = _text(r) if k == 0 else " " + _text(r)
+            out.append(text)
+            size += len(text)
+            if size > limits.MAX_OUTPUT_BYTES:  # the console cuts output there anyway
+                return "".join(out)
+            cpu_budget.check()
     return "".join(out)
 
 
@@ -674,6 +702,8 @@ def render_jsonpath(template: str, data: Any, allow_missing_keys: bool = True) -
         raise CLIError(f"error parsing jsonpath {template}, template is too deeply nested") from None
     try:
         return execute(template, data, allow_missing_keys)
+    except JSONPathTooLarge as e:  # no debugging dump of the object: the template is the problem
+        raise CLIError(f"error executing jsonpath {json.dumps(template, ensure_ascii=False)}: {e}") from None
     except JSONPathError as e:
         # printers/jsonpath.go PrintObj; kubectl prints the message as is (it ends in "\n")
         raise CLIError(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ... import limits, safe_regex  # learner patterns run with a bounded cost (RE2, or regex with a timeout)
 from ...api import kinds
 from ...api.decode import decode_stream
 from ...api.errors import CLIError, KubeError, NotFound, RawError, StatusError
@@ -307,7 +308,10 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
                     raise SedError(where(n) + "unexpected `,'")
                 delim, pos = script[pos + 1], pos + 1
             body, j = read_delimited(pos + 1, delim, "unterminated address regex")
-            return ("re", re.compile(_translate_regex(body, extended, where(j)))), j
+            try:
+                return ("re", safe_regex.compile(_translate_regex(body, extended, where(j)))), j
+            except re.error as err:
+                raise SedError(where(j) + safe_regex.gnu_message(err)) from None
         return None, pos
 
     while i < n:
@@ -374,9 +378,9 @@ def _parse_script(script: str, number: int, extended: bool) -> list[_Cmd]:
             cmd.flags = flags
             try:
                 translated = _translate_regex(pat, extended, where(end))
-                cmd.regex = re.compile(translated, flags) if pat else None
-            except re.error:
-                raise SedError(where(end) + "Invalid preceding regular expression") from None
+                cmd.regex = safe_regex.compile(translated, flags) if pat else None
+            except re.error as err:
+                raise SedError(where(end) + safe_regex.gnu_message(err)) from None
             groups = cmd.regex.groups if cmd.regex is not None else 9
             cmd.repl = _translate_replacement(rep, groups, where(end))
         elif c in "dp":
@@ -458,6 +462,7 @@ class SedScript:
         printed: list[str] = []
         active = [False] * len(self.commands)
         last_re = None
+        size = 0
         for idx, line in enumerate(lines):
             is_last = idx == len(lines) - 1
             deleted = False
@@ -469,6 +474,7 @@ class SedScript:
                     break
                 if cmd.name == "p":
                     printed.append(line)
+                    size += len(line)
                     continue
                 regex = cmd.regex or last_re
                 if regex is None:
@@ -477,8 +483,13 @@ class SedScript:
                 line, hit = _substitute(regex, cmd, line)
                 if hit and cmd.print_:
                     printed.append(line)
+                    size += len(line)
             if not deleted and not self.quiet:
                 printed.append(line)
+                size += len(line)
+            if size > limits.MAX_OUTPUT_BYTES:  # `s/a/aaaa…/g` repeated or `p` on a huge line
+                raise SedError(f"sed: the output is larger than {limits.MAX_OUTPUT_BYTES // 1024} KB "
+                               "(a Rollout Lab limit)")
         result = "\n".join(printed) + ("\n" if printed and trailing_newline else "")
         if self.in_place:
             return result, ""
@@ -511,6 +522,7 @@ class SedScript:
 def _substitute(regex, cmd: _Cmd, line: str) -> tuple[str, bool]:
     """GNU sed's do_subst: like re.sub, but an empty match right after a match is skipped."""
     out, pos, count, hit, prev_end = [], 0, 0, False, -1
+    grown = 0
     for m in regex.finditer(line):
         if m.start() == m.end() and m.start() == prev_end:
             continue
@@ -519,6 +531,10 @@ def _substitute(regex, cmd: _Cmd, line: str) -> tuple[str, bool]:
         if count == cmd.nth or (cmd.global_ and count > cmd.nth):
             out.append(line[pos:m.start()])
             out.append(m.expand(cmd.repl))
+            grown += len(out[-1])
+            if grown > limits.MAX_OUTPUT_BYTES:
+                raise SedError(f"sed: a line grew larger than {limits.MAX_OUTPUT_BYTES // 1024} KB "
+                               "(a Rollout Lab limit)")
             pos = m.end()
             hit = True
             if not cmd.global_:
