@@ -199,7 +199,7 @@ _URL = re.compile(r"^(?:https?://)?([^/:]+)")
 
 
 def service_hosts(name: str, namespace: str, cluster_ip: str | None) -> set[str]:
-    """Host names that reach a Service from a pod in `default` (simulator/shell.py _find_service)."""
+    """Host names that reach a Service from a pod in `default` (simulator/network.py _find_service)."""
     hosts = {f"{name}.{namespace}", f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"}
     if namespace == DEFAULT_NAMESPACE:
         hosts.add(name)
