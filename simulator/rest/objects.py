@@ -1,0 +1,388 @@
+"""Verbs on one resource type: get, list, create, update, patch, delete, and the scale, status
+and log subresources (apiserver pkg/endpoints/handlers: get.go, create.go, update.go, patch.go,
+delete.go; registry/rest semantics live in simulator/apiserver.py, shared with the console).
+"""
+from __future__ import annotations
+
+import base64
+import json
+
+from ..api import kinds
+from ..api.errors import BadRequest, Conflict, KubeError, NotFound, StatusError
+from ..api.schema import strict_decode_error
+from ..kubectl.printers.context import PrintContext
+from ..kubectl.selectors import compile_selectors
+from ..objects import clone
+from . import body as bodies
+from . import table as tables
+from .patching import APPLY_PATCH, PATCH_TYPES, apply_patch_request, drop_unknown_fields
+from .response import Response, json_response, success_status
+
+
+class Request:
+    """One parsed API request (what the router found in the path, plus query and headers)."""
+
+    def __init__(self, cluster, method, rt, namespace, name, sub, query, headers, body):
+        self.cluster, self.method, self.rt = cluster, method, rt
+        self.namespace, self.name, self.sub = namespace, name, sub
+        self.query, self.headers, self.body = query, headers, body or b""
+        self.eng = cluster._eng  # noqa: SLF001 - the REST layer is part of the simulator
+
+    def q(self, key: str, default: str = "") -> str:
+        v = self.query.get(key, default)
+        return v[0] if isinstance(v, list) else v
+
+    @property
+    def kind(self) -> str:
+        return self.rt.kind
+
+    @property
+    def store_ns(self) -> str:
+        return self.namespace if self.rt.namespaced else ""
+
+    @property
+    def dry_run(self) -> bool:
+        return self.q("dryRun") == "All"
+
+    def print_context(self) -> PrintContext:
+        return PrintContext(self.eng.epoch, self.eng.now)
+
+
+def _not_found(req: Request, name: str | None = None) -> NotFound:
+    return NotFound(req.rt.resource, name if name is not None else req.name)
+
+
+def _live(req: Request) -> dict:
+    obj = req.eng.store.get(req.kind, req.store_ns, req.name)
+    if obj is None:
+        raise _not_found(req)
+    return obj
+
+
+def _with_type(obj: dict, rt) -> dict:
+    out = dict(obj)
+    out.setdefault("apiVersion", rt.api_version)
+    out.setdefault("kind", rt.kind)
+    return out
+
+
+# ---- reads ----------------------------------------------------------------------------------------
+
+def get(req: Request) -> Response:
+    if not req.rt.simulated:
+        raise _not_found(req)
+    obj = _live(req)
+    if tables.wants_table(req.headers.get("accept", "")):
+        return json_response(tables.table(req.kind, [obj], req.print_context(),
+                                          obj["metadata"].get("resourceVersion", ""),
+                                          include_object=req.q("includeObject", "Metadata")))
+    return json_response(obj)
+
+
+def matching(req: Request) -> list[dict]:
+    """The objects a list or watch selects (namespace, labelSelector, fieldSelector)."""
+    pred = compile_selectors(req.kind, req.q("labelSelector"), req.q("fieldSelector"))
+    if not req.rt.simulated:
+        return []
+    ns = req.namespace if req.rt.namespaced and req.namespace else None
+    return [o for o in req.eng.store.list(req.kind, ns) if pred(o)]
+
+
+def _continue_token(rv: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"rv": rv, "start": offset}).encode()).decode()
+
+
+def _page(req: Request, items: list[dict]) -> tuple[list[dict], str]:
+    """limit/continue: the rest of the list from the offset the token carries."""
+    start = 0
+    token = req.q("continue")
+    if token:
+        try:
+            start = int(json.loads(base64.urlsafe_b64decode(token.encode()))["start"])
+        except Exception:  # noqa: BLE001 - any garbage token is the same client error
+            raise BadRequest("continue key is not valid: invalid continue token") from None
+    try:
+        limit = int(req.q("limit") or 0)
+    except ValueError:
+        raise BadRequest(f"limit: Invalid value: {req.q('limit')!r}") from None
+    items = items[start:]
+    if limit > 0 and len(items) > limit:
+        return items[:limit], _continue_token(str(req.eng.store.resource_version), start + limit)
+    return items, ""
+
+
+def list_(req: Request) -> Response:
+    items, token = _page(req, matching(req))
+    rv = str(req.eng.store.resource_version)
+    if tables.wants_table(req.headers.get("accept", "")):
+        return json_response(tables.table(req.kind, items, req.print_context(), rv,
+                                          include_object=req.q("includeObject", "Metadata"), continue_token=token))
+    meta = {"resourceVersion": rv}
+    if token:
+        meta["continue"] = token
+    return json_response({"kind": f"{req.kind}List", "apiVersion": req.rt.api_version, "metadata": meta,
+                          "items": [_with_type(o, req.rt) for o in items]})
+
+
+# ---- writes ---------------------------------------------------------------------------------------
+
+def _field_validation(req: Request) -> str:
+    v = req.q("fieldValidation") or "Warn"
+    if v not in ("Ignore", "Warn", "Strict"):
+        raise BadRequest(f"fieldValidation parameter unsupported: {v}")
+    return v
+
+
+def _decoded(req: Request, obj: dict) -> tuple[dict, list[str]]:
+    """The typed object the server would convert the body to, and the unknown-field warnings."""
+    problem = strict_decode_error(obj)
+    if problem is None:
+        return obj, []
+    served = kinds.by_kind(req.kind)
+    if problem.startswith("strict decoding error: "):
+        import re
+
+        unknown = re.findall(r'unknown field "((?:[^"\\]|\\.)*)"', problem)
+        mode = _field_validation(req)
+        if mode == "Strict":
+            raise BadRequest(f'{req.kind} in version "{served.version}" cannot be handled as a {req.kind}: {problem}')
+        obj = drop_unknown_fields(obj, unknown)
+        return obj, ([f'unknown field "{u}"' for u in unknown] if mode == "Warn" else [])
+    raise BadRequest(f'{req.kind} in version "{served.version}" cannot be handled as a {req.kind}: {problem}')
+
+
+def _check_type(req: Request, obj: dict) -> None:
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if (api_version, kind) != (req.rt.api_version, req.kind):
+        if not kind or not api_version:
+            raise BadRequest(f"Object 'Kind' is missing in '{bodies.check_body(req.body)[:200]}'"
+                             if not kind else f"Object 'apiVersion' is missing")
+        raise BadRequest(f"the API version in the data ({api_version}) does not match the expected "
+                         f"API version ({req.rt.api_version})" if kind == req.kind else
+                         f"{kind} in version \"{api_version.rpartition('/')[2]}\" cannot be handled as a {req.kind}: "
+                         f"no kind \"{kind}\" is registered for version \"{api_version}\"")
+    meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):
+        raise BadRequest(f"{req.kind} in version \"{req.rt.version}\" cannot be handled as a {req.kind}: "
+                         "json: cannot unmarshal into metadata")
+    ns = (meta or {}).get("namespace") or ""
+    if req.rt.namespaced and ns and ns != req.namespace:
+        raise BadRequest("the namespace of the provided object does not match the namespace sent on the request")
+
+
+def _refuse_unsimulated(req: Request) -> None:
+    if not req.rt.simulated:
+        raise StatusError(f"the simulated cluster does not run {req.rt.resource}: {req.method.lower()} "
+                          "is not supported here", "MethodNotAllowed", 405)
+
+
+def create(req: Request) -> Response:
+    _refuse_unsimulated(req)
+    obj = bodies.parse_object(req.body, req.kind)
+    _check_type(req, obj)
+    obj, warnings = _decoded(req, obj)
+    obj = clone(obj)
+    if req.rt.namespaced:
+        obj.setdefault("metadata", {})["namespace"] = req.namespace
+    created = req.eng.api.create(obj, dry_run=req.dry_run)
+    req.eng.settle()
+    return json_response(created, 201, warnings)
+
+
+def _precondition_rv(req: Request, live: dict, rv) -> None:
+    if rv and rv != live["metadata"].get("resourceVersion"):
+        raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": the object has been '
+                       "modified; please apply your changes to the latest version and try again")
+
+
+def update(req: Request) -> Response:
+    _refuse_unsimulated(req)
+    if req.sub == "scale":
+        return _write_scale(req, bodies.parse_object(req.body, "Scale"))
+    live = _live(req)
+    obj = bodies.parse_object(req.body, req.kind)
+    _check_type(req, obj)
+    name = (obj.get("metadata") or {}).get("name")
+    if name != req.name:
+        raise BadRequest("the name of the object (%s) does not match the name on the URL (%s)" % (name, req.name))
+    obj, warnings = _decoded(req, obj)
+    _precondition_rv(req, live, (obj.get("metadata") or {}).get("resourceVersion"))
+    obj = clone(obj)
+    obj["metadata"]["namespace"] = req.store_ns
+    if req.sub == "status":
+        stored = req.eng.api.update_status(obj) if not req.dry_run else live
+    else:
+        stored = req.eng.api.update(obj, dry_run=req.dry_run)
+    req.eng.settle()
+    return json_response(stored, 200, warnings)
+
+
+def patch(req: Request) -> Response:
+    _refuse_unsimulated(req)
+    ctype = req.headers.get("content-type", "").split(";")[0].strip()
+    if ctype == APPLY_PATCH:
+        raise StatusError("server-side apply is not supported by the simulated cluster; use client-side "
+                          "kubectl apply", "UnsupportedMediaType", 415)
+    ptype = PATCH_TYPES.get(ctype)
+    if ptype is None:
+        raise StatusError(f'the body of the request was in an unknown format - accepted media types include: '
+                          f'{", ".join(PATCH_TYPES)}, {APPLY_PATCH}', "UnsupportedMediaType", 415)
+    text = bodies.check_body(req.body)
+    strict = _field_validation(req) == "Strict"
+    live = _live(req)
+    if req.sub == "scale":
+        merged, _ = apply_patch_request(_scale_of(req, live), ptype, text)
+        return _write_scale(req, merged)
+    patched, warnings = apply_patch_request(live, ptype, text, strict=strict)
+    if _field_validation(req) == "Ignore":
+        warnings = []
+    _precondition_rv(req, live, (patched.get("metadata") or {}).get("resourceVersion"))
+    patched["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+    if req.sub == "status":
+        stored = req.eng.api.update_status(patched) if not req.dry_run else patched
+    else:
+        stored = req.eng.api.update(patched, dry_run=req.dry_run)
+    req.eng.settle()
+    return json_response(stored, 200, warnings)
+
+
+# ---- delete ---------------------------------------------------------------------------------------
+
+def _delete_options(req: Request) -> dict:
+    opts: dict = {}
+    if req.body and req.body.strip():
+        value = bodies.parse_json(req.body)
+        if not isinstance(value, dict):
+            raise BadRequest("the body of the request must be a DeleteOptions object")
+        opts = value
+    for key in ("gracePeriodSeconds", "propagationPolicy", "orphanDependents"):
+        if req.q(key):
+            opts[key] = req.q(key)
+    if req.dry_run:
+        opts["dryRun"] = ["All"]
+    return opts
+
+
+def delete(req: Request) -> Response:
+    _refuse_unsimulated(req)
+    opts = _delete_options(req)
+    live = _live(req)
+    pre = opts.get("preconditions") or {}
+    if pre.get("uid") and pre["uid"] != live["metadata"].get("uid"):
+        raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": Precondition failed: '
+                       f'UID in precondition: {pre["uid"]}, UID in object meta: {live["metadata"].get("uid")}')
+    if pre.get("resourceVersion") and pre["resourceVersion"] != live["metadata"].get("resourceVersion"):
+        raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": Precondition failed: '
+                       f'ResourceVersion in precondition: {pre["resourceVersion"]}, ResourceVersion in object '
+                       f'meta: {live["metadata"].get("resourceVersion")}')
+    grace = opts.get("gracePeriodSeconds")
+    try:
+        grace = None if grace is None or grace == "" else int(grace)
+    except (TypeError, ValueError):
+        raise BadRequest(f"gracePeriodSeconds: Invalid value: {grace!r}") from None
+    policy = opts.get("propagationPolicy") or ""
+    if policy not in ("", "Orphan", "Background", "Foreground"):
+        raise BadRequest(f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: '
+                         f'"{policy}": supported values: "Foreground", "Background", "Orphan", "nil"')
+    orphan = policy == "Orphan" or str(opts.get("orphanDependents")).lower() == "true"
+    dry = bool(opts.get("dryRun"))
+    result = req.eng.api.delete(req.kind, req.store_ns, req.name, grace=grace, dry_run=dry,
+                                cascade="orphan" if orphan else "background")
+    req.eng.settle()
+    if req.kind == "Pod" and isinstance(result, dict) and req.eng.store.get("Pod", req.store_ns, req.name) is not None:
+        return json_response(req.eng.store.get("Pod", req.store_ns, req.name))
+    if req.kind in ("Pod", "Namespace"):
+        return json_response(result if isinstance(result, dict) else live)
+    details = {"name": req.name, "group": req.rt.group, "kind": req.rt.plural, "uid": live["metadata"].get("uid")}
+    if not req.rt.group:
+        details.pop("group")
+    return json_response(success_status(details))
+
+
+# ---- subresources ---------------------------------------------------------------------------------
+
+def _scale_of(req: Request, live: dict) -> dict:
+    from ..labels import selector_string
+
+    sel = (live.get("spec") or {}).get("selector")
+    selector = selector_string(sel) if req.kind != "ReplicationController" else \
+        ",".join(f"{k}={v}" for k, v in sorted((sel or {}).items()))
+    meta = {k: live["metadata"][k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+            if k in live["metadata"]}
+    return {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta,
+            "spec": {"replicas": (live.get("spec") or {}).get("replicas", 0)},
+            "status": {"replicas": (live.get("status") or {}).get("replicas", 0), "selector": selector}}
+
+
+def get_scale(req: Request) -> Response:
+    return json_response(_scale_of(req, _live(req)))
+
+
+def _write_scale(req: Request, scale: dict) -> Response:
+    live = _live(req)
+    replicas = (scale.get("spec") or {}).get("replicas")
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise BadRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas must be an integer")
+    _precondition_rv(req, live, (scale.get("metadata") or {}).get("resourceVersion"))
+    if replicas < 0:
+        from ..api.errors import Invalid
+
+        raise Invalid("Scale", req.name, [("spec.replicas", f"Invalid value: {replicas}: must be greater than or equal to 0")])
+    new = clone(live)
+    new["spec"]["replicas"] = replicas
+    stored = req.eng.api.update(new, dry_run=req.dry_run)
+    req.eng.settle()
+    return json_response(_scale_of(req, stored))
+
+
+def get_status(req: Request) -> Response:
+    return json_response(_live(req))
+
+
+def log(req: Request) -> Response:
+    from ..kubectl.commands import logs as logcmd
+
+    pod = _live(req)
+    containers = [c.get("name") for c in (pod.get("spec") or {}).get("containers") or []]
+    cname = req.q("container")
+    if not cname:
+        if len(containers) != 1:
+            raise BadRequest(f"a container name must be specified for pod {req.name}, choose one of: "
+                             f"[{' '.join(containers)}]")
+        cname = containers[0]
+    elif cname not in containers:
+        raise BadRequest(f"container {cname} is not valid for pod {req.name}")
+    previous = req.q("previous") in ("true", "1")
+    logcmd.check_log_status(pod, cname, previous)
+    lines = logcmd.timed_lines(req.eng, pod, cname, previous)
+    tail = req.q("tailLines")
+    if tail:
+        try:
+            n = int(tail)
+        except ValueError:
+            raise BadRequest(f"tailLines: Invalid value: {tail!r}") from None
+        lines = lines[-n:] if n > 0 else []
+    stamps = req.q("timestamps") in ("true", "1")
+
+    def text(items):
+        return "".join((logcmd.log_timestamp(req.eng, t) + " " if stamps else "") + line + "\n"
+                       for t, line in items).encode()
+
+    if req.q("follow") not in ("true", "1"):
+        return Response(200, {"Content-Type": "text/plain"}, text(lines))
+
+    def follow():
+        sent = len(logcmd.timed_lines(req.eng, pod, cname, previous))
+        yield text(lines)
+        while True:
+            now_pod = req.eng.store.get("Pod", req.store_ns, req.name)
+            if now_pod is None or now_pod["metadata"].get("uid") != pod["metadata"].get("uid"):
+                return
+            current = logcmd.timed_lines(req.eng, now_pod, cname, previous)
+            if len(current) > sent:
+                yield text(current[sent:])
+                sent = len(current)
+            else:
+                yield b""
+
+    return Response(200, {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"}, follow())

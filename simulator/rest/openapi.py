@@ -1,0 +1,79 @@
+"""OpenAPI v3: the index (/openapi/v3) and one document per group/version.
+
+What kubectl reads from them: cli-runtime resource/query_param_verifier_v3.go looks for a PATCH
+operation tagged with the type's x-kubernetes-group-version-kind that declares the
+`fieldValidation` query parameter; when found, kubectl leaves field validation to the server
+(ParamVerifyingSchema) and sends `fieldValidation=Strict`. The documents carry no component
+schemas: kubectl apply then takes strategic-merge metadata from its compiled-in Go types
+(apply/patcher.go falls back to strategicpatch.NewPatchMetaFromStruct), which is exact for the
+built-in kinds the simulator serves. /openapi/v2 answers 404 like a server with it disabled.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..kubectl.resources import RESOURCE_TYPES
+from .response import json_response, status_response
+
+_QUERY_PARAMS = ("dryRun", "fieldManager", "fieldValidation", "force", "pretty")
+
+
+def _gv_path(group: str, version: str) -> str:
+    return f"apis/{group}/{version}" if group else f"api/{version}"
+
+
+def _gvs() -> list[tuple[str, str]]:
+    out = []
+    for rt in RESOURCE_TYPES:
+        if (rt.group, rt.version) not in out:
+            out.append((rt.group, rt.version))
+    return out
+
+
+def gv_document(group: str, version: str) -> dict | None:
+    paths = {}
+    for rt in RESOURCE_TYPES:
+        if (rt.group, rt.version) != (group, version):
+            continue
+        gvk = {"group": group, "version": version, "kind": rt.kind}
+        params = [{"name": p, "in": "query", "schema": {"type": "string"}} for p in _QUERY_PARAMS]
+        base = "/" + _gv_path(group, version) + ("/namespaces/{namespace}" if rt.namespaced else "")
+        op = {"operationId": f"patch{rt.kind}", "parameters": params,
+              "x-kubernetes-action": "patch", "x-kubernetes-group-version-kind": gvk}
+        paths[f"{base}/{rt.plural}/{{name}}"] = {"patch": op, "put": dict(op, operationId=f"replace{rt.kind}",
+                                                                          **{"x-kubernetes-action": "put"})}
+        paths[f"{base}/{rt.plural}"] = {"post": dict(op, operationId=f"create{rt.kind}",
+                                                     **{"x-kubernetes-action": "post"})}
+    if not paths:
+        return None
+    return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.34.0"}, "paths": paths,
+            "components": {"schemas": {}}}
+
+
+def _hash(doc: dict) -> str:
+    return hashlib.sha512(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:64].upper()
+
+
+def index() -> dict:
+    paths = {}
+    for group, version in _gvs():
+        doc = gv_document(group, version)
+        paths[_gv_path(group, version)] = {"serverRelativeURL": f"/openapi/v3/{_gv_path(group, version)}?hash={_hash(doc)}"}
+    return {"paths": paths}
+
+
+def serve(parts: list[str], query: dict):
+    if parts[:1] == ["v3"]:
+        rest = parts[1:]
+        if not rest:
+            return json_response(index())
+        if rest[0] == "api" and len(rest) == 2:
+            doc = gv_document("", rest[1])
+        elif rest[0] == "apis" and len(rest) == 3:
+            doc = gv_document(rest[1], rest[2])
+        else:
+            doc = None
+        if doc is not None:
+            return json_response(doc)
+    return status_response(404, "NotFound", "the server could not find the requested resource", {})
