@@ -234,6 +234,7 @@ def patch(req: Request) -> Response:
         merged, _ = apply_patch_request(_scale_of(req, live), ptype, text)
         return _write_scale(req, merged)
     patched, warnings = apply_patch_request(live, ptype, text, strict=strict)
+    _simulated_restart_time(req, live, patched)
     if _field_validation(req) == "Ignore":
         warnings = []
     _precondition_rv(req, live, (patched.get("metadata") or {}).get("resourceVersion"))
@@ -244,6 +245,20 @@ def patch(req: Request) -> Response:
         stored = req.eng.api.update(patched, dry_run=req.dry_run)
     req.eng.settle()
     return json_response(stored, 200, warnings)
+
+
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+
+
+def _simulated_restart_time(req: Request, live: dict, patched: dict) -> None:
+    """`kubectl rollout restart` stamps the pod template with the client's wall-clock time. Every
+    other time in a sandbox is simulated (epoch 2026-01-01T09:00Z), so a new stamp is replaced by
+    the simulated now: the same object the console's own `rollout restart` writes. (A deliberate
+    adaptation: a real API server stores the client's value.)"""
+    new = (((patched.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("annotations") or {}
+    old = (((live.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("annotations") or {}
+    if isinstance(new, dict) and RESTARTED_AT in new and new.get(RESTARTED_AT) != old.get(RESTARTED_AT):
+        new[RESTARTED_AT] = req.eng.stamp()
 
 
 # ---- delete ---------------------------------------------------------------------------------------

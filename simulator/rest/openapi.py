@@ -6,7 +6,7 @@ operation tagged with the type's x-kubernetes-group-version-kind that declares t
 (ParamVerifyingSchema) and sends `fieldValidation=Strict`. The documents carry no component
 schemas: kubectl apply then takes strategic-merge metadata from its compiled-in Go types
 (apply/patcher.go falls back to strategicpatch.NewPatchMetaFromStruct), which is exact for the
-built-in kinds the simulator serves. /openapi/v2 answers 404 like a server with it disabled.
+built-in kinds the simulator serves. /openapi/v2 is an empty document (v2_document).
 """
 from __future__ import annotations
 
@@ -64,6 +64,11 @@ def index() -> dict:
 
 
 def serve(parts: list[str], query: dict):
+    if parts == ["v2"]:
+        from .response import Response
+
+        return Response(200, {"Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"},
+                        v2_document())
     if parts[:1] == ["v3"]:
         rest = parts[1:]
         if not rest:
@@ -77,3 +82,18 @@ def serve(parts: list[str], query: dict):
         if doc is not None:
             return json_response(doc)
     return status_response(404, "NotFound", "the server could not find the requested resource", {})
+
+
+def _pb_field(number: int, payload: bytes) -> bytes:
+    """A length-delimited protobuf field (wire type 2); payloads here are short (< 128 bytes)."""
+    return bytes([number << 3 | 2, len(payload)]) + payload
+
+
+def v2_document() -> bytes:
+    """/openapi/v2 in the protobuf form client-go requires (gnostic openapi_v2.Document:
+    swagger = 1, info = 2 {title = 1, version = 2}) with no definitions: kubectl's client-side
+    schema validation then has nothing to check (it only runs for types whose server lacks
+    fieldValidation support, and skips unknown types), and an unknown apiVersion/kind reaches the
+    RESTMapper's `no matches for kind` as against a real server."""
+    info = _pb_field(1, b"Kubernetes") + _pb_field(2, b"v1.34.0")
+    return _pb_field(1, b"2.0") + _pb_field(2, info)

@@ -102,6 +102,10 @@ def error_response(err: KubeError, resource: str = "") -> Response:
         return status_response(err.code, err.reason, err.message, details)
     if isinstance(err, StatusError):
         return status_response(err.code, err.reason, err.message)
+    if type(err).__name__ == "JSONPatchError":
+        # apiserver handlers/patch.go: NewGenericServerResponse(422, ...): reason Invalid with the
+        # generic message; kubectl prints `The request is invalid: <message>`
+        return status_response(422, "Invalid", "the server rejected our request due to an error in our request")
     if isinstance(err, CLIError):
         # Rollout Lab's own caps (limits.py) and client-side refusals: a 403 that says it plainly
         text = err.message[len("error: "):] if err.message.startswith("error: ") else err.message

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 IDLE_POLL = 0.02  # seconds of wall time between idle checks
+QUIET = 0.12      # no byte sent and no request answered for this long: the client has caught up
 
 
 class ApiServer:
@@ -25,6 +26,8 @@ class ApiServer:
         self.in_flight = 0
         self.streams: dict[int, bool] = {}  # id -> drained
         self.horizon: float | None = None
+        self.end_streams_at_horizon = False  # a `get -w` is cut there; anything else just waits
+        self.last_activity = time.monotonic()
         self.requests: list[tuple[str, str]] = []
         self._closing = False
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -59,7 +62,8 @@ class ApiServer:
         while not self._closing:
             time.sleep(IDLE_POLL)
             with self.lock:
-                idle = bool(self.streams) and self.in_flight == 0 and all(self.streams.values())
+                idle = (bool(self.streams) and self.in_flight == 0 and all(self.streams.values())
+                        and time.monotonic() - self.last_activity >= QUIET)
                 if not idle:
                     idle_polls = 0
                     continue
@@ -70,13 +74,13 @@ class ApiServer:
                 c = self.cluster
                 due = c.next_due()
                 limit = self.horizon if self.horizon is not None else c.now + 3600.0
+                if c.now >= limit:
+                    continue
                 target = limit if due is None else min(due, limit)
                 if target > c.now:
                     c.advance(target - c.now)
                 for sid in self.streams:
                     self.streams[sid] = False  # let every stream look for new events
-                if c.now >= limit:
-                    self._end_streams = True
 
     # ---- HTTP ------------------------------------------------------------------------------------
     def _handler_class(self):
@@ -106,6 +110,7 @@ class ApiServer:
                                                   headers=dict(self.headers.items()), body=body)
                     finally:
                         server.in_flight -= 1
+                        server.last_activity = time.monotonic()
                 if not resp.streaming:
                     self._send(resp.status, resp.headers, resp.body)
                     return
@@ -141,17 +146,19 @@ class ApiServer:
                                 break
                             if chunk == b"":
                                 server.streams[sid] = True
-                                at_horizon = server.horizon is not None and server.cluster.now >= server.horizon
+                                at_horizon = (server.end_streams_at_horizon and server.horizon is not None
+                                              and server.cluster.now >= server.horizon)
                         if chunk:
                             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                             self.wfile.flush()
+                            server.last_activity = time.monotonic()
                         elif at_horizon:
                             break
                         else:
                             time.sleep(IDLE_POLL / 2)
                     self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
-                except (BrokenPipeError, ConnectionResetError):
+                except (OSError, ValueError):  # the client went away (kubectl exits mid-stream)
                     pass
                 finally:
                     with server.lock:
