@@ -111,7 +111,7 @@ def _method_not_allowed(req) -> Response:
 
 def _dispatch(req) -> Response:
     m, sub = req.method, req.sub
-    watching = req.q("watch") in ("true", "1")
+    watching = req.flag("watch")
     if m in ("GET", "HEAD") and not req.name:
         if watching:
             return _watch(req, objects.matching)

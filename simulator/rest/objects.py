@@ -32,6 +32,10 @@ class Request:
         v = self.query.get(key, default)
         return v[0] if isinstance(v, list) else v
 
+    def flag(self, key: str) -> bool:
+        """A boolean query parameter as Go's strconv.ParseBool reads it (`true`, `True`, `1`, `t`)."""
+        return self.q(key) in ("1", "t", "T", "true", "TRUE", "True")
+
     @property
     def kind(self) -> str:
         return self.rt.kind
@@ -367,7 +371,7 @@ def log(req: Request) -> Response:
         cname = containers[0]
     elif cname not in containers:
         raise BadRequest(f"container {cname} is not valid for pod {req.name}")
-    previous = req.q("previous") in ("true", "1")
+    previous = req.flag("previous")
     logcmd.check_log_status(pod, cname, previous)
     lines = logcmd.timed_lines(req.eng, pod, cname, previous)
     tail = req.q("tailLines")
@@ -377,13 +381,13 @@ def log(req: Request) -> Response:
         except ValueError:
             raise BadRequest(f"tailLines: Invalid value: {tail!r}") from None
         lines = lines[-n:] if n > 0 else []
-    stamps = req.q("timestamps") in ("true", "1")
+    stamps = req.flag("timestamps")
 
     def text(items):
         return "".join((logcmd.log_timestamp(req.eng, t) + " " if stamps else "") + line + "\n"
                        for t, line in items).encode()
 
-    if req.q("follow") not in ("true", "1"):
+    if not req.flag("follow"):
         return Response(200, {"Content-Type": "text/plain"}, text(lines))
 
     def follow():

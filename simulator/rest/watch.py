@@ -75,8 +75,8 @@ def watch(req, objects_matching) -> Response:
         base_pred = pred
         pred = lambda o: base_pred(o) and o["metadata"].get("name") == by_name  # noqa: E731
     as_table = tables.wants_table(req.headers.get("accept", ""))
-    bookmarks = req.q("allowWatchBookmarks") in ("true", "1")
-    initial = req.q("sendInitialEvents") in ("true", "1")
+    bookmarks = req.flag("allowWatchBookmarks")
+    initial = req.flag("sendInitialEvents")
     rv_text = req.q("resourceVersion")
     try:
         timeout = float(req.q("timeoutSeconds") or 1800)

@@ -1,0 +1,26 @@
+"""The oracle binary (make oracle-kubectl) and a live test server around one cluster."""
+from __future__ import annotations
+
+import pytest
+
+from .harness import KUBECTL, skip_reason
+
+
+def oracle_or_skip() -> None:
+    """Skip only where the linux/x86_64 binary cannot run; on x86_64 a missing binary is a failure
+    (run `make oracle-kubectl`), never a silent skip."""
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    assert KUBECTL.exists(), f"{KUBECTL} is missing: run `make oracle-kubectl` (make test does)"
+
+
+@pytest.fixture
+def api_server(tmp_path):
+    from simulator import Cluster
+
+    from .server import ApiServer
+
+    server = ApiServer(Cluster(0), tls_dir=tmp_path).start()
+    yield server
+    server.stop()
