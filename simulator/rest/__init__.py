@@ -17,6 +17,7 @@ from ..api.errors import KubeError
 from . import discovery, objects, openapi
 from .history import record_command
 from .response import Response, error_response, json_response, status_response
+from .watch import hub_of
 from .watch import watch as _watch
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def handle(cluster, method: str, path: str, query=None, headers=None, body: byte
     method = (method or "").upper()
     try:
         record_command(cluster, headers)
+        hub_of(cluster)  # from the first request on, watches can replay from a list's resourceVersion
         return _route(cluster, method, path or "/", query, headers, body or b"")
     except KubeError as err:
         return error_response(err, getattr(err, "resource", "") or "")

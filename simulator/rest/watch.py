@@ -107,19 +107,21 @@ def watch(req, objects_matching) -> Response:
                                include_object=req.q("includeObject", "Metadata"), headers=first)
         return dumps({"type": etype, "object": obj}) + b"\n"
 
+    # where the stream starts is fixed now, not when the caller first reads from it
+    start_rv = eng.store.resource_version
+    initial_objects = [(start_rv, "ADDED", o) for o in objects_matching(req)] if initial else []
+
     def stream():
         first = True
-        last_rv = eng.store.resource_version
-        queue = list(pending)
-        if initial:
-            queue = [(eng.store.resource_version, "ADDED", o) for o in objects_matching(req)]
-        seen = len(hub.events) and hub.events[-1][0] or 0
+        last_rv = start_rv
+        queue = initial_objects or list(pending)
+        seen = start_rv
         if initial:
             for _, etype, obj in queue:
                 yield encode(etype, obj, first)
                 first = False
             mark = {"kind": rt.kind, "apiVersion": rt.api_version,
-                    "metadata": {"resourceVersion": str(last_rv),
+                    "metadata": {"resourceVersion": str(start_rv),
                                  "annotations": {"k8s.io/initial-events-end": "true"}}}
             yield encode("BOOKMARK", mark, False)
             queue = []
