@@ -15,6 +15,7 @@ from ..kubectl.selectors import compile_selectors
 from ..objects import clone
 from . import body as bodies
 from . import table as tables
+from .derived import DERIVED
 from .patching import APPLY_PATCH, PATCH_TYPES, apply_patch_request, drop_unknown_fields
 from .response import Response, json_response, success_status
 
@@ -86,9 +87,12 @@ def get(req: Request) -> Response:
 def matching(req: Request) -> list[dict]:
     """The objects a list or watch selects (namespace, labelSelector, fieldSelector)."""
     pred = compile_selectors(req.kind, req.q("labelSelector"), req.q("fieldSelector"))
+    ns = req.namespace if req.rt.namespaced and req.namespace else None
+    derived = DERIVED.get((req.rt.group, req.rt.plural))
+    if derived is not None:
+        return [o for o in derived(req.eng, ns) if pred(o)]
     if not req.rt.simulated:
         return []
-    ns = req.namespace if req.rt.namespaced and req.namespace else None
     return [o for o in req.eng.store.list(req.kind, ns) if pred(o)]
 
 

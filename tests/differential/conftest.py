@@ -24,3 +24,13 @@ def api_server(tmp_path):
     server = ApiServer(Cluster(0), tls_dir=tmp_path).start()
     yield server
     server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from . import test_differential as td
+
+    stats = getattr(td, "STATS", None)
+    if stats and stats["scripts"]:
+        known = ", ".join(f"{k} ×{n}" for k, n in sorted(stats["known"].items())) or "none"
+        terminalreporter.write_line(f"differential suite: {stats['scripts']} scripts, {stats['commands']} commands "
+                                    f"compared (stdout, stderr, exit code); known differences seen: {known}")

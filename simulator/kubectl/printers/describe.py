@@ -207,7 +207,10 @@ def _describe_status(w: PrefixWriter, name: str, state: dict, ctx: PrintContext)
 
 
 def _ports(ports: list, field: str) -> str:
-    return ", ".join(f"{_i(_d(p).get(field))}/{_s(_d(p).get('protocol'))}" for p in _l(ports))
+    # describe.go describeContainerPorts/describeContainerHostPorts: `80/TCP (http)` for a named port
+    # (found by tests/differential against the real kubectl)
+    return ", ".join(f"{_i(_d(p).get(field))}/{_s(_d(p).get('protocol'))}"
+                     + (f" ({_s(_d(p).get('name'))})" if _s(_d(p).get("name")) else "") for p in _l(ports))
 
 
 def _describe_containers(w: PrefixWriter, label: str, containers, statuses, space: str, ctx: PrintContext) -> None:
