@@ -89,6 +89,7 @@ class Pair:
         self.tmp = tempfile.TemporaryDirectory(prefix="kubectl-oracle-")
         self.dir = Path(self.tmp.name)
         self.server = ApiServer(self.api_cluster, tls_dir=self.dir).start()
+        self.server.horizon = 0.0  # the clock moves only inside a kubectl command (see kubectl())
         (self.dir / "home").mkdir()
         (self.dir / "work").mkdir()
         (self.dir / "kubeconfig").write_text(kubeconfig(self.server.url, ca_pem=self.server.ca_pem))
@@ -114,12 +115,16 @@ class Pair:
         with self.server.lock:
             self.console.advance(seconds)
             self.api_cluster.advance(seconds)
+            self.server.horizon = self.api_cluster.now
 
     def console_only(self, line: str) -> None:
         self.console.run(line)
         with self.server.lock:
             self.api_cluster.run(line)
             self.api_cluster.history.pop()
+        self._sync_clocks()
+        with self.server.lock:
+            self.server.horizon = self.api_cluster.now
 
     def kubectl(self, line: str, env: dict, argv: list[str]) -> Outcome:
         watch = is_watch(argv)
@@ -144,8 +149,12 @@ class Pair:
             oracle = ((e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""),
                       "TIMEOUT", -1)
         with self.server.lock:
-            self.server.horizon = None
+            self.server.end_streams_at_horizon = False
         self._sync_clocks()
+        with self.server.lock:
+            # between commands the API side's clock only moves with the script: a stream kubectl
+            # left behind must not let it run on
+            self.server.horizon = self.api_cluster.now
         return Outcome(line, console, oracle)
 
 

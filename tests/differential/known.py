@@ -61,6 +61,18 @@ def _apply_patch_invalid(console: str, oracle: str) -> bool:
     return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
 
 
+def _apply_creating(console: str, oracle: str) -> bool:
+    return console.replace('error when applying "', 'error when creating "') == oracle
+
+
+def _same_lines_other_order(console: str, oracle: str) -> bool:
+    return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
+
+
+def _describe_namespace(console: str, oracle: str) -> bool:
+    return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
+
+
 def _client_version(console: str, oracle: str) -> bool:
     return console.replace("v1.34.1", "v1.34.5") == oracle
 
@@ -72,6 +84,12 @@ KNOWN: tuple[Known, ...] = (
     Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
     Known("delete-source-prefix", r"\bdelete\b.* -f ", "stderr", _delete_source_prefix),
     Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
+    Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
+    Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
+    Known("describe-namespace", r"\bdescribe\b", "stderr", _describe_namespace),
+    Known("describe-namespace", r"\bdescribe\b", "stdout",
+          lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
+    Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
     Known("client-version", r"\bversion\b", "stdout", _client_version),
 )
 
@@ -85,6 +103,6 @@ def normalise(line: str, stream: str, text: str) -> str:
 def explain(line: str, stream: str, console: str, oracle: str) -> str | None:
     """The id of the known difference this is, or None."""
     for k in KNOWN:
-        if k.stream == stream and re.search(k.command, line) and k.accepts(console, oracle):
+        if k.stream == stream and re.search(k.command, line) and k.accepts(str(console), str(oracle)):
             return k.id
     return None
