@@ -36,6 +36,17 @@ for _rt in RESOURCE_TYPES:
     if _rt.group and (_rt.group, _rt.version) not in PREFERRED_GROUPS:
         PREFERRED_GROUPS.append((_rt.group, _rt.version))
 
+# Older versions a v1.34 server still serves beside the preferred one (kubectl api-versions lists
+# them): autoscaling/v1 keeps HorizontalPodAutoscaler (and names the Scale subresource's kind).
+EXTRA_VERSIONS: dict[str, list[tuple[str, ResourceType]]] = {
+    "autoscaling": [("v1", ResourceType("horizontalpodautoscalers", "horizontalpodautoscaler",
+                                        "HorizontalPodAutoscaler", "autoscaling", "v1", ("hpa",), True, ("all",)))],
+}
+
+
+def all_types() -> list[ResourceType]:
+    return list(RESOURCE_TYPES) + [rt for versions in EXTRA_VERSIONS.values() for _, rt in versions]
+
 
 def version_info() -> dict:
     return kdiscovery._info(kdiscovery.SERVER_VERSION, kdiscovery._SERVER_BUILD, True)  # noqa: SLF001
@@ -50,7 +61,8 @@ def api_group_list() -> dict:
     groups = []
     for group, version in PREFERRED_GROUPS:
         gv = {"groupVersion": f"{group}/{version}", "version": version}
-        groups.append({"name": group, "versions": [gv], "preferredVersion": gv})
+        versions = [gv] + [{"groupVersion": f"{group}/{v}", "version": v} for v, _ in EXTRA_VERSIONS.get(group, ())]
+        groups.append({"name": group, "versions": versions, "preferredVersion": gv})
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
@@ -73,7 +85,7 @@ def _resource_row(rt: ResourceType) -> dict:
 
 def resource_list(group: str, version: str) -> dict | None:
     rows = []
-    for rt in RESOURCE_TYPES:
+    for rt in all_types():
         if rt.group != group or rt.version != version:
             continue
         rows.append(_resource_row(rt))
@@ -90,7 +102,7 @@ def resource_list(group: str, version: str) -> dict | None:
 
 
 def find_type(group: str, version: str, plural: str) -> ResourceType | None:
-    for rt in RESOURCE_TYPES:
+    for rt in all_types():
         if rt.group == group and rt.version == version and rt.plural == plural:
             return rt
     return None

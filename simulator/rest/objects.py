@@ -184,8 +184,20 @@ def _refuse_unsimulated(req: Request) -> None:
                           "is not supported here", "MethodNotAllowed", 405)
 
 
+PROTOBUF = "application/vnd.kubernetes.protobuf"
+
+
+def _refuse_protobuf(req: Request) -> None:
+    """Typed clients (kubectl create deployment/service/…) send protobuf bodies; the simulated
+    server speaks JSON only and says so like a server without that serializer (415)."""
+    if req.headers.get("content-type", "").split(";")[0].strip() == PROTOBUF:
+        raise StatusError(f'the body of the request was in an unknown format - accepted media types include: '
+                          f'application/json, application/yaml', "UnsupportedMediaType", 415)
+
+
 def create(req: Request) -> Response:
     _refuse_unsimulated(req)
+    _refuse_protobuf(req)
     obj = bodies.parse_object(req.body, req.kind)
     _check_type(req, obj)
     obj, warnings = _decoded(req, obj)
@@ -205,6 +217,7 @@ def _precondition_rv(req: Request, live: dict, rv) -> None:
 
 def update(req: Request) -> Response:
     _refuse_unsimulated(req)
+    _refuse_protobuf(req)
     if req.sub == "scale":
         return _write_scale(req, bodies.parse_object(req.body, "Scale"))
     live = _live(req)

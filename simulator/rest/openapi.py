@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..kubectl.resources import RESOURCE_TYPES
+from .discovery import all_types
 from .response import json_response, status_response
 
 _QUERY_PARAMS = ("dryRun", "fieldManager", "fieldValidation", "force", "pretty")
@@ -25,7 +25,7 @@ def _gv_path(group: str, version: str) -> str:
 
 def _gvs() -> list[tuple[str, str]]:
     out = []
-    for rt in RESOURCE_TYPES:
+    for rt in all_types():
         if (rt.group, rt.version) not in out:
             out.append((rt.group, rt.version))
     return out
@@ -33,7 +33,7 @@ def _gvs() -> list[tuple[str, str]]:
 
 def gv_document(group: str, version: str) -> dict | None:
     paths = {}
-    for rt in RESOURCE_TYPES:
+    for rt in all_types():
         if (rt.group, rt.version) != (group, version):
             continue
         gvk = {"group": group, "version": version, "kind": rt.kind}

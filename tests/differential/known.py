@@ -73,6 +73,10 @@ def _describe_namespace(console: str, oracle: str) -> bool:
     return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
 
 
+def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
+    return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
+
+
 def _client_version(console: str, oracle: str) -> bool:
     return console.replace("v1.34.1", "v1.34.5") == oracle
 
@@ -90,6 +94,7 @@ KNOWN: tuple[Known, ...] = (
     Known("describe-namespace", r"\bdescribe\b", "stdout",
           lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
     Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
+    Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
     Known("client-version", r"\bversion\b", "stdout", _client_version),
 )
 
