@@ -14,7 +14,7 @@ import logging
 from urllib.parse import unquote
 
 from ..api.errors import KubeError
-from . import discovery, objects, openapi
+from . import discovery, objects, openapi, subresources
 from .history import record_command
 from .response import Response, error_response, json_response, status_response
 from .watch import hub_of
@@ -123,10 +123,10 @@ def _dispatch(req) -> Response:
     if not req.name:
         return _method_not_allowed(req)
     if sub == "log":
-        return objects.log(req) if m == "GET" else _method_not_allowed(req)
+        return subresources.log(req) if m == "GET" else _method_not_allowed(req)
     if sub == "scale":
         if m == "GET":
-            return objects.get_scale(req)
+            return subresources.get_scale(req)
         if m == "PUT":
             return objects.update(req)
         if m == "PATCH":
@@ -137,7 +137,7 @@ def _dispatch(req) -> Response:
     if m in ("GET", "HEAD"):
         if watching:
             return _watch(req, objects.matching)
-        return objects.get_status(req) if sub else objects.get(req)
+        return subresources.get_status(req) if sub else objects.get(req)
     if m == "PUT":
         return objects.update(req)
     if m == "PATCH":

@@ -8,7 +8,7 @@ import base64
 import json
 
 from ..api import kinds
-from ..api.errors import BadRequest, Conflict, KubeError, NotFound, StatusError
+from ..api.errors import BadRequest, Conflict, NotFound, StatusError
 from ..api.schema import strict_decode_error
 from ..kubectl.printers.context import PrintContext
 from ..kubectl.selectors import compile_selectors
@@ -57,7 +57,7 @@ def _not_found(req: Request, name: str | None = None) -> NotFound:
     return NotFound(req.rt.resource, name if name is not None else req.name)
 
 
-def _live(req: Request) -> dict:
+def live_object(req: Request) -> dict:
     obj = req.eng.store.get(req.kind, req.store_ns, req.name)
     if obj is None:
         raise _not_found(req)
@@ -76,7 +76,7 @@ def _with_type(obj: dict, rt) -> dict:
 def get(req: Request) -> Response:
     if not req.rt.simulated:
         raise _not_found(req)
-    obj = _live(req)
+    obj = live_object(req)
     if tables.wants_table(req.headers.get("accept", "")):
         return json_response(tables.table(req.kind, [obj], req.print_context(),
                                           obj["metadata"].get("resourceVersion", ""),
@@ -202,14 +202,16 @@ def create(req: Request) -> Response:
     _check_type(req, obj)
     obj, warnings = _decoded(req, obj)
     obj = clone(obj)
+    if not isinstance(obj.get("metadata"), dict):
+        obj["metadata"] = {}
     if req.rt.namespaced:
-        obj.setdefault("metadata", {})["namespace"] = req.namespace
+        obj["metadata"]["namespace"] = req.namespace
     created = req.eng.api.create(obj, dry_run=req.dry_run)
     req.eng.settle()
     return json_response(created, 201, warnings)
 
 
-def _precondition_rv(req: Request, live: dict, rv) -> None:
+def precondition_rv(req: Request, live: dict, rv) -> None:
     if rv and rv != live["metadata"].get("resourceVersion"):
         raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": the object has been '
                        "modified; please apply your changes to the latest version and try again")
@@ -219,15 +221,17 @@ def update(req: Request) -> Response:
     _refuse_unsimulated(req)
     _refuse_protobuf(req)
     if req.sub == "scale":
-        return _write_scale(req, bodies.parse_object(req.body, "Scale"))
-    live = _live(req)
+        from .subresources import write_scale
+
+        return write_scale(req, bodies.parse_object(req.body, "Scale"))
+    live = live_object(req)
     obj = bodies.parse_object(req.body, req.kind)
     _check_type(req, obj)
     name = (obj.get("metadata") or {}).get("name")
     if name != req.name:
         raise BadRequest("the name of the object (%s) does not match the name on the URL (%s)" % (name, req.name))
     obj, warnings = _decoded(req, obj)
-    _precondition_rv(req, live, (obj.get("metadata") or {}).get("resourceVersion"))
+    precondition_rv(req, live, (obj.get("metadata") or {}).get("resourceVersion"))
     obj = clone(obj)
     obj["metadata"]["namespace"] = req.store_ns
     if req.sub == "status":
@@ -250,15 +254,17 @@ def patch(req: Request) -> Response:
                           f'{", ".join(PATCH_TYPES)}, {APPLY_PATCH}', "UnsupportedMediaType", 415)
     text = bodies.check_body(req.body)
     strict = _field_validation(req) == "Strict"
-    live = _live(req)
+    live = live_object(req)
     if req.sub == "scale":
-        merged, _ = apply_patch_request(_scale_of(req, live), ptype, text)
-        return _write_scale(req, merged)
+        from .subresources import scale_of, write_scale
+
+        merged, _ = apply_patch_request(scale_of(req, live), ptype, text)
+        return write_scale(req, merged)
     patched, warnings = apply_patch_request(live, ptype, text, strict=strict)
     _simulated_restart_time(req, live, patched)
     if _field_validation(req) == "Ignore":
         warnings = []
-    _precondition_rv(req, live, (patched.get("metadata") or {}).get("resourceVersion"))
+    precondition_rv(req, live, (patched.get("metadata") or {}).get("resourceVersion"))
     patched["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
     if req.sub == "status":
         stored = req.eng.api.update_status(patched) if not req.dry_run else patched
@@ -302,7 +308,7 @@ def _delete_options(req: Request) -> dict:
 def delete(req: Request) -> Response:
     _refuse_unsimulated(req)
     opts = _delete_options(req)
-    live = _live(req)
+    live = live_object(req)
     pre = opts.get("preconditions") or {}
     if pre.get("uid") and pre["uid"] != live["metadata"].get("uid"):
         raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": Precondition failed: '
@@ -333,92 +339,3 @@ def delete(req: Request) -> Response:
     if not req.rt.group:
         details.pop("group")
     return json_response(success_status(details))
-
-
-# ---- subresources ---------------------------------------------------------------------------------
-
-def _scale_of(req: Request, live: dict) -> dict:
-    from ..labels import selector_string
-
-    sel = (live.get("spec") or {}).get("selector")
-    selector = selector_string(sel) if req.kind != "ReplicationController" else \
-        ",".join(f"{k}={v}" for k, v in sorted((sel or {}).items()))
-    meta = {k: live["metadata"][k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-            if k in live["metadata"]}
-    return {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta,
-            "spec": {"replicas": (live.get("spec") or {}).get("replicas", 0)},
-            "status": {"replicas": (live.get("status") or {}).get("replicas", 0), "selector": selector}}
-
-
-def get_scale(req: Request) -> Response:
-    return json_response(_scale_of(req, _live(req)))
-
-
-def _write_scale(req: Request, scale: dict) -> Response:
-    live = _live(req)
-    replicas = (scale.get("spec") or {}).get("replicas")
-    if not isinstance(replicas, int) or isinstance(replicas, bool):
-        raise BadRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas must be an integer")
-    _precondition_rv(req, live, (scale.get("metadata") or {}).get("resourceVersion"))
-    if replicas < 0:
-        from ..api.errors import Invalid
-
-        raise Invalid("Scale", req.name, [("spec.replicas", f"Invalid value: {replicas}: must be greater than or equal to 0")])
-    new = clone(live)
-    new["spec"]["replicas"] = replicas
-    stored = req.eng.api.update(new, dry_run=req.dry_run)
-    req.eng.settle()
-    return json_response(_scale_of(req, stored))
-
-
-def get_status(req: Request) -> Response:
-    return json_response(_live(req))
-
-
-def log(req: Request) -> Response:
-    from ..kubectl.commands import logs as logcmd
-
-    pod = _live(req)
-    containers = [c.get("name") for c in (pod.get("spec") or {}).get("containers") or []]
-    cname = req.q("container")
-    if not cname:
-        if len(containers) != 1:
-            raise BadRequest(f"a container name must be specified for pod {req.name}, choose one of: "
-                             f"[{' '.join(containers)}]")
-        cname = containers[0]
-    elif cname not in containers:
-        raise BadRequest(f"container {cname} is not valid for pod {req.name}")
-    previous = req.flag("previous")
-    logcmd.check_log_status(pod, cname, previous)
-    lines = logcmd.timed_lines(req.eng, pod, cname, previous)
-    tail = req.q("tailLines")
-    if tail:
-        try:
-            n = int(tail)
-        except ValueError:
-            raise BadRequest(f"tailLines: Invalid value: {tail!r}") from None
-        lines = lines[-n:] if n > 0 else []
-    stamps = req.flag("timestamps")
-
-    def text(items):
-        return "".join((logcmd.log_timestamp(req.eng, t) + " " if stamps else "") + line + "\n"
-                       for t, line in items).encode()
-
-    if not req.flag("follow"):
-        return Response(200, {"Content-Type": "text/plain"}, text(lines))
-
-    def follow():
-        sent = len(logcmd.timed_lines(req.eng, pod, cname, previous))
-        yield text(lines)
-        while True:
-            now_pod = req.eng.store.get("Pod", req.store_ns, req.name)
-            if now_pod is None or now_pod["metadata"].get("uid") != pod["metadata"].get("uid"):
-                return
-            current = logcmd.timed_lines(req.eng, now_pod, cname, previous)
-            if len(current) > sent:
-                yield text(current[sent:])
-                sent = len(current)
-            else:
-                yield b""
-
-    return Response(200, {"Content-Type": "text/plain", "Transfer-Encoding": "chunked"}, follow())

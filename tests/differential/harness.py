@@ -148,6 +148,7 @@ class Pair:
         except subprocess.TimeoutExpired as e:
             oracle = ((e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""),
                       "TIMEOUT", -1)
+        self.server.wait_streams_closed()  # no stream of this kubectl may move the next one's clock
         with self.server.lock:
             self.server.end_streams_at_horizon = False
             if argv[:1] == ["edit"]:

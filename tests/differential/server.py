@@ -51,6 +51,15 @@ class ApiServer:
             t.start()
         return self
 
+    def wait_streams_closed(self, timeout: float = 2.0) -> None:
+        """Until every stream of the last client has noticed that client is gone."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                if not self.streams:
+                    return
+            time.sleep(IDLE_POLL / 2)
+
     def stop(self) -> None:
         self._closing = True
         self.httpd.shutdown()
@@ -152,7 +161,7 @@ class ApiServer:
                             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                             self.wfile.flush()
                             server.last_activity = time.monotonic()
-                        elif at_horizon:
+                        elif at_horizon or self._client_gone():
                             break
                         else:
                             time.sleep(IDLE_POLL / 2)
@@ -167,6 +176,16 @@ class ApiServer:
                         if close:
                             close()
                     self.close_connection = True
+
+            def _client_gone(self) -> bool:
+                """A watching client sends nothing more: readable means it closed (kubectl exited)."""
+                import select
+
+                try:
+                    readable, _, _ = select.select([self.connection], [], [], 0)
+                except (OSError, ValueError):
+                    return True
+                return bool(readable)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 

@@ -44,6 +44,15 @@ def test_garbage_bodies_are_400():
         status_of(r)
 
 
+def test_null_or_odd_metadata_is_a_status_not_a_crash():
+    c = Cluster(0)
+    base = {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {}}
+    for meta in (None, [], "x", 3):
+        r = c.api("POST", DEPLOYMENTS, body=json.dumps(dict(base, metadata=meta)).encode())
+        assert 400 <= r.status < 500, (meta, r.body)
+        status_of(r)
+
+
 def test_too_many_json_patch_operations_is_413():
     c = Cluster(0)
     c.api("POST", DEPLOYMENTS, body=json.dumps({
