@@ -18,6 +18,11 @@ class TooLarge(StatusError):
     reason, code = "RequestEntityTooLarge", 413
 
 
+def check_body_size(body: bytes) -> None:
+    if len(body) > MAX_BODY_BYTES:
+        raise TooLarge(f"Request entity too large: limit is {MAX_BODY_BYTES}")
+
+
 def check_body(body: bytes) -> str:
     """The body as text, refused when too large, not UTF-8, or nested too deep."""
     if len(body) > MAX_BODY_BYTES:

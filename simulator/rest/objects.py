@@ -187,18 +187,31 @@ def _refuse_unsimulated(req: Request) -> None:
 PROTOBUF = "application/vnd.kubernetes.protobuf"
 
 
+def _is_protobuf(req: Request) -> bool:
+    return req.headers.get("content-type", "").split(";")[0].strip() == PROTOBUF
+
+
 def _refuse_protobuf(req: Request) -> None:
-    """Typed clients (kubectl create deployment/service/…) send protobuf bodies; the simulated
-    server speaks JSON only and says so like a server without that serializer (415)."""
-    if req.headers.get("content-type", "").split(";")[0].strip() == PROTOBUF:
-        raise StatusError(f'the body of the request was in an unknown format - accepted media types include: '
-                          f'application/json, application/yaml', "UnsupportedMediaType", 415)
+    """An update in protobuf (no kubectl command sends one): refused like a server without that
+    serializer (415)."""
+    if _is_protobuf(req):
+        raise StatusError('the body of the request was in an unknown format - accepted media types include: '
+                          'application/json, application/yaml', "UnsupportedMediaType", 415)
+
+
+def _create_body(req: Request) -> dict:
+    """The object a create sends: JSON, or protobuf from a typed client (kubectl create deployment…)."""
+    if _is_protobuf(req):
+        from .protobuf import decode_body
+
+        bodies.check_body_size(req.body)
+        return decode_body(req.body)
+    return bodies.parse_object(req.body, req.kind)
 
 
 def create(req: Request) -> Response:
     _refuse_unsimulated(req)
-    _refuse_protobuf(req)
-    obj = bodies.parse_object(req.body, req.kind)
+    obj = _create_body(req)
     _check_type(req, obj)
     obj, warnings = _decoded(req, obj)
     obj = clone(obj)

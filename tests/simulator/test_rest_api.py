@@ -195,3 +195,32 @@ def test_kubectl_command_header_is_recorded_once_per_invocation(c):
     c.api("GET", DEPLOYMENTS, headers={"Kubectl-Command": "kubectl get", "Kubectl-Session": "s-2"})
     mine = [e for e in c.history if e.get("source") == "kubectl-api"]
     assert [e["line"] for e in mine] == ["kubectl set image", "kubectl get"]
+
+
+def _pb(num: int, payload) -> bytes:
+    if isinstance(payload, int):
+        return bytes([num << 3]) + bytes([payload])  # small varints only
+    return bytes([num << 3 | 2, len(payload)]) + payload
+
+
+def test_protobuf_create_from_a_typed_client():
+    """What `kubectl create deployment web --image=nginx --replicas=0` sends (k8s envelope,
+    runtime.Unknown, apps/v1 Deployment), with the empty fields gogo-protobuf always writes."""
+    c = Cluster(0)
+    labels = _pb(11, _pb(1, b"app") + _pb(2, b"web"))
+    meta = _pb(1, b"web") + _pb(2, b"") + _pb(8, b"") + labels
+    container = _pb(1, b"nginx") + _pb(2, b"nginx") + _pb(5, b"")
+    template = _pb(1, labels) + _pb(2, _pb(2, container))
+    spec = _pb(1, 0) + _pb(2, _pb(1, _pb(1, b"app") + _pb(2, b"web"))) + _pb(3, template) + _pb(5, 0)
+    raw = _pb(1, meta) + _pb(2, spec)
+    body = b"k8s\x00" + _pb(1, _pb(1, b"apps/v1") + _pb(2, b"Deployment")) + _pb(2, raw)
+    r = c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=body)
+    assert r.status == 201, r.body
+    d = c.get("Deployment", "default", "web")
+    assert d["spec"]["replicas"] == 0 and d["metadata"]["labels"] == {"app": "web"}
+    assert d["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx"
+    assert "minReadySeconds" not in d["spec"] and "generateName" not in d["metadata"]
+    bad = c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=b"k8s\x00\x12\xff")
+    assert bad.status == 400 and bad.json()["kind"] == "Status"
+    other = b"k8s\x00" + _pb(1, _pb(1, b"v1") + _pb(2, b"ConfigMap"))
+    assert c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=other).status == 400

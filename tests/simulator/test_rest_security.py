@@ -80,7 +80,7 @@ def test_odd_paths_and_methods():
        path=st.sampled_from([DEPLOYMENTS, DEPLOYMENTS + "/w", DEPLOYMENTS + "/w/scale", "/api/v1/namespaces/default/pods/p/log",
                              "/api/v1/namespaces", "/api/v1/namespaces/default"]),
        ctype=st.sampled_from(["application/json", "application/merge-patch+json", "application/json-patch+json",
-                              "application/strategic-merge-patch+json"]),
+                              "application/strategic-merge-patch+json", "application/vnd.kubernetes.protobuf"]),
        raw=st.one_of(st.binary(max_size=200), st.recursive(
            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -95,3 +95,14 @@ def test_any_request_gets_an_http_answer_and_the_cluster_survives(method, path, 
     if r.status >= 400 or method == "GET":
         assert c.changes == before
     assert c.run("kubectl get ns").exit_code == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(raw=st.binary(max_size=300))
+def test_hostile_protobuf_bodies_get_a_status(raw):
+    c = Cluster(0)
+    for body in (raw, b"k8s\x00" + raw):
+        r = c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=body)
+        assert 200 <= r.status < 500, (r.status, r.body[:200])
+        if r.status >= 400:
+            status_of(r)
