@@ -151,3 +151,37 @@ def test_kubeconfig_download_issues_a_fresh_token():
     r2 = kubeconfig_response(3, "https://lab.example/k8s/3")
     token2 = yaml.safe_load(r2.content)["users"][0]["user"]["token"]
     assert tokens.sandbox_for(token1) is None and tokens.sandbox_for(token2) == "3"
+
+
+@pytest.mark.django_db
+def test_download_view_serves_only_the_learners_own_sandbox(rf, settings):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import Http404
+
+    from tutorial.kubeapi import views
+    from tutorial.sandbox.models import Sandbox
+    from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+
+    from django.utils import timezone
+
+    mine = Sandbox.objects.create(owner="anon:me", lesson_slug="updating", snapshot={}, saved_at=timezone.now())
+    Sandbox.objects.create(owner="anon:other", lesson_slug="updating", snapshot={}, saved_at=timezone.now())
+    settings.KUBEAPI_PUBLIC_URL = "https://lab.example"
+    request = rf.get("/kubeapi/updating/kubeconfig")
+    request.user, request.session = AnonymousUser(), SessionStore()
+    request.session[LEARNER_SESSION_KEY] = "me"
+    resp = views.download(request, "updating")
+    doc = yaml.safe_load(resp.content)
+    assert doc["clusters"][0]["cluster"]["server"] == f"https://lab.example/k8s/{mine.pk}"
+    assert tokens.sandbox_for(doc["users"][0]["user"]["token"]) == str(mine.pk)
+    with pytest.raises(Http404):
+        views.download(request, "no-such-lesson")
+    stranger = rf.get("/kubeapi/updating/kubeconfig")
+    stranger.user, stranger.session = AnonymousUser(), SessionStore()
+    with pytest.raises(Http404):
+        views.download(stranger, "updating")
+    post = rf.post("/kubeapi/updating/kubeconfig/revoke")
+    post.user, post.session = request.user, request.session
+    assert json.loads(views.revoke(post, "updating").content) == {"revoked": 1}
+    assert tokens.sandbox_for(doc["users"][0]["user"]["token"]) is None
