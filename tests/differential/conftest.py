@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import KUBECTL, skip_reason
-
-
-def oracle_or_skip() -> None:
-    """Skip only where the linux/x86_64 binary cannot run; on x86_64 a missing binary is a failure
-    (run `make oracle-kubectl`), never a silent skip."""
-    reason = skip_reason()
-    if reason:
-        pytest.skip(reason)
-    assert KUBECTL.exists(), f"{KUBECTL} is missing: run `make oracle-kubectl` (make test does)"
+from .harness import oracle_or_skip  # noqa: F401 - re-exported for the tests here
 
 
 @pytest.fixture

@@ -38,6 +38,17 @@ def skip_reason() -> str | None:
     return None
 
 
+def oracle_or_skip() -> None:
+    """Skip only where the linux/x86_64 binary cannot run; on x86_64 a missing binary is a failure
+    (run `make oracle-kubectl`), never a silent skip."""
+    import pytest
+
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    assert KUBECTL.exists(), f"{KUBECTL} is missing: run `make oracle-kubectl` (make test does)"
+
+
 @dataclass
 class Outcome:
     line: str

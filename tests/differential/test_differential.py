@@ -9,9 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from . import known
-from .conftest import oracle_or_skip
 from .corpus import all_scripts
-from .harness import run_script
+from .harness import oracle_or_skip, run_script
 
 SCRIPTS = all_scripts()
 STATS = {"scripts": 0, "commands": 0, "known": {}}
