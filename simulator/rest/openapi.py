@@ -3,10 +3,8 @@
 What kubectl reads from them: cli-runtime resource/query_param_verifier_v3.go looks for a PATCH
 operation tagged with the type's x-kubernetes-group-version-kind that declares the
 `fieldValidation` query parameter; when found, kubectl leaves field validation to the server
-(ParamVerifyingSchema) and sends `fieldValidation=Strict`. The documents carry no component
-schemas: kubectl apply then takes strategic-merge metadata from its compiled-in Go types
-(apply/patcher.go falls back to strategicpatch.NewPatchMetaFromStruct), which is exact for the
-built-in kinds the simulator serves. /openapi/v2 is an empty document (v2_document).
+(ParamVerifyingSchema) and sends `fieldValidation=Strict`. Component schemas (openapi_schemas.py)
+serve `kubectl explain` and apply's strategic-merge metadata. /openapi/v2 is an empty document (v2_document).
 """
 from __future__ import annotations
 
@@ -47,8 +45,10 @@ def gv_document(group: str, version: str) -> dict | None:
                                                      **{"x-kubernetes-action": "post"})}
     if not paths:
         return None
+    from .openapi_schemas import schemas_for
+
     return {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "v1.34.0"}, "paths": paths,
-            "components": {"schemas": {}}}
+            "components": {"schemas": schemas_for(group, version)}}
 
 
 def _hash(doc: dict) -> str:

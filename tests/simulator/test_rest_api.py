@@ -224,3 +224,21 @@ def test_protobuf_create_from_a_typed_client():
     assert bad.status == 400 and bad.json()["kind"] == "Status"
     other = b"k8s\x00" + _pb(1, _pb(1, b"v1") + _pb(2, b"ConfigMap"))
     assert c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=other).status == 400
+
+
+def test_openapi_component_schemas_for_explain_and_apply():
+    doc = Cluster(0).api("GET", "/openapi/v3/apis/apps/v1").json()
+    schemas = doc["components"]["schemas"]
+    dep = schemas["io.k8s.api.apps.v1.Deployment"]
+    assert dep["x-kubernetes-group-version-kind"] == [{"group": "apps", "kind": "Deployment", "version": "v1"}]
+    assert dep["properties"]["spec"]["allOf"] == [{"$ref": "#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec"}]
+    pod_spec = schemas["io.k8s.api.core.v1.PodSpec"]["properties"]
+    assert pod_spec["containers"]["x-kubernetes-patch-merge-key"] == "name"
+    assert pod_spec["containers"]["x-kubernetes-patch-strategy"] == "merge"
+    assert pod_spec["volumes"]["x-kubernetes-patch-strategy"] == "merge,retainKeys"
+    assert schemas["io.k8s.api.core.v1.Container"]["properties"]["ports"]["x-kubernetes-patch-merge-key"] == "containerPort"
+    spec = schemas["io.k8s.api.apps.v1.DeploymentSpec"]
+    assert spec["required"] == ["selector", "template"] and spec["properties"]["replicas"]["description"].startswith("Number of desired pods")
+    assert "tolerations" in pod_spec  # every field the server decodes, so apply can diff any manifest
+    core = Cluster(0).api("GET", "/openapi/v3/api/v1").json()["components"]["schemas"]
+    assert core["io.k8s.api.core.v1.Service"]["x-kubernetes-group-version-kind"][0]["kind"] == "Service"
