@@ -120,6 +120,8 @@ def _dispatch(req) -> Response:
         return objects.list_(req)
     if m == "POST" and not req.name:
         return objects.create(req)
+    if m == "DELETE" and not req.name and "deletecollection" in req.rt.verbs:
+        return objects.delete_collection(req)
     if not req.name:
         return _method_not_allowed(req)
     if sub == "log":

@@ -352,3 +352,28 @@ def delete(req: Request) -> Response:
     if not req.rt.group:
         details.pop("group")
     return json_response(success_status(details))
+
+
+def delete_collection(req: Request) -> Response:
+    """DELETE on a collection (deletecollection): every object the selectors match, as a list of
+    what was deleted (pods keep terminating for their grace period)."""
+    _refuse_unsimulated(req)
+    opts = _delete_options(req)
+    grace = opts.get("gracePeriodSeconds")
+    try:
+        grace = None if grace is None or grace == "" else int(grace)
+    except (TypeError, ValueError):
+        raise BadRequest(f"gracePeriodSeconds: Invalid value: {grace!r}") from None
+    orphan = (opts.get("propagationPolicy") or "") == "Orphan"
+    deleted = []
+    for obj in matching(req):
+        meta = obj["metadata"]
+        current = req.eng.store.get(req.kind, meta.get("namespace", ""), meta["name"])
+        if current is None:
+            continue  # already collected with its owner
+        result = req.eng.api.delete(req.kind, meta.get("namespace", ""), meta["name"], grace=grace,
+                                    dry_run=bool(opts.get("dryRun")), cascade="orphan" if orphan else "background")
+        deleted.append(_with_type(result if isinstance(result, dict) else obj, req.rt))
+    req.eng.settle()
+    return json_response({"kind": f"{req.kind}List", "apiVersion": req.rt.api_version,
+                          "metadata": {"resourceVersion": str(req.eng.store.resource_version)}, "items": deleted})

@@ -242,3 +242,13 @@ def test_openapi_component_schemas_for_explain_and_apply():
     assert "tolerations" in pod_spec  # every field the server decodes, so apply can diff any manifest
     core = Cluster(0).api("GET", "/openapi/v3/api/v1").json()["components"]["schemas"]
     assert core["io.k8s.api.core.v1.Service"]["x-kubernetes-group-version-kind"][0]["kind"] == "Service"
+
+
+def test_delete_collection_by_label(c):
+    r = c.api("DELETE", "/api/v1/namespaces/default/pods", query={"labelSelector": "app=kubia"})
+    assert r.status == 200 and r.json()["kind"] == "PodList" and len(r.json()["items"]) == 3
+    names = {p["metadata"]["name"] for p in r.json()["items"]}
+    left = {p["metadata"]["name"]: p for p in c.list("Pod", "default")}
+    assert all(left[n]["metadata"].get("deletionTimestamp") for n in names if n in left)
+    assert len(left) > len(names) - 1  # the ReplicaSet already replaces them
+    assert c.api("DELETE", "/api/v1/namespaces").status == 405  # namespaces have no deletecollection
