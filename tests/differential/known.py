@@ -106,6 +106,13 @@ KNOWN: tuple[Known, ...] = (
     Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
     Known("describe-events-order", r"\bdescribe\b", "stdout",
           lambda c, o: _events_same_time_order(mask_describe_event_ages(c), mask_describe_event_ages(o))),
+    # commands and formats the console does not implement work through the API with the real kubectl
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
+          lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stdout", lambda c, o: c == "" and o != ""),
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
+    Known("sort-by-creation-timestamp", r"--sort-by=\.metadata\.creationTimestamp", "stdout",
+          _same_lines_other_order),
     Known("client-version", r"\bversion\b", "stdout", _client_version),
 )
 
