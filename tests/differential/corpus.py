@@ -84,6 +84,9 @@ def manifest_scripts() -> list[Script]:
                  f"kubectl delete -f {name}")
         scripts.append(Script(f"manifest/{name}", files, steps))
     scripts.append(Script("flow/deployment", files, DEPLOYMENT_FLOW))
+    scripts.append(Script("flow/streams", files, (
+        "kubectl create -f kubia-deployment-v1.yaml", "# advance 20", "kubectl logs -f deployment/kubia",
+        "kubectl get pods -w", "kubectl delete pod --all", "kubectl get pods", "kubectl get rs -w")))
     return scripts
 
 
