@@ -37,6 +37,8 @@ def _varint(buf: bytes, i: int) -> tuple[int, int]:
 
 
 def _fields(buf: bytes):
+    if not isinstance(buf, (bytes, bytearray)):  # a scalar where a message belongs
+        raise ProtobufError("the protobuf body is malformed")
     i = 0
     while i < len(buf):
         key, i = _varint(buf, i)
@@ -90,6 +92,8 @@ def decode_message(name: str, buf: bytes, depth: int = 0):
         if code.startswith("map:"):
             entry = {1: "", 2: None}
             for n, w, v in _fields(value if wire == 2 else b""):
+                if n == 1 and not isinstance(v, bytes):
+                    raise ProtobufError("the protobuf body is malformed")
                 entry[n] = (v.decode("utf-8", "replace") if n == 1 else
                             (_message(code[6:], v, depth) if code.startswith("map:m:") else _scalar(code[4:], w, v)))
             out.setdefault(field, {})[entry[1]] = entry[2] if entry[2] is not None else ""
@@ -139,6 +143,8 @@ def decode_body(body: bytes) -> dict:
     tm = {}
     for num, wire, value in _fields(unknown.get(1, b"")):
         tm[num] = value.decode("utf-8", "replace") if wire == 2 else ""
+    if not isinstance(tm.get(1, ""), str) or not isinstance(tm.get(2, ""), str):
+        raise ProtobufError("the protobuf body is malformed")
     api_version, kind = tm.get(1, ""), tm.get(2, "")
     root = ROOTS.get(kind)
     if root is None:

@@ -97,11 +97,12 @@ def test_any_request_gets_an_http_answer_and_the_cluster_survives(method, path, 
     assert c.run("kubectl get ns").exit_code == 0
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(raw=st.binary(max_size=300))
 def test_hostile_protobuf_bodies_get_a_status(raw):
     c = Cluster(0)
-    for body in (raw, b"k8s\x00" + raw):
+    typed = b"k8s\x00\x0a\x15\x0a\x07apps/v1\x12\x0aDeployment\x12" + bytes([min(len(raw), 127)]) + raw[:127]
+    for body in (raw, b"k8s\x00" + raw, typed):
         r = c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=body)
         assert 200 <= r.status < 500, (r.status, r.body[:200])
         if r.status >= 400:
