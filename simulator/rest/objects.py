@@ -209,7 +209,29 @@ def _create_body(req: Request) -> dict:
     return bodies.parse_object(req.body, req.kind)
 
 
+def _review(req: Request) -> Response:
+    """`kubectl auth can-i` / `auth whoami`: the learner may do anything in their own sandbox."""
+    if _is_protobuf(req):  # typed clients; the answer does not depend on the spec
+        from .protobuf import type_meta
+
+        api_version, kind = type_meta(req.body)
+        review = {"apiVersion": api_version or req.rt.api_version, "kind": kind or req.kind, "spec": {}}
+    else:
+        review = bodies.parse_object(req.body, req.kind)
+    if req.rt.plural == "selfsubjectreviews":
+        review["status"] = {"userInfo": {"username": "learner", "groups": ["system:authenticated"]}}
+    else:
+        review["status"] = {"allowed": True, "reason": "the learner owns this sandbox"}
+    review.setdefault("metadata", {})
+    return json_response(review, 201)
+
+
+REVIEWS = {"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"}
+
+
 def create(req: Request) -> Response:
+    if req.rt.plural in REVIEWS:
+        return _review(req)
     _refuse_unsimulated(req)
     obj = _create_body(req)
     _check_type(req, obj)

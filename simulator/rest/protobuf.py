@@ -133,6 +133,15 @@ def _kept(key: str, value) -> bool:
     return True
 
 
+def type_meta(body: bytes) -> tuple[str, str]:
+    """(apiVersion, kind) of a protobuf body's envelope."""
+    if not body.startswith(MAGIC):
+        raise ProtobufError("the protobuf body lacks the k8s envelope")
+    unknown = {num: value for num, _, value in _fields(body[len(MAGIC):])}
+    tm = {num: value for num, wire, value in _fields(unknown.get(1, b"")) if wire == 2}
+    return tm.get(1, b"").decode("utf-8", "replace"), tm.get(2, b"").decode("utf-8", "replace")
+
+
 def decode_body(body: bytes) -> dict:
     """The object a protobuf request body carries, in its JSON shape (apiVersion and kind set)."""
     if not body.startswith(MAGIC):

@@ -252,3 +252,11 @@ def test_delete_collection_by_label(c):
     assert all(left[n]["metadata"].get("deletionTimestamp") for n in names if n in left)
     assert len(left) > len(names) - 1  # the ReplicaSet already replaces them
     assert c.api("DELETE", "/api/v1/namespaces").status == 405  # namespaces have no deletecollection
+
+
+def test_self_subject_access_review_allows_the_learner():
+    c = Cluster(0)
+    body_ = body({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                  "spec": {"resourceAttributes": {"verb": "get", "resource": "pods", "namespace": "default"}}})
+    r = c.api("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body_)
+    assert r.status == 201 and r.json()["status"]["allowed"] is True
