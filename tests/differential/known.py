@@ -77,15 +77,6 @@ def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
     return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
 
 
-def _events_same_time_order(console: str, oracle: str) -> bool:
-    """Same lines, differing only in the order of Events rows (kubectl sorts them with Go's
-    unstable sort.Sort by timestamp; the console keeps equal timestamps in list order)."""
-    def split(text):
-        head, sep, events = text.partition("Events:")
-        return head, sep, sorted(events.splitlines())
-    return console != oracle and split(console) == split(oracle)
-
-
 def _client_version(console: str, oracle: str) -> bool:
     return console.replace("v1.34.1", "v1.34.5") == oracle
 
@@ -104,8 +95,6 @@ KNOWN: tuple[Known, ...] = (
           lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
     Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
     Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
-    Known("describe-events-order", r"\bdescribe\b", "stdout",
-          lambda c, o: _events_same_time_order(mask_describe_event_ages(c), mask_describe_event_ages(o))),
     # commands and formats the console does not implement work through the API with the real kubectl
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
           lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),

@@ -19,6 +19,7 @@ from __future__ import annotations
 from simulator import labels as _labels
 from simulator.timeutil import to_rfc1123z
 
+from .gosort import go_sort
 from .context import PrintContext
 from .tabwriter import TabWriter, describe_writer
 
@@ -379,7 +380,12 @@ def describe_events(w: PrefixWriter, events, ctx: PrintContext) -> None:
         w.write(0, "Events:\t<none>\n")
         return
     w.flush()
-    events.sort(key=lambda e: ctx.seconds(e.get("lastTimestamp")) or float("-inf"))
+    # event.SortableEvents with Go's unstable sort.Sort: equal times keep the order Go leaves them in
+    def when(e):
+        t = ctx.seconds(e.get("lastTimestamp"))
+        return float("-inf") if t is None else t
+
+    go_sort(events, lambda x, y: when(x) < when(y))
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for e in events:
