@@ -260,3 +260,19 @@ def test_self_subject_access_review_allows_the_learner():
                   "spec": {"resourceAttributes": {"verb": "get", "resource": "pods", "namespace": "default"}}})
     r = c.api("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", body=body_)
     assert r.status == 201 and r.json()["status"]["allowed"] is True
+
+
+def test_put_scale_and_patch_status(c):
+    scale = c.api("GET", DEPLOYMENTS + "/kubia/scale").json()
+    scale["spec"]["replicas"] = 4
+    r = c.api("PUT", DEPLOYMENTS + "/kubia/scale", body=body(scale))
+    assert r.status == 200 and c.get("Deployment", "default", "kubia")["spec"]["replicas"] == 4
+    stale = c.api("PUT", DEPLOYMENTS + "/kubia/scale", body=body(scale))
+    assert stale.status == 409
+    neg = dict(scale, metadata={"name": "kubia"}, spec={"replicas": -1})
+    assert c.api("PUT", DEPLOYMENTS + "/kubia/scale", body=body(neg)).json()["reason"] == "Invalid"
+    r = c.api("PATCH", DEPLOYMENTS + "/kubia/status", headers={"Content-Type": "application/merge-patch+json"},
+              body=body({"status": {"observedGeneration": 99}, "spec": {"replicas": 1}}))
+    # the status subresource writes status only (the controller then reconciles it again)
+    assert r.status == 200 and r.json()["status"]["observedGeneration"] == 99 and r.json()["spec"]["replicas"] == 4
+    assert c.get("Deployment", "default", "kubia")["spec"]["replicas"] == 4
