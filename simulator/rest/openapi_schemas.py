@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..api import kinds as served_kinds
 from ..api import schema as api_schema
 from ..kubectl import explain as explain_data
-from ..kubectl import patch as patch_data
+from .patching import PATCH_SCHEMAS
 
 _APPS = {"Deployment", "DeploymentSpec", "DeploymentStrategy", "RollingUpdateDeployment", "DeploymentStatus",
          "DeploymentCondition", "ReplicaSet", "ReplicaSetSpec", "ReplicaSetStatus", "ReplicaSetCondition"}
@@ -89,7 +89,7 @@ def _annotate_patch(kind: str, out: dict) -> None:
             if child and isinstance(inner, api_schema.Ref):
                 walk(inner.struct, child)
 
-    walk(kind, patch_data.SCHEMAS.get(kind, {}))
+    walk(kind, PATCH_SCHEMAS.get(kind, {}))
 
 
 def _annotate_explain(kind: str, out: dict) -> None:
