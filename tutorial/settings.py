@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tutorial.progress",
     "tutorial.accounts",
     "tutorial.classroom",
+    "tutorial.kubeapi",
 ]
 
 MIDDLEWARE = [

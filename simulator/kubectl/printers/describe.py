@@ -19,6 +19,7 @@ from __future__ import annotations
 from simulator import labels as _labels
 from simulator.timeutil import to_rfc1123z
 
+from .gosort import go_sort
 from .context import PrintContext
 from .tabwriter import TabWriter, describe_writer
 
@@ -207,7 +208,10 @@ def _describe_status(w: PrefixWriter, name: str, state: dict, ctx: PrintContext)
 
 
 def _ports(ports: list, field: str) -> str:
-    return ", ".join(f"{_i(_d(p).get(field))}/{_s(_d(p).get('protocol'))}" for p in _l(ports))
+    # describe.go describeContainerPorts/describeContainerHostPorts: `80/TCP (http)` for a named port
+    # (found by tests/differential against the real kubectl)
+    return ", ".join(f"{_i(_d(p).get(field))}/{_s(_d(p).get('protocol'))}"
+                     + (f" ({_s(_d(p).get('name'))})" if _s(_d(p).get("name")) else "") for p in _l(ports))
 
 
 def _describe_containers(w: PrefixWriter, label: str, containers, statuses, space: str, ctx: PrintContext) -> None:
@@ -376,7 +380,12 @@ def describe_events(w: PrefixWriter, events, ctx: PrintContext) -> None:
         w.write(0, "Events:\t<none>\n")
         return
     w.flush()
-    events.sort(key=lambda e: ctx.seconds(e.get("lastTimestamp")) or float("-inf"))
+    # event.SortableEvents with Go's unstable sort.Sort: equal times keep the order Go leaves them in
+    def when(e):
+        t = ctx.seconds(e.get("lastTimestamp"))
+        return float("-inf") if t is None else t
+
+    go_sort(events, lambda x, y: when(x) < when(y))
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for e in events:

@@ -1,0 +1,120 @@
+"""The differences between the console's kubectl and the real kubectl that are understood and
+accepted, each described in KNOWN_DIFFERENCES.md under the same id. An entry either normalises
+both outputs (a value that cannot be the same, e.g. ages computed from the learner's clock) or
+accepts one exact, characterised difference for matching commands. Anything else fails."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+_EVENTS_HEADER = re.compile(r"^\s*Events:\s*$")
+
+
+def mask_describe_event_ages(text: str) -> str:
+    """The Age column of describe's Events table (kubectl computes it with its own clock)."""
+    out, in_events = [], False
+    for line in text.splitlines(keepends=True):
+        if _EVENTS_HEADER.match(line):
+            in_events = True
+            out.append(line)
+            continue
+        if in_events and line.startswith("  ") and line.strip():
+            cells = re.split(r"\s{2,}", line.strip())
+            if len(cells) >= 4:
+                cells[2] = "<age>"
+            out.append("  " + "\t".join(cells) + "\n")
+            continue
+        in_events = False
+        out.append(line)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Known:
+    id: str
+    command: str  # regular expression over the command line
+    stream: str   # "stdout", "stderr" or "exit"
+    accepts: Callable[[str, str], bool]  # (console, oracle) -> this is exactly the known difference
+
+
+def _without_lines(pattern: str) -> Callable[[str, str], bool]:
+    rx = re.compile(pattern)
+    return lambda console, oracle: "".join(l for l in console.splitlines(True) if not rx.search(l)) == oracle
+
+
+def _strip_error_prefix(console: str, oracle: str) -> bool:
+    return re.sub(r"(?m)^error: ", "", console) == oracle
+
+
+def _namespace_not_found(console: str, oracle: str) -> bool:
+    return bool(re.fullmatch(r'Error from server \(NotFound\): \S+ "[^"]+" not found\n', console)
+                and re.fullmatch(r'Error from server \(NotFound\): namespaces "[^"]+" not found\n', oracle))
+
+
+def _delete_source_prefix(console: str, oracle: str) -> bool:
+    return re.sub(r'^(Error from server \(NotFound\): )error when deleting "[^"]+": ', r"\1", oracle, flags=re.M) == console
+
+
+def _apply_patch_invalid(console: str, oracle: str) -> bool:
+    m = re.search(r'strict decoding error: (unknown field "[^"]+")', console)
+    return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
+
+
+def _apply_creating(console: str, oracle: str) -> bool:
+    return console.replace('error when applying "', 'error when creating "') == oracle
+
+
+def _same_lines_other_order(console: str, oracle: str) -> bool:
+    return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
+
+
+def _describe_namespace(console: str, oracle: str) -> bool:
+    return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
+
+
+def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
+    return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
+
+
+def _client_version(console: str, oracle: str) -> bool:
+    return console.replace("v1.34.1", "v1.34.5") == oracle
+
+
+KNOWN: tuple[Known, ...] = (
+    Known("rollout-undo-apply-warning", r"\brollout undo\b", "stderr",
+          _without_lines(r"^Warning: resource \S+ was previously managed with 'kubectl apply'")),
+    Known("get-error-prefix", r"\b(get|describe)\b.* -f ", "stderr", _strip_error_prefix),
+    Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
+    Known("delete-source-prefix", r"\bdelete\b.* -f ", "stderr", _delete_source_prefix),
+    Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
+    Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
+    Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
+    Known("describe-namespace", r"\bdescribe\b", "stderr", _describe_namespace),
+    Known("describe-namespace", r"\bdescribe\b", "stdout",
+          lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
+    Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
+    Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
+    # commands and formats the console does not implement work through the API with the real kubectl
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
+          lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stdout", lambda c, o: c == "" and o != ""),
+    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
+    Known("sort-by-creation-timestamp", r"--sort-by=\.metadata\.creationTimestamp", "stdout",
+          _same_lines_other_order),
+    Known("client-version", r"\bversion\b", "stdout", _client_version),
+)
+
+
+def normalise(line: str, stream: str, text: str) -> str:
+    if stream == "stdout" and re.search(r"\bdescribe\b", line):
+        return mask_describe_event_ages(text)
+    return text
+
+
+def explain(line: str, stream: str, console: str, oracle: str) -> str | None:
+    """The id of the known difference this is, or None."""
+    for k in KNOWN:
+        if k.stream == stream and re.search(k.command, line) and k.accepts(str(console), str(oracle)):
+            return k.id
+    return None
