@@ -13,7 +13,7 @@ import re
 from ...api.errors import CLIError, Invalid, KubeError, StatusError
 from ...rng import NAME_ALPHABET
 from .. import cli
-from .. import patch as patchlib
+from ..last_applied import set_last_applied
 from .common import dry_run_mode, namespace
 from .output import check_output_format, emit
 
@@ -36,7 +36,7 @@ def server_error_text(err: KubeError) -> str:
 def _send(ctx, inv, obj: dict, mode: str, wrap: str | None) -> dict:
     """Create the object (server side unless --dry-run=client) and return what to print."""
     if inv.flags.get("save-config"):
-        obj = patchlib.set_last_applied(obj, obj)
+        obj = set_last_applied(obj, obj)
     if mode == "client":
         return obj
     sent = dict(obj)

@@ -10,7 +10,9 @@ from ...api import kinds
 from ...api.errors import AlreadyExists, CLIError, KubeError, NotFound, StatusError
 from ...api.schema import check_known_fields
 from ...objects import clone
-from .. import patch as patchlib
+from ...patching.strategic import strategic_merge_patch
+from ...patching.strategic_diff import three_way_merge
+from .. import last_applied as lastapplied
 from ..printers import serialize
 from .common import dry_run_mode, dry_suffix, name_of, object_namespace, read_file_objects, with_change_cause
 
@@ -65,7 +67,7 @@ def run_create(ctx, inv):
         check_known_fields(obj)
         obj = with_change_cause(obj, inv)
         if inv.flags.get("save-config"):
-            obj = patchlib.set_last_applied(obj, obj)
+            obj = lastapplied.set_last_applied(obj, obj)
         if mode == "client":
             _output(ctx, inv, obj, "created", mode)
             return
@@ -105,8 +107,8 @@ def run_replace(ctx, inv):
         if live is None:
             from .common import served  # noqa: F401
             raise NotFound(kinds.by_kind(kind).resource if kinds.by_kind(kind) else kind, name)
-        if inv.flags.get("save-config") or patchlib.last_applied(live) is not None:
-            obj = patchlib.set_last_applied(obj, obj) if inv.flags.get("save-config") else obj
+        if inv.flags.get("save-config") or lastapplied.last_applied(live) is not None:
+            obj = lastapplied.set_last_applied(obj, obj) if inv.flags.get("save-config") else obj
         updated = ctx.eng.api.update(obj, dry_run=(mode == "server"))
         ctx.eng.settle()
         _output(ctx, inv, updated, "replaced", mode)
@@ -124,7 +126,7 @@ def run_apply(ctx, inv):
         if not name:
             raise CLIError(f'error when retrieving current configuration of:\nResource: "{kind.lower()}", '
                            f'Name: "", Namespace: "{ns}"\nfrom server for: "{source}": resource name may not be empty')
-        modified = patchlib.modified_configuration(obj)
+        modified = lastapplied.modified_configuration(obj)
         live = ctx.eng.store.get(kind, ns if kinds.by_kind(kind) and kinds.by_kind(kind).namespaced else "", name)
         if live is None:
             if mode == "client":
@@ -138,14 +140,14 @@ def run_apply(ctx, inv):
             # apply.go: with --dry-run=client nothing is sent, not even the patch: always `configured`
             _output(ctx, inv, modified, "configured", mode)
             return
-        original = patchlib.last_applied(live)
+        original = lastapplied.last_applied(live)
         if original is None:
             ctx.warn(APPLY_MISSING_ANNOTATION.format(res=_resource_word(live)))
-        patch = patchlib.three_way_merge(original, modified, _without_status(live), kind)
-        if patchlib.apply_patch_is_empty(patch):
+        patch = three_way_merge(original, modified, _without_status(live), kind)
+        if lastapplied.apply_patch_is_empty(patch):
             _output(ctx, inv, live, "unchanged", mode)
             return
-        merged = patchlib.strategic_merge_patch(clone(live), patch, kind)
+        merged = strategic_merge_patch(clone(live), patch, kind)
         updated = ctx.eng.api.update(merged, dry_run=(mode == "server"))
         ctx.eng.settle()
         _output(ctx, inv, updated, "configured", mode)

@@ -9,9 +9,14 @@ Errors for one object do not stop the others (ContinueOnError); they are printed
 from __future__ import annotations
 
 from ...api import kinds
-from ...api.errors import CLIError, Conflict, KubeError, NotFound, StatusError
+from ...api.errors import CLIError, Conflict, JSONPatchError, KubeError, NotFound, StatusError
 from ...objects import clone
-from .. import patch as patchlib
+from ...api.patch_handler import apply_patch_request, go_unmarshal
+from ...patching.goish import json_kind
+from ...patching.jsonmerge import json_merge_patch
+from ...patching.jsonpatch import json_patch
+from ...patching.strategic import strategic_merge_patch
+from ..patch_body import patch_body
 from .. import resources
 from ..printers import serialize
 from .common import (dry_run_mode, dry_suffix, get_object, name_of, namespace, object_namespace,
@@ -107,7 +112,7 @@ def _record(obj: dict, inv) -> dict:
 
 def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str) -> tuple[dict, bool]:
     """Send the PATCH for one live object; (the object the server answers with, changed?)."""
-    merged, warnings = patchlib.apply_patch_request(live, patch_type, body)
+    merged, warnings = apply_patch_request(live, patch_type, body)
     for w in warnings:
         ctx.warn(f"Warning: {w}")
     meta, old_meta = merged.get("metadata") or {}, live["metadata"]
@@ -138,7 +143,7 @@ def run_patch(ctx, inv):
     if local and mode == "server":
         raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
     patch_type = (inv.flags.get("type") or "strategic").lower()
-    body = patchlib.patch_body(read_patch_text(ctx, inv), inv.flags.get("patch") or "")
+    body = patch_body(read_patch_text(ctx, inv), inv.flags.get("patch") or "")
     errors: list[str] = []
     count = 0
     for _, target, source in _targets(ctx, inv):
@@ -172,21 +177,21 @@ def _local_patch(obj: dict, patch_type: str, body: str) -> dict:
     """--local (patch.go getPatchedJSON): the patch is applied in kubectl, errors are `error: …`."""
     try:
         if patch_type == "json":
-            ops = patchlib.go_unmarshal(body)
+            ops = go_unmarshal(body)
             try:
-                return patchlib.json_patch(obj, ops)
-            except patchlib.JSONPatchError as err:
+                return json_patch(obj, ops)
+            except JSONPatchError as err:
                 detail = err.detail
                 if "doc is missing key" in detail:
                     detail = f"Object to be patched is missing field ({detail[detail.index('key:') + 5:]})"
                 raise CLIError(detail) from None
-        patch = patchlib.go_unmarshal(body)
+        patch = go_unmarshal(body)
         if patch_type == "merge":
-            return patchlib.json_merge_patch(obj, patch)
+            return json_merge_patch(obj, patch)
         if not isinstance(patch, dict):
-            raise CLIError(f"json: cannot unmarshal {patchlib._json_kind(patch)} into Go value of type "  # noqa: SLF001
+            raise CLIError(f"json: cannot unmarshal {json_kind(patch)} into Go value of type "
                            "map[string]interface {}")
-        return patchlib.strategic_merge_patch(obj, patch, obj.get("kind"))
+        return strategic_merge_patch(obj, patch, obj.get("kind"))
     except StatusError as err:
         raise CLIError(err.message) from None
 
