@@ -8,13 +8,17 @@ and background garbage collection of dependents (ownerReferences).
 from __future__ import annotations
 
 from . import limits
-from .api import admission, defaults, kinds, validation
-from .api.errors import AlreadyExists, BadRequest, Invalid, LimitExceeded, NotFound
+from .api import admission, defaults, kinds, status_validation, validation
+from .api.errors import AlreadyExists, BadRequest, Conflict, Invalid, LimitExceeded, NotFound
 from .objects import clone, get_path
 from .rng import NAME_ALPHABET
 
 # Kinds whose spec changes bump metadata.generation (their strategies' PrepareForUpdate).
 GENERATION_KINDS = {"Deployment", "ReplicaSet", "ReplicationController"}
+
+# apiserver pkg/storage/errors.go / registry/generic/registry/store.go: the text of the Conflict a
+# stale metadata.resourceVersion gets (OptimisticLockErrorMsg)
+OPTIMISTIC_LOCK = "the object has been modified; please apply your changes to the latest version and try again"
 
 
 def resource_of(kind: str) -> str:
@@ -156,6 +160,7 @@ class ApiServer:
         if old is None:
             raise NotFound(resource_of(kind), meta.get("name", ""))
         if not internal:
+            check_resource_version(obj, old)
             self._check_limits(obj, old)
         defaults.apply_defaults(obj)
         for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
@@ -179,6 +184,42 @@ class ApiServer:
             return obj
         if _same(old, obj):
             return old  # a no-op write does not bump resourceVersion (like an unchanged PATCH)
+        return self.store.put(obj)
+
+    def update_status_subresource(self, obj: dict, dry_run: bool = False) -> dict:
+        """A user's write to `<resource>/status` (`kubectl patch|replace --subresource=status`):
+        the registries' status strategies (pkg/registry/apps/deployment/strategy.go
+        deploymentStatusStrategy.PrepareForUpdate, replicaset, core pod/service/... likewise) keep
+        the old spec, and for Deployments the old labels, for Pods the old ownerReferences; the
+        rest of the body's metadata goes through the usual metadata update rules."""
+        obj = clone(obj)
+        kind = obj.get("kind")
+        meta = obj.setdefault("metadata", {})
+        ns = meta.get("namespace", "") if self._namespaced(kind) else ""
+        if self._namespaced(kind):
+            meta["namespace"] = ns = ns or "default"
+        old = self.store.get(kind, ns, meta.get("name", ""))
+        if old is None:
+            raise NotFound(resource_of(kind), meta.get("name", ""))
+        check_resource_version(obj, old)
+        for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+            if field in old["metadata"]:
+                meta[field] = old["metadata"][field]
+            else:
+                meta.pop(field, None)
+        if "spec" in old:
+            obj["spec"] = clone(old["spec"])
+        else:
+            obj.pop("spec", None)
+        if kind == "Deployment":
+            _keep(meta, old["metadata"], "labels")
+        if kind == "Pod":
+            _keep(meta, old["metadata"], "ownerReferences")
+        status_validation.validate_status_update(old, obj)
+        if dry_run:
+            return obj
+        if _same(old, obj):
+            return old
         return self.store.put(obj)
 
     def update_status(self, obj: dict, with_annotations: bool = False) -> dict:
@@ -278,6 +319,22 @@ class ApiServer:
             if not new["metadata"]["ownerReferences"]:
                 del new["metadata"]["ownerReferences"]
             self.store.put(new)
+
+
+def check_resource_version(obj: dict, old: dict) -> None:
+    """Optimistic concurrency: a write that names a resourceVersion must name the stored one
+    (an empty one is an unconditional update, which every kind here allows)."""
+    rv = (obj.get("metadata") or {}).get("resourceVersion")
+    if rv and rv != old["metadata"].get("resourceVersion"):
+        raise Conflict(f'Operation cannot be fulfilled on {resource_of(old["kind"])} '
+                       f'"{old["metadata"]["name"]}": {OPTIMISTIC_LOCK}')
+
+
+def _keep(meta: dict, old_meta: dict, field: str) -> None:
+    if field in old_meta:
+        meta[field] = clone(old_meta[field])
+    else:
+        meta.pop(field, None)
 
 
 def _spec_changed(old: dict, new: dict) -> bool:

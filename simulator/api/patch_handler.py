@@ -130,8 +130,8 @@ def drop_unknown_fields(obj: dict, paths: list[str]) -> dict:
     return out
 
 
-def _typed_result(merged: Any, shown: str, strict: bool = False) -> tuple[dict, list[str]]:
-    """FromUnstructuredWithValidation / DecodeInto with the Warn (or Strict) directive."""
+def _typed_result(merged: Any, shown: str, directive: str = "Warn") -> tuple[dict, list[str]]:
+    """FromUnstructuredWithValidation / DecodeInto under the request's fieldValidation."""
     from simulator.api.schema import strict_decode_error
 
     if not isinstance(merged, dict):
@@ -141,16 +141,21 @@ def _typed_result(merged: Any, shown: str, strict: bool = False) -> tuple[dict, 
         return merged, []
     if problem.startswith("strict decoding error: "):
         unknown = re.findall(r'unknown field "((?:[^"\\]|\\.)*)"', problem)
-        if strict:
+        if directive == "Strict":
             raise PatchInvalid(shown, problem)
-        return drop_unknown_fields(merged, unknown), [f'unknown field "{u}"' for u in unknown]
+        kept = drop_unknown_fields(merged, unknown)
+        return kept, ([f'unknown field "{u}"' for u in unknown] if directive == "Warn" else [])
     raise PatchInvalid(shown, converter_error(problem))
 
 
-def apply_patch_request(live: dict, patch_type: str, body: str, strict: bool = False) -> tuple[dict, list[str]]:
+def apply_patch_request(live: dict, patch_type: str, body: str, strict: bool = False,
+                        field_validation: str | None = None) -> tuple[dict, list[str]]:
     """The object the API server would store for `PATCH` with `body` (JSON text) and the
-    warnings it would send back. Raises the StatusError the server answers with. `strict` is
-    fieldValidation=Strict (what kubectl edit sends): unknown fields are an Invalid error."""
+    warnings it would send back. Raises the StatusError the server answers with.
+    `field_validation` is the request's directive (Strict, Warn, Ignore); kubectl patch sends
+    none, so the server's default Warn applies; `strict` is the older spelling of Strict (what
+    kubectl edit sends): unknown fields are an Invalid error."""
+    directive = field_validation or ("Strict" if strict else "Warn")
     kind = live.get("kind")
     current = copy.deepcopy(live)
     if patch_type == "strategic":
@@ -162,14 +167,14 @@ def apply_patch_request(live: dict, patch_type: str, body: str, strict: bool = F
                              "map[string]interface {}")
         merged = strategic_merge_patch(current, patch, kind)
         # applyPatchToObject quotes the patch map with %+v
-        return _typed_result(merged, gofmt(patch), strict)
+        return _typed_result(merged, gofmt(patch), directive)
     if patch_type == "merge":
         patch = go_unmarshal(body, "error decoding patch: ")
         if patch is not None and not isinstance(patch, dict):
             raise BadRequest(f"error decoding patch: json: cannot unmarshal {json_kind(patch)} into Go "
                              "value of type map[string]interface {}")
         merged = json_merge_patch(current, patch or {})
-        return _typed_result(merged, go_json(merged), strict)
+        return _typed_result(merged, go_json(merged), directive)
     ops = go_unmarshal(body, "error decoding patch: ")
     if ops is None:
         ops = []
@@ -189,4 +194,4 @@ def apply_patch_request(live: dict, patch_type: str, body: str, strict: bool = F
         raise StatusError("Request entity too large: The allowed maximum operations in a JSON patch is "
                           f"10000, got {len(ops)}", "RequestEntityTooLarge", 413)
     merged = json_patch(current, [op or {} for op in ops])
-    return _typed_result(merged, go_json(merged), strict)
+    return _typed_result(merged, go_json(merged), directive)

@@ -289,7 +289,7 @@ APPLY = _cmd(
 
 REPLACE = _cmd(
     "replace", "replace -f FILENAME", "Replace a resource by file name or stdin",
-    RECORD, PRINT_FLAGS, filename_flags("to use to replace the resource."), VALIDATE, DRY_RUN,
+    RECORD, PRINT_FLAGS, filename_flags("to use to replace the resource."), VALIDATE, SAVE_CONFIG, DRY_RUN,
     field_manager("kubectl-replace"),
     (
         s("cascade", "background", usage='Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.', no_opt_default="background"),

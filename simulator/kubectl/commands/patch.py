@@ -1,7 +1,7 @@
 """`kubectl patch` (kubectl pkg/cmd/patch/patch.go).
 
 The body goes through kubectl's yaml.ToJSON and then the API server's PATCH handler
-(simulator/kubectl/patch.py apply_patch_request); the result is validated and stored by
+(simulator/api/patch_handler.py apply_patch_request); the result is validated and stored by
 ctx.eng.api.update like any update. `patched` or `patched (no change)` comes from comparing the
 object before and after (`didPatch := !reflect.DeepEqual(info.Object, patchedObj)`).
 Errors for one object do not stop the others (ContinueOnError); they are printed at the end.
@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from ...api import kinds
 from ...api.errors import CLIError, Conflict, JSONPatchError, KubeError, NotFound, StatusError
-from ...objects import clone
 from ...api.patch_handler import apply_patch_request, go_unmarshal
+from ...api.scale import SCALABLE, object_with_scale, scale_of
+from ...objects import clone
 from ...patching.goish import json_kind
 from ...patching.jsonmerge import json_merge_patch
 from ...patching.jsonpatch import json_patch
 from ...patching.strategic import strategic_merge_patch
-from ..patch_body import patch_body
 from .. import resources
+from ..patch_body import patch_body
 from ..printers import serialize
 from .common import (dry_run_mode, dry_suffix, get_object, name_of, namespace, object_namespace,
                      read_file_objects)
 
 PATCH_TYPES = ("json", "merge", "strategic")
+
+# kinds served here with a status subresource
+STATUS_KINDS = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Namespace", "Node"}
 
 
 def read_patch_text(ctx, inv) -> str:
@@ -110,8 +114,11 @@ def _record(obj: dict, inv) -> dict:
     return out
 
 
-def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str) -> tuple[dict, bool]:
+def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str,
+                 subresource: str = "") -> tuple[dict, bool]:
     """Send the PATCH for one live object; (the object the server answers with, changed?)."""
+    if subresource == "scale":
+        return _patch_scale(ctx, live, patch_type, body, mode)
     merged, warnings = apply_patch_request(live, patch_type, body)
     for w in warnings:
         ctx.warn(f"Warning: {w}")
@@ -131,10 +138,40 @@ def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str) -> tupl
     merged["kind"], merged["apiVersion"] = live["kind"], live["apiVersion"]
     if mode == "client":
         return merged, merged != live
-    result = ctx.eng.api.update(merged, dry_run=(mode == "server"))
+    if subresource == "status":
+        result = ctx.eng.api.update_status_subresource(merged, dry_run=(mode == "server"))
+    else:
+        result = ctx.eng.api.update(merged, dry_run=(mode == "server"))
     if mode == "none":
         ctx.eng.settle()
     return result, result != live
+
+
+def _patch_scale(ctx, live: dict, patch_type: str, body: str, mode: str) -> tuple[dict, bool]:
+    """PATCH `<resource>/scale`: the patch applies to the autoscaling/v1 Scale, whose
+    spec.replicas is written back; the answer is the Scale (`scale.autoscaling/<name> patched`)."""
+    before = scale_of(live)
+    merged, _ = apply_patch_request(before, patch_type, body)
+    new = object_with_scale(live, merged)
+    if mode == "none" or mode == "server":
+        stored = ctx.eng.api.update(new, dry_run=(mode == "server"))
+        if mode == "none":
+            ctx.eng.settle()
+        after = scale_of(stored)
+    else:
+        after = scale_of(new)
+    return after, after != before
+
+
+def _check_subresource(live: dict, subresource: str) -> None:
+    """What the server serves: `status` for the kinds with a status, `scale` for the scalable
+    ones; anything else is a 404 for the GET kubectl sends first."""
+    if not subresource:
+        return
+    if (subresource == "status" and live["kind"] in STATUS_KINDS) or \
+            (subresource == "scale" and live["kind"] in SCALABLE):
+        return
+    raise StatusError("the server could not find the requested resource", "NotFound", 404)
 
 
 def run_patch(ctx, inv):
@@ -155,8 +192,13 @@ def run_patch(ctx, inv):
                 merged = _local_patch(target, patch_type, body)
                 print_result(ctx, inv, merged, "patched" if merged != target else "patched (no change)", mode)
                 continue
-            result, changed = patch_object(ctx, target, patch_type, body, mode)
+            subresource = inv.flags.get("subresource") or ""
+            _check_subresource(target, subresource)
+            result, changed = patch_object(ctx, target, patch_type, body, mode, subresource)
             if mode == "none" and inv.flags.get("record"):
+                # a second, merge patch (no resourceVersion) on the object as it is now
+                m = result["metadata"]
+                result = ctx.eng.store.get(result["kind"], m.get("namespace", ""), m["name"]) or result
                 recorded = _record(result, inv)
                 if recorded != result:
                     result = ctx.eng.api.update(recorded)
