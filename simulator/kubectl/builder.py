@@ -84,8 +84,8 @@ def select(ctx, inv, args: list[str] | None = None, *, allow_empty_selector: boo
         if tuples:
             raise CLIError("resource/name arguments cannot be provided when a path is specified")
         return _visit_paths(ctx, inv, label, local, latest)
-    if local:
-        return Selection()
+    if local:  # a local builder has no selector or names to visit
+        raise CLIError(MISSING_RESOURCE)
     if label is not None or fields is not None:
         if names:
             raise CLIError("name cannot be provided when a selector is specified")

@@ -453,7 +453,10 @@ SET = Command(
                  b("all", usage="Select all resources in the namespace of the specified resource types"),
                  s("resource-version", usage="If non-empty, the selectors update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
              ), LOCAL("annotate"), DRY_RUN, field_manager("kubectl-set")),
-        Command("serviceaccount", "serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT", "Update the service account of a resource", aliases=("sa",), supported=False),
+        _cmd("serviceaccount", "serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT",
+             "Update the service account of a resource", *_SET_COMMON,
+             (b("all", usage="Select all resources, in the namespace of the specified resource types"),),
+             LOCAL("set serviceaccount"), DRY_RUN, field_manager("kubectl-set"), aliases=("sa",)),
         Command("subject", "subject (-f FILENAME | TYPE NAME) [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [--dry-run=server|client|none]", "Update the user, group, or service account in a role binding or cluster role binding", supported=False),
     ),
 )

@@ -83,6 +83,10 @@ LONGS: dict[tuple[str, ...], str] = {
     ("set", "selector"): (
         "Set the selector on a resource. Note that the new selector will overwrite the old selector if the resource had one prior to the invocation of 'set selector'.\n\n"
         " A selector must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters. If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used. Note: currently selectors can only be set on Service objects."),
+    ("set", "serviceaccount"): (
+        "Update the service account of pod template resources.\n\n"
+        " Possible resources (case insensitive) can be:\n\n"
+        " replicationcontroller (rc), deployment (deploy), daemonset (ds), job, replicaset (rs), statefulset"),
     ("label",): (
         "Update the labels on a resource.\n\n"
         "  *  A label key and value must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters each.\n"
@@ -470,6 +474,13 @@ kubectl set resources -f path/to/file.yaml --limits=cpu=200m,memory=512Mi --loca
 # Set the labels and selector before creating a deployment/service pair
 kubectl create service clusterip my-svc --clusterip="None" -o yaml --dry-run=client | kubectl set selector --local -f - 'environment=qa' -o yaml | kubectl create -f -
 kubectl create deployment my-dep -o yaml --dry-run=client | kubectl label --local -f - environment=qa -o yaml | kubectl create -f -
+""",
+    ("set", "serviceaccount"): """
+# Set deployment nginx-deployment's service account to serviceaccount1
+kubectl set serviceaccount deployment nginx-deployment serviceaccount1
+
+# Print the result (in YAML format) of updated nginx deployment with the service account from local file, without hitting the API server
+kubectl set sa -f nginx-deployment.yaml serviceaccount1 --local --dry-run=client -o yaml
 """,
     ("label",): """
 # Update pod 'foo' with the label 'unhealthy' and the value 'true'
