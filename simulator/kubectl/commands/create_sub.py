@@ -98,7 +98,7 @@ def build_deployment(ctx, inv) -> dict:
 
 def run_create_deployment(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     obj = build_deployment(ctx, inv)
     emit(ctx, inv, _send(ctx, inv, obj, mode, "failed to create deployment"), "created", mode)
 
@@ -107,7 +107,7 @@ def run_create_deployment(ctx, inv):
 
 def run_create_namespace(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": inv.args[0]}, "spec": {}, "status": {}}
     emit(ctx, inv, _send(ctx, inv, obj, mode, None), "created", mode)
 
@@ -207,7 +207,7 @@ def build_service(inv, svc_type: str) -> dict:
 
 def run_create_service(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     svc_type = SERVICE_TYPES[inv.path[-1]]
     obj = build_service(inv, svc_type)
     emit(ctx, inv, _send(ctx, inv, obj, mode, f"failed to create {svc_type} service"), "created", mode)

@@ -172,7 +172,7 @@ def run_expose(ctx, inv):
     """expose.go RunExpose: the builder with FilenameParam and ResourceTypeOrNameArgs(false, …) and
     no Latest — an object read from -f is exposed as written, without looking it up."""
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     ns = namespace(inv)
     found = select(ctx, inv, allow_empty_selector=False, latest=False)
     for err in found.errors:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...api.errors import CLIError, KubeError
 from .. import resources
-from ..printers import serialize, tables
+from ..printers import go_template, serialize, tables
 from ..selectors import compile_selectors
 from .common import namespace, object_namespace, read_file_objects, served
 
@@ -33,7 +33,8 @@ def run_get(ctx, inv):
         ctx.err(GET_NO_TYPE)
         raise CLIError("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed "
                        "description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
-    fmt, template = _output_kind(inv.flags.get("output") or "")
+    go_tmpl = go_template.load(ctx, inv)
+    fmt, template = ("go-template", go_tmpl) if go_tmpl is not None else _output_kind(inv.flags.get("output") or "")
     all_ns = bool(inv.flags.get("all-namespaces"))
     ns = None if all_ns else namespace(inv)
     label_sel = inv.flags.get("selector") or ""
@@ -98,6 +99,8 @@ def run_get(ctx, inv):
     elif fmt in ("jsonpath", "jsonpath-as-json"):
         from ..jsonpath import render_jsonpath
         ctx.out(render_jsonpath(template, generic_payload))
+    elif fmt == "go-template":
+        go_template.render(ctx, inv, template, generic_payload)
     elif fmt == "custom-columns":
         # customcolumn.go PrintObj: the header once, then one row per item of a List
         from ..printers.custom_columns import render_custom_columns

@@ -157,7 +157,7 @@ def run_label(ctx, inv):
     new_labels, remove = parse_labels(pairs)
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     if inv.flags.get("local") and mode == "server":
         raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
     one = _single_item(inv, res_args)
@@ -203,7 +203,7 @@ def run_annotate(ctx, inv):
     new_anns, remove = parse_pairs(pairs, "annotation")
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     one = _single_item(inv, res_args)
     if not one and inv.flags.get("resource-version"):
         raise CLIError("--resource-version may only be used with a single resource")

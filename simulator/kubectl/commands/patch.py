@@ -19,7 +19,7 @@ from ...patching.jsonpatch import json_patch
 from ...patching.strategic import strategic_merge_patch
 from .. import resources
 from ..patch_body import patch_body
-from ..printers import serialize
+from ..printers import go_template, serialize
 from .common import (dry_run_mode, dry_suffix, get_object, name_of, namespace, object_namespace,
                      read_file_objects)
 
@@ -82,8 +82,13 @@ def print_result(ctx, inv, obj: dict, operation: str, mode: str) -> None:
     """cli-runtime PrintFlags as patch/apply/replace/edit build them: -o yaml|json|name|jsonpath=…,
     else the name printer `<kind>.<group>/<name> <operation>[ (dry run)]`."""
     fmt = inv.flags.get("output") or ""
-    if fmt == "yaml":
-        ctx.out(serialize.to_yaml(obj))
+    template = go_template.load(ctx, inv)
+    if template is not None:
+        go_template.render(ctx, inv, template, obj)
+    elif fmt == "yaml":
+        from .output import yaml_document
+
+        ctx.out(yaml_document(ctx, inv, obj))
     elif fmt == "json":
         ctx.out(serialize.to_json(obj))
     elif fmt == "name":

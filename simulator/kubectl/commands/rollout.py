@@ -13,6 +13,7 @@ from .. import builder, cli, resources
 from ..printers.describe import describe_pod_template
 from ..printers.tabwriter import tabwrite
 from .common import dry_run_mode, dry_suffix, name_of, with_change_cause
+from .output import check_output_format, emit
 
 
 def _targets(ctx, inv) -> tuple[list[tuple[object, dict]], list[KubeError]]:
@@ -166,12 +167,22 @@ def run_history(ctx, inv):
     revision = int(inv.flags.get("revision") or 0)
     if revision < 0:
         raise CLIError(f"revision must be a positive integer: {revision}")
+    printing = bool(inv.flags.get("output") or inv.flags.get("template"))
+    if printing:
+        check_output_format(inv, ctx)
     targets, errors = _targets(ctx, inv)
     for rt, obj in targets:
         if obj["kind"] != "Deployment":
             raise CLIError(f"no history viewer has been implemented for {rt.kind}")
         history = _history(ctx, obj)
-        revision = int(inv.flags.get("revision") or 0)
+        if printing:
+            # rollout_history.go with an output flag: the ReplicaSet of each revision (or of the
+            # one asked for) goes through the printer
+            if revision > 0 and revision not in history:
+                raise CLIError("unable to find the specified revision")
+            for rev in ([revision] if revision > 0 else sorted(history)):
+                emit(ctx, inv, history[rev], "", "none")
+            continue
         if revision > 0:
             rs = history.get(revision)
             if rs is None:

@@ -85,7 +85,7 @@ def run_run(ctx, inv):
     from .run_attach import attach_flags, attach_and_wait
 
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     attach, remove = attach_flags(inv, mode)
     if inv.flags.get("expose"):
         raise CLIError("--expose is not supported in this simulator; use `kubectl expose pod NAME --port=…`")

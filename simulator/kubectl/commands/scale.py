@@ -7,7 +7,8 @@ from __future__ import annotations
 from ...api.errors import CLIError, NotFound
 from ...objects import clone
 from ..builder import select
-from .common import dry_run_mode, dry_suffix, name_of, with_change_cause
+from .common import dry_run_mode, with_change_cause
+from .output import check_output_format, emit
 
 SCALABLE = {"Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"}
 
@@ -32,6 +33,7 @@ def run_scale(ctx, inv):
         raise CLIError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
     if current < -1:
         raise CLIError("The --current-replicas must specify an integer of -1 or greater")
+    check_output_format(inv, ctx)
     found = select(ctx, inv, allow_empty_selector=bool(inv.flags.get("all")), latest=False)
     targets = found.targets
     if resource_version and len(targets) > 1:
@@ -48,7 +50,7 @@ def run_scale(ctx, inv):
         if mode == "client":
             shown = clone(obj)
             shown.setdefault("spec", {})["replicas"] = replicas
-            ctx.out(f"{name_of(shown)} scaled{dry_suffix(mode)}\n")
+            emit(ctx, inv, shown, "scaled", mode)
             continue
         live = _live(ctx, obj)
         have = (live.get("spec") or {}).get("replicas", 1)
@@ -63,7 +65,7 @@ def run_scale(ctx, inv):
         stored = ctx.eng.api.update(with_change_cause(new, inv), dry_run=(mode == "server"))
         if mode == "none":
             ctx.eng.settle()
-        ctx.out(f"{name_of(stored)} scaled{dry_suffix(mode)}\n")
+        emit(ctx, inv, stored, "scaled", mode)
     if found.errors:
         raise found.errors[0]
 

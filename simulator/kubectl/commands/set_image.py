@@ -44,7 +44,7 @@ def run_set_image(ctx, inv):
     local = bool(inv.flags.get("local"))
     res_args, pairs = cli.resources_and_pairs(inv.args, "image")
     images = _images(pairs)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     # Complete: the builder
     if local and res_args:
         raise CLIError(LOCAL_RESOURCE)

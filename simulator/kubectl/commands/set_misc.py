@@ -125,7 +125,7 @@ def run_set_resources(ctx, inv):
     if not limits_text and not requests_text:
         raise CLIError("you must specify an update to requests or limits (in the form of --requests/--limits)")
     limits, requests = parse_resource_list(limits_text), parse_resource_list(requests_text)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     selector = _container_selector(inv)
     objs, errors = visit_targets(ctx, inv, list(inv.args))
 
@@ -264,7 +264,7 @@ def run_set_env(ctx, inv):
         raise CLIError("at least one environment variable must be provided")
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     env, remove, used_stdin = parse_env(env_args, ctx)
     if used_stdin and "-" in (inv.flags.get("filename") or []):
         # cli-runtime builder.go StdinInUse after FilenameParam(-f -): StdinMultiUseError
@@ -340,7 +340,7 @@ def run_set_selector(ctx, inv):
     resource_args, selector = args[:-1], parse_to_label_selector(args[-1])
     if not resource_args and not inv.flags.get("filename"):
         raise CLIError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     objs, errors = visit_targets(ctx, inv, resource_args)
 
     def change(obj: dict) -> bool:
@@ -368,7 +368,7 @@ def run_set_serviceaccount(ctx, inv):
         raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
     if not args:
         raise CLIError("serviceaccount is required")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     account, resource_args = args[-1], args[:-1]
     from ..builder import select
 
