@@ -7,7 +7,7 @@ and background garbage collection of dependents (ownerReferences).
 """
 from __future__ import annotations
 
-from . import limits
+from . import image_notices, limits
 from .api import admission, defaults, kinds, status_validation, validation
 from .api.errors import AlreadyExists, BadRequest, Conflict, Invalid, LimitExceeded, NotFound
 from .objects import clone, get_path
@@ -65,7 +65,10 @@ class ApiServer:
         if dry_run:
             undo()
             return created
-        return self.store.put(created)
+        stored = self.store.put(created)
+        if not internal:
+            image_notices.note_images(self.eng, stored)
+        return stored
 
     def _create(self, obj: dict, internal: bool) -> dict:
         obj = clone(obj)
@@ -184,7 +187,10 @@ class ApiServer:
             return obj
         if _same(old, obj):
             return old  # a no-op write does not bump resourceVersion (like an unchanged PATCH)
-        return self.store.put(obj)
+        stored = self.store.put(obj)
+        if not internal:
+            image_notices.note_images(self.eng, stored)
+        return stored
 
     def update_status_subresource(self, obj: dict, dry_run: bool = False) -> dict:
         """A user's write to `<resource>/status` (`kubectl patch|replace --subresource=status`):

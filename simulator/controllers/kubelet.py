@@ -251,6 +251,11 @@ def run_container(eng, uid, cname, gen) -> None:
     c = _container_spec(pod, cname)
     cstate = ref["containers"][cname]
     cstate.update(requests=0, ready_ok=0, ready_fail=0, live_fail=0, ready=False, started_at=eng.now)
+    argv = [str(w) for w in (c.get("command") or []) + (c.get("args") or [])]
+    if argv:  # what an argument-driven image (agnhost, http-echo) listens on and answers
+        cstate["argv"] = argv
+    else:
+        cstate.pop("argv", None)
     _event(eng, pod, "Normal", "Created", f"Created container: {cname}", cname)
     _event(eng, pod, "Normal", "Started", f"Started container {cname}", cname)
     image = images.lookup(c["image"])
@@ -327,7 +332,8 @@ def _probe_result(eng, pod, c, probe, cstate) -> tuple[bool, str]:
         return False, f"HTTP probe failed with statuscode: {code}"
     if "tcpSocket" in probe:
         port = _resolve_port(c, probe["tcpSocket"].get("port"))
-        if image and port in image.ports:
+        listening = images.listens_on(image, cstate) if image else ()
+        if image and port in image.ports and (listening is None or port in listening):
             return True, ""
         ip = get_path(pod, "status.podIP")
         return False, f"dial tcp {ip}:{port}: connect: connection refused"
