@@ -43,11 +43,15 @@ Commercial support is available at
 </html>
 """
 
-def nginx_404(version: str) -> str:
-    """nginx's built-in 404 page; the official image keeps `server_tokens on`, so the footer
+def nginx_error(code: int, text: str, version: str) -> str:
+    """nginx's built-in error page; the official image keeps `server_tokens on`, so the footer
     names the version (src/http/ngx_http_special_response.c ngx_http_error_tail_build)."""
-    return ("<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n"
+    return (f"<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n"
             f"<hr><center>nginx/{version}</center>\n</body>\n</html>\n")
+
+
+def nginx_404(version: str) -> str:
+    return nginx_error(404, "Not Found", version)
 
 
 NGINX_404 = nginx_404("1.27.5")
@@ -368,9 +372,16 @@ def _answer(image: Image, state: dict, hostname: str, port: int, path: str) -> t
             return 500, f"Some internal error has occurred! This is pod {hostname}\n"
         return 200, f"This is {image.version} running in pod {hostname}\n"
     if app == "nginx":
-        if path in ("/", "/index.html", ""):
-            return 200, state.get("index_html") or NGINX_PAGE
-        return 404, nginx_404(_nginx_release(image.version))
+        release = _nginx_release(image.version)
+        html = state.get("html")
+        route = (path or "/").split("?", 1)[0]
+        if html is None:  # the image's own html root
+            return (200, NGINX_PAGE) if route in ("/", "/index.html") else (404, nginx_404(release))
+        name = "index.html" if route.endswith("/") else route.lstrip("/")
+        if name in html:
+            return 200, html[name]
+        # a directory without index.html: autoindex is off, so 403 (ngx_http_index_module)
+        return (403, nginx_error(403, "Forbidden", release)) if route.endswith("/") else (404, nginx_404(release))
     if app == "httpd":
         return 200, "<html><body><h1>It works!</h1></body></html>\n"
     if app == "bootcamp":

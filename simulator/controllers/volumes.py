@@ -1,0 +1,70 @@
+"""Files in a pod's emptyDir volumes, shared by the containers that mount them (an init container's
+`echo … > /work-dir/index.html` is what nginx serves when the same volume is its html root).
+
+The files live with the kubelet's record of the pod (eng.kubelet["pods"][uid]["volumes"]), so they
+go when the pod goes, as an emptyDir does, and are part of the cluster snapshot."""
+from __future__ import annotations
+
+from ..objects import get_path
+
+NGINX_ROOT = "/usr/share/nginx/html"
+MAX_FILE = 65_536  # characters in one file
+MAX_FILES = 64  # files in one volume
+
+
+def _volume(pod: dict, name: str) -> dict | None:
+    for v in get_path(pod, "spec.volumes") or ():
+        if isinstance(v, dict) and v.get("name") == name:
+            return v
+    return None
+
+
+def resolve(pod: dict, container: dict | None, path: str) -> tuple[str, str] | None:
+    """(volume name, path inside it) of an emptyDir file path as `container` sees it."""
+    best = None
+    for m in (container or {}).get("volumeMounts") or ():
+        root = str(m.get("mountPath") or "").rstrip("/")
+        if not root:
+            continue
+        if path == root or path.startswith(root + "/"):
+            vol = _volume(pod, m.get("name"))
+            if vol is None or "emptyDir" not in vol:
+                continue
+            inside = path[len(root):].lstrip("/")
+            sub = str(m.get("subPath") or "").strip("/")
+            if sub:
+                inside = f"{sub}/{inside}" if inside else sub
+            if best is None or len(root) > best[2]:
+                best = (m.get("name"), inside, len(root))
+    return (best[0], best[1]) if best else None
+
+
+def _store(eng, pod: dict) -> dict | None:
+    ref = eng.kubelet["pods"].get(pod["metadata"].get("uid"))
+    return None if ref is None else ref.setdefault("volumes", {})
+
+
+def write(eng, pod: dict, container: dict | None, path: str, text: str, append: bool = False) -> None:
+    """A file written by a container; a path outside every emptyDir stays in that container's
+    own filesystem, which nothing else reads."""
+    where = resolve(pod, container, path)
+    store = _store(eng, pod)
+    if where is None or store is None or not where[1]:
+        return
+    files = store.setdefault(where[0], {})
+    if where[1] not in files and len(files) >= MAX_FILES:
+        return
+    content = (files.get(where[1], "") if append else "") + text
+    files[where[1]] = content[:MAX_FILE]
+
+
+def files_under(eng, pod: dict, container: dict | None, directory: str) -> dict[str, str] | None:
+    """The files a container sees under `directory` when an emptyDir is mounted there (None when
+    no emptyDir is mounted: the image's own files)."""
+    where = resolve(pod, container, directory.rstrip("/"))
+    store = _store(eng, pod)
+    if where is None or store is None:
+        return None
+    prefix = where[1] + "/" if where[1] else ""
+    files = store.get(where[0]) or {}
+    return {k[len(prefix):]: v for k, v in files.items() if k.startswith(prefix)}
