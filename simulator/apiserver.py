@@ -8,7 +8,7 @@ and background garbage collection of dependents (ownerReferences).
 from __future__ import annotations
 
 from . import image_notices, limits
-from .api import admission, defaults, kinds, status_validation, validation
+from .api import admission, config_objects, defaults, kinds, status_validation, validation
 from .api.errors import AlreadyExists, BadRequest, Conflict, Invalid, LimitExceeded, NotFound
 from .objects import clone, get_path
 from .rng import NAME_ALPHABET
@@ -18,6 +18,9 @@ GENERATION_KINDS = {"Deployment", "ReplicaSet", "ReplicationController"}
 
 # apiserver pkg/storage/errors.go / registry/generic/registry/store.go: the text of the Conflict a
 # stale metadata.resourceVersion gets (OptimisticLockErrorMsg)
+CONFIG_KINDS = {"ConfigMap", "Secret"}
+MAX_CONFIG_OBJECTS = 200  # configmaps + secrets in one sandbox (Rollout Lab's own cap)
+
 OPTIMISTIC_LOCK = "the object has been modified; please apply your changes to the latest version and try again"
 
 
@@ -88,12 +91,15 @@ class ApiServer:
         elif kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
             raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
         defaults.apply_defaults(obj)
+        if kind in CONFIG_KINDS:
+            config_objects.decode(obj)
+            config_objects.prepare(obj)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(field, None)
         if kind == "Pod":  # mutating admission runs after defaulting, before validation
             admission.admit_pod(obj, lambda: self.eng.rng.string(5, NAME_ALPHABET))
         if not internal:
-            validation.validate_create(obj)
+            (config_objects.validate_create if kind in CONFIG_KINDS else validation.validate_create)(obj)
         if self.store.get(kind, ns, meta.get("name", "")) is not None:
             raise AlreadyExists(resource_of(kind), meta["name"])
         meta["uid"] = self.eng.rng.uuid()
@@ -121,6 +127,8 @@ class ApiServer:
         if old is None:
             if kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
                 raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
+            if kind in CONFIG_KINDS and sum(self.store.count(k) for k in CONFIG_KINDS) >= MAX_CONFIG_OBJECTS:
+                raise LimitExceeded(f"this sandbox is limited to {MAX_CONFIG_OBJECTS} configmaps and secrets")
             if kind in limits.COUNTED_KINDS:
                 total = sum(self.store.count(k) for k in limits.COUNTED_KINDS)
                 if total >= limits.MAX_OBJECTS:
@@ -166,6 +174,9 @@ class ApiServer:
             check_resource_version(obj, old)
             self._check_limits(obj, old)
         defaults.apply_defaults(obj)
+        if kind in CONFIG_KINDS:
+            config_objects.decode(obj)
+            config_objects.prepare(obj)
         for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
             if field in old["metadata"]:
                 meta[field] = old["metadata"][field]
@@ -178,7 +189,7 @@ class ApiServer:
         if kind == "Service":
             self._allocate_service(obj, old)
         if not internal:
-            validation.validate_update(old, obj)
+            (config_objects.validate_update if kind in CONFIG_KINDS else validation.validate_update)(old, obj)
         if kind in GENERATION_KINDS and _spec_changed(old, obj):
             meta["generation"] = int(old["metadata"].get("generation") or 1) + 1
         if kind == "Pod":
@@ -309,7 +320,8 @@ class ApiServer:
         name = ns_obj["metadata"]["name"]
         if name in ("default", "kube-system", "kube-public", "kube-node-lease"):
             raise BadRequest(f'namespace "{name}" is forbidden: this namespace may not be deleted', reason="Forbidden", code=403)
-        for kind in ("Deployment", "ReplicaSet", "ReplicationController", "Service", "Endpoints", "Event"):
+        for kind in ("Deployment", "ReplicaSet", "ReplicationController", "Service", "Endpoints", "Event",
+                     "ConfigMap", "Secret"):
             for obj in list(self.store.list(kind, name)):
                 if self.store.get(kind, name, obj["metadata"]["name"]) is not None:
                     self.delete(kind, name, obj["metadata"]["name"], internal=True)

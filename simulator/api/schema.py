@@ -343,6 +343,8 @@ STRUCTS.update({
         reportingComponent=S, reportingInstance=S),
     "Namespace": _fields(**_TYPE_META, spec="NamespaceSpec", status="NamespaceStatus"),
     "Node": _fields(**_TYPE_META, spec="NodeSpec", status="NodeStatus"),
+    "ConfigMap": _fields(**_TYPE_META, data=M(S), binaryData=M(S), immutable=B),
+    "Secret": _fields(**_TYPE_META, data=M(S), stringData=M(S), type=S, immutable=B),
 })
 
 
