@@ -10,6 +10,7 @@ run (the container just lives that long); an endless loop (`while true`) runs fo
 """
 from __future__ import annotations
 
+import re
 import shlex
 
 from . import images
@@ -38,10 +39,12 @@ class Outcome:
         self.lines.extend((stream, p) for p in parts)
 
 
-def run(eng, pod: dict, command: list | None, args: list | None, container: dict | None = None) -> Outcome:
+def run(eng, pod: dict, command: list | None, args: list | None, container: dict | None = None,
+        env: dict | None = None) -> Outcome:
     words = [str(w) for w in (command or []) + (args or [])]
     result = Outcome()
     result.container = container  # where `> file` writes land (simulator/controllers/volumes.py)
+    result.env = dict(env or {})  # the container's environment, for `$VAR` in `sh -c` scripts
     if not words:
         return result  # sh with no terminal reads EOF and exits 0
     text = " ".join(words)
@@ -59,6 +62,7 @@ def run(eng, pod: dict, command: list | None, args: list | None, container: dict
 
 def _script(eng, pod, script: str, result: Outcome) -> None:
     """`sh -c` lists: commands separated by ;, && or || (no quoting inside the operators' words)."""
+    script = _expand(script, getattr(result, "env", {}), pod)
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
         lexer.whitespace_split = True
@@ -80,6 +84,25 @@ def _script(eng, pod, script: str, result: Outcome) -> None:
             cmd, pending_op = [], (tok if tok in ("&&", "||") else None)
         else:
             cmd.append(tok)
+
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand(script: str, env: dict, pod: dict) -> str:
+    """sh parameter expansion of `$VAR` / `${VAR}` outside single quotes (HOSTNAME is the pod's
+    name); an unset variable expands to nothing."""
+    values = {"HOSTNAME": pod["metadata"]["name"], **env}
+    out, quoted, i = [], False, 0
+    for part in re.split(r"(')", script):
+        if part == "'":
+            quoted = not quoted
+            out.append(part)
+        elif quoted:
+            out.append(part)
+        else:
+            out.append(_VAR.sub(lambda m: values.get(m.group(1) or m.group(2), ""), part))
+    return "".join(out)
 
 
 def _simple(eng, pod, words: list[str], result: Outcome) -> None:

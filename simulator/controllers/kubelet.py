@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 
 from .. import busybox, images
-from . import volumes
+from . import pod_env, volumes
 from ..objects import clone, get_path
 
 BACKOFF_BASE = 10.0
 BACKOFF_MAX = 300.0
 SANDBOX_SECONDS = 0.4     # creating the pod sandbox and its network before pulling
 CREATE_SECONDS = 0.3      # creating + starting a container once its image is there
+CONFIG_RETRY_SECONDS = 10.0  # a pod waiting for a missing ConfigMap/Secret is synced again
 COMMAND_OUTPUT_DELAY = 0.02  # a busybox command's first write after its container starts
 STATUS_LAG = 1.0          # ErrImagePull is reported, then the next pod sync shows ImagePullBackOff
 
@@ -285,8 +286,24 @@ def run_container(eng, uid, cname, gen) -> None:
         return
     c = _container_spec(pod, cname)
     cstate = ref["containers"][cname]
+    problem = pod_env.mount_error(eng, pod)
+    env, env_problem = pod_env.environment(eng, pod, c)
+    if problem is not None or env_problem is not None:
+        # FailedMount keeps the pod ContainerCreating; a missing env source is
+        # CreateContainerConfigError; the kubelet tries again on its next sync
+        if problem is not None:
+            _event(eng, pod, "Warning", "FailedMount", problem)
+        else:
+            _event(eng, pod, "Warning", "Failed", f"Error: {env_problem}", cname)
+            _set_waiting(eng, uid, cname, "CreateContainerConfigError", env_problem)
+        eng.after(CONFIG_RETRY_SECONDS, "kubelet_run", uid, cname, gen)
+        return
     cstate.update(requests=0, ready_ok=0, ready_fail=0, live_fail=0, ready=False, started_at=eng.now)
-    argv = [str(w) for w in (c.get("command") or []) + (c.get("args") or [])]
+    if env:
+        cstate["env"] = env
+    else:
+        cstate.pop("env", None)
+    argv = [pod_env.expand(str(w), env) for w in (c.get("command") or []) + (c.get("args") or [])]
     if argv:  # what an argument-driven image (agnhost, http-echo) listens on and answers
         cstate["argv"] = argv
     else:
@@ -326,7 +343,8 @@ def run_container(eng, uid, cname, gen) -> None:
     if image is not None and image.app == "busybox":
         # the command's output goes to the container log just after it starts (a process needs a
         # moment to write), so an attach that connects when the pod turns Running still sees it
-        outcome = busybox.run(eng, pod, c.get("command"), c.get("args"), c)
+        outcome = busybox.run(eng, pod, [pod_env.expand(str(w), env) for w in c.get("command") or []],
+                              [pod_env.expand(str(w), env) for w in c.get("args") or []], c, env)
         for stream, text in outcome.lines:
             images.append_log(cstate, image, ["o", round(eng.now + COMMAND_OUTPUT_DELAY, 3), stream, text])
         lifetime, exit_code = outcome.lifetime, outcome.exit_code

@@ -19,8 +19,9 @@ def _volume(pod: dict, name: str) -> dict | None:
     return None
 
 
-def resolve(pod: dict, container: dict | None, path: str) -> tuple[str, str] | None:
-    """(volume name, path inside it) of an emptyDir file path as `container` sees it."""
+def resolve(pod: dict, container: dict | None, path: str, kinds=("emptyDir",)) -> tuple[str, str] | None:
+    """(volume name, path inside it) of a file path as `container` sees it, for volumes of the
+    given kinds (emptyDir: the pod's shared scratch space)."""
     best = None
     for m in (container or {}).get("volumeMounts") or ():
         root = str(m.get("mountPath") or "").rstrip("/")
@@ -28,7 +29,7 @@ def resolve(pod: dict, container: dict | None, path: str) -> tuple[str, str] | N
             continue
         if path == root or path.startswith(root + "/"):
             vol = _volume(pod, m.get("name"))
-            if vol is None or "emptyDir" not in vol:
+            if vol is None or not any(k in vol for k in kinds):
                 continue
             inside = path[len(root):].lstrip("/")
             sub = str(m.get("subPath") or "").strip("/")
@@ -59,12 +60,15 @@ def write(eng, pod: dict, container: dict | None, path: str, text: str, append: 
 
 
 def files_under(eng, pod: dict, container: dict | None, directory: str) -> dict[str, str] | None:
-    """The files a container sees under `directory` when an emptyDir is mounted there (None when
-    no emptyDir is mounted: the image's own files)."""
-    where = resolve(pod, container, directory.rstrip("/"))
+    """The files a container sees under `directory` when an emptyDir, configMap or secret volume
+    is mounted there (None when none is: the image's own files)."""
+    from .pod_env import volume_files
+
+    where = resolve(pod, container, directory.rstrip("/"), ("emptyDir", "configMap", "secret"))
     store = _store(eng, pod)
     if where is None or store is None:
         return None
+    vol = _volume(pod, where[0]) or {}
+    files = store.get(where[0]) or {} if "emptyDir" in vol else (volume_files(eng, pod, vol) or {})
     prefix = where[1] + "/" if where[1] else ""
-    files = store.get(where[0]) or {}
     return {k[len(prefix):]: v for k, v in files.items() if k.startswith(prefix)}

@@ -258,9 +258,9 @@ def _list_env(ctx, obj: dict, containers: list[dict]) -> None:
 def run_set_env(ctx, inv):
     resource_args, env_args = split_env_args(list(inv.args))
     env_args = list(inv.flags.get("env") or []) + env_args
-    if inv.flags.get("from"):
-        raise CLIError("--from is not supported in this simulator (it has no ConfigMaps or Secrets)")
-    if not env_args and not inv.flags.get("list"):
+    if inv.flags.get("keys") and not inv.flags.get("from"):
+        raise CLIError("when specifying --keys, a configmap or secret must be provided with --from")
+    if not env_args and not inv.flags.get("list") and not inv.flags.get("from"):
         raise CLIError("at least one environment variable must be provided")
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
@@ -269,9 +269,11 @@ def run_set_env(ctx, inv):
     if used_stdin and "-" in (inv.flags.get("filename") or []):
         # cli-runtime builder.go StdinInUse after FilenameParam(-f -): StdinMultiUseError
         raise CLIError("standard input cannot be used for multiple arguments")
+    if inv.flags.get("from"):
+        env += _env_from(ctx, inv)
     prefix = inv.flags.get("prefix") or ""
     if prefix:
-        env = [{"name": prefix + e["name"], "value": e["value"]} for e in env]
+        env = [{**e, "name": prefix + e["name"]} for e in env]
     selector = _container_selector(inv)
     objs, errors = visit_targets(ctx, inv, resource_args)
     if inv.flags.get("list"):
@@ -297,7 +299,7 @@ def run_set_env(ctx, inv):
             if not inv.flags.get("overwrite", True):
                 for e in env:
                     cur = next((x for x in existing if x.get("name") == e["name"]), None)
-                    if cur is not None and cur.get("value", "") != e["value"]:
+                    if cur is not None and cur.get("value", "") != e.get("value", ""):
                         raise CLIError(f"'{cur['name']}' already has a value ({cur.get('value', '')}), and "
                                        "--overwrite is false")
             updated = update_env(existing, env, remove)
@@ -308,6 +310,36 @@ def run_set_env(ctx, inv):
         return True
 
     _apply_patches(ctx, inv, objs, errors, change, "env updated")
+
+
+_ENV_INVALID = re.compile(r"[^a-zA-Z0-9_]")
+
+
+def _env_from(ctx, inv) -> list[dict]:
+    """set_env.go --from=configmap/NAME|secret/NAME [--keys]: one env var per key (sorted here; Go
+    walks the map in random order), named by keyToEnvName, referring to the key."""
+    from ..builder import select
+
+    keys = [k for v in (inv.flags.get("keys") or []) for k in (v if isinstance(v, list) else [v])]
+    found = select(ctx, inv, [inv.flags["from"]], allow_empty_selector=bool(inv.flags.get("all")))
+    if found.errors:
+        raise found.errors[0]
+    out = []
+    for obj in found.objects:
+        if obj["kind"] == "Secret":
+            ref = "secretKeyRef"
+        elif obj["kind"] == "ConfigMap":
+            ref = "configMapKeyRef"
+        else:
+            raise CLIError("unsupported resource specified in --from")
+        for key in sorted(obj.get("data") or {}):
+            if keys and key not in keys:
+                continue
+            name = _ENV_INVALID.sub("_", key).upper()
+            if name != key:
+                ctx.warn(f"Warning: key {key} transferred to {name}")
+            out.append({"name": name, "valueFrom": {ref: {"key": key, "name": obj["metadata"]["name"]}}})
+    return out
 
 
 # ---- set selector ------------------------------------------------------------------------------
