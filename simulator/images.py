@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 NGINX_PAGE = """<!DOCTYPE html>
 <html>
@@ -245,6 +246,11 @@ def _home(registry: str, repo: str) -> str | None:
 
 def classify(ref: str) -> str:
     """"known" (catalogue repository and tag), "missing" (fails to pull) or "generic"."""
+    return _classify(ref) if isinstance(ref, str) else "missing"
+
+
+@lru_cache(maxsize=4096)  # the kubelet asks for every container event; the answer never changes
+def _classify(ref: str) -> str:
     try:
         registry, repo, tag, digest = parse_reference(ref)
     except ValueError:
@@ -262,6 +268,11 @@ def classify(ref: str) -> str:
 
 def lookup(ref: str) -> Image | None:
     """The image if it can be pulled from the (fake) registry, else None."""
+    return _lookup(ref) if isinstance(ref, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _lookup(ref: str) -> Image | None:
     kind = classify(ref)
     if kind == "missing":
         return None
