@@ -200,3 +200,15 @@ def test_set_env_from_configmap(c):
     assert env[-1] == {"name": "APP_MODE", "valueFrom": {"configMapKeyRef": {"key": "MODE", "name": "app-config"}}}
     assert _run(c, "kubectl set env deploy/web --keys=x", 1).stderr == \
         "error: when specifying --keys, a configmap or secret must be provided with --from\n"
+
+
+def test_describe_shows_env_sources(c):
+    c.files["pod.yaml"] = ENV_POD
+    for line in ("kubectl create configmap game --from-literal=player=3", "kubectl create configmap ui --from-literal=COLOR=blue",
+                 "kubectl create secret generic creds --from-literal=password=s3cret", "kubectl apply -f pod.yaml"):
+        _run(c, line)
+    c.advance(15)
+    out = _run(c, "kubectl describe pod envpod").stdout
+    # describe.go describeContainerEnvFrom, then the env list
+    assert ("    Environment Variables from:\n      ui  ConfigMap with prefix 'UI_'  Optional: false\n"
+            "    Environment:\n      PLAYER:    <set to the key 'player' of config map 'game'>  Optional: false\n") in out

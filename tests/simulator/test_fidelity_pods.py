@@ -144,3 +144,17 @@ def test_empty_html_root_is_forbidden():
     c.advance(2)
     r = _run(c, "curl -s http://init-demo/")
     assert r.stdout.startswith("<html>\n<head><title>403 Forbidden</title></head>")
+
+
+def test_logs_of_an_init_container():
+    c = Cluster(seed=0)
+    c.files["init.yaml"] = INIT_DEMO.replace(
+        "echo '<h1>Hello from init</h1>' > /work-dir/index.html; sleep 5", "echo preparing; sleep 2")
+    _run(c, "kubectl apply -f init.yaml")
+    c.advance(1)
+    r = _run(c, "kubectl logs init-demo", 1)
+    assert r.stderr == ('Error from server (BadRequest): container "nginx" in pod "init-demo" is waiting to start: '
+                        "PodInitializing\n")
+    c.advance(20)
+    assert _run(c, "kubectl logs init-demo -c install").stdout == "preparing\n"
+    assert _run(c, "kubectl logs init-demo --all-containers").stdout.startswith("preparing\n/docker-entrypoint.sh")
