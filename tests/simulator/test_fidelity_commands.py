@@ -117,3 +117,15 @@ def test_run_overrides(web):
     _run(web, """kubectl run q --image=nginx --overrides='{"metadata":{"labels":{"team":"a"}}}'""")
     pod = json.loads(_run(web, "kubectl get pod q -o json").stdout)
     assert pod["metadata"]["labels"] == {"run": "q", "team": "a"}  # a merge patch merges maps
+
+
+def test_generators_check_validate_and_document_themselves(web):
+    # create.go generators call GetValidationDirective in Complete (kubectl pkg/cmd/util/helpers.go)
+    r = _run(web, "kubectl create deployment x --image=nginx --validate=nope", 1)
+    assert r.stderr.startswith('error: invalid - validate option "nope"')
+    assert _run(web, "kubectl create configmap c --from-literal=a=1 --validate=warn").stdout == "configmap/c created\n"
+    out = _run(web, "kubectl create configmap --help").stdout
+    assert out.startswith("Create a config map based on a file, directory, or specified literal value.")
+    assert "kubectl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2" in out
+    assert _run(web, "kubectl create secret generic --help").stdout.startswith(
+        "Create a secret based on a file, directory, or specified literal value.")

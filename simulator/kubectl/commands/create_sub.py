@@ -14,7 +14,7 @@ from ...api.errors import CLIError, Invalid, KubeError, StatusError
 from ...rng import NAME_ALPHABET
 from .. import cli
 from ..last_applied import set_last_applied
-from .common import dry_run_mode, namespace
+from .common import dry_run_mode, namespace, validation_directive
 from .output import check_output_format, emit
 
 
@@ -35,6 +35,7 @@ def server_error_text(err: KubeError) -> str:
 
 def _send(ctx, inv, obj: dict, mode: str, wrap: str | None) -> dict:
     """Create the object (server side unless --dry-run=client) and return what to print."""
+    validation_directive(inv)  # Complete: an unknown --validate value stops the command
     if inv.flags.get("save-config"):
         obj = set_last_applied(obj, obj)
     if mode == "client":

@@ -24,7 +24,7 @@ from ...patching.strategic_diff import two_way_merge_patch
 from ..last_applied import set_last_applied
 from ..patch_body import patch_body
 from ..printers import serialize
-from .common import get_object, name_of, namespace, object_namespace, read_file_objects
+from .common import get_object, name_of, namespace, object_namespace, read_file_objects, validation_directive
 from .patch import print_result
 
 HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
@@ -629,8 +629,9 @@ class _Session:
                 live = ctx.eng.store.get(original["kind"], original["metadata"].get("namespace", ""), name)
                 if live is None:
                     raise NotFound(res, name)
-                merged, _ = apply_patch_request(live, "strategic", go_json(patch),
-                                                         strict=True)
+                # edit.go sends its --validate directive (Strict by default)
+                directive = validation_directive(inv) if inv is not None else "Strict"
+                merged, _ = apply_patch_request(live, "strategic", go_json(patch), field_validation=directive)
                 merged["kind"], merged["apiVersion"] = live["kind"], live["apiVersion"]
                 result = ctx.eng.api.update(merged)
                 ctx.eng.settle()
@@ -701,6 +702,7 @@ def _infos(ctx, inv) -> list[dict]:
 
 
 def run_edit(ctx, inv):
+    validation_directive(inv)  # Complete: an unknown --validate value stops the command
     fmt = inv.flags.get("output") or ""
     if fmt == "json":
         raise CLIError("the console's editor works on YAML; drop -o json")
