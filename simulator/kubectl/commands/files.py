@@ -189,6 +189,9 @@ def run_apply(ctx, inv):
             ctx.eng.settle()
             _output(ctx, inv, created, "created", mode)
             return
+        # a value of the wrong type fails as the create path's decode error does (Rollout Lab keeps
+        # that one message for both paths; unknown fields follow --validate through the PATCH)
+        _reject_type_errors(obj, source)
         modified = lastapplied.modified_configuration(obj)
         if mode == "client":
             # apply.go: with --dry-run=client nothing is sent, not even the patch: always `configured`
@@ -215,6 +218,18 @@ def run_apply(ctx, inv):
         _output(ctx, inv, updated, "configured", mode)
 
     ctx.exit_code = _each(ctx, inv, "applying", handle)
+
+
+def _reject_type_errors(obj: dict, source: str) -> None:
+    from ...api.field_validation import unknown_fields
+    from ...api.schema import strict_decode_error
+
+    problem = strict_decode_error(obj)
+    if problem is not None and not unknown_fields(problem):
+        try:
+            check_known_fields(obj)
+        except StatusError as err:
+            raise _Sourced(err, err.with_source("applying", source).message) from None
 
 
 def _apply_patch_error(patch: str, live: dict, source: str, err: StatusError) -> str:
