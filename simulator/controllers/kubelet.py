@@ -299,13 +299,12 @@ def run_container(eng, uid, cname, gen) -> None:
         eng.after(CONFIG_RETRY_SECONDS, "kubelet_run", uid, cname, gen)
         return
     cstate.update(requests=0, ready_ok=0, ready_fail=0, live_fail=0, ready=False, started_at=eng.now)
-    if env:
-        cstate["env"] = env
-    else:
-        cstate.pop("env", None)
+    cstate.pop("env", None)  # used right here (busybox, $(VAR)); never kept: ConfigMaps can be large
     argv = [pod_env.expand(str(w), env) for w in (c.get("command") or []) + (c.get("args") or [])]
-    if argv:  # what an argument-driven image (agnhost, http-echo) listens on and answers
-        cstate["argv"] = argv
+    image_app = (images.lookup(c["image"]) or images.Image("", "", (), 0, 0)).app
+    if argv and image_app in ("agnhost", "http-echo"):
+        # what an argument-driven image listens on and answers (kept small: it is in every snapshot)
+        cstate["argv"] = [w[:256] for w in argv[:32]]
     else:
         cstate.pop("argv", None)
     html = volumes.files_under(eng, pod, c, volumes.NGINX_ROOT)

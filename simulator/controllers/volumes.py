@@ -8,8 +8,10 @@ from __future__ import annotations
 from ..objects import get_path
 
 NGINX_ROOT = "/usr/share/nginx/html"
-MAX_FILE = 65_536  # characters in one file
-MAX_FILES = 64  # files in one volume
+# Rollout Lab's caps: emptyDir files are part of every snapshot, once per pod (up to MAX_PODS)
+MAX_POD_BYTES = 16_384  # characters in all the emptyDir files of one pod
+MAX_FILES = 32  # files in one volume
+MAX_SERVED_BYTES = 16_384  # what a web server container keeps of its html root
 
 
 def _volume(pod: dict, name: str) -> dict | None:
@@ -56,7 +58,8 @@ def write(eng, pod: dict, container: dict | None, path: str, text: str, append: 
     if where[1] not in files and len(files) >= MAX_FILES:
         return
     content = (files.get(where[1], "") if append else "") + text
-    files[where[1]] = content[:MAX_FILE]
+    used = sum(len(v) for vol in store.values() for k, v in vol.items() if (vol is not files or k != where[1]))
+    files[where[1]] = content[:max(0, MAX_POD_BYTES - used)]
 
 
 def files_under(eng, pod: dict, container: dict | None, directory: str) -> dict[str, str] | None:
@@ -71,4 +74,9 @@ def files_under(eng, pod: dict, container: dict | None, directory: str) -> dict[
     vol = _volume(pod, where[0]) or {}
     files = store.get(where[0]) or {} if "emptyDir" in vol else (volume_files(eng, pod, vol) or {})
     prefix = where[1] + "/" if where[1] else ""
-    return {k[len(prefix):]: v for k, v in files.items() if k.startswith(prefix)}
+    out, size = {}, 0
+    for k in sorted(files):
+        if k.startswith(prefix) and size + len(files[k]) <= MAX_SERVED_BYTES:
+            out[k[len(prefix):]] = files[k]
+            size += len(files[k])
+    return out

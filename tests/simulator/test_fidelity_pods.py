@@ -158,3 +158,18 @@ def test_logs_of_an_init_container():
     c.advance(20)
     assert _run(c, "kubectl logs init-demo -c install").stdout == "preparing\n"
     assert _run(c, "kubectl logs init-demo --all-containers").stdout.startswith("preparing\n/docker-entrypoint.sh")
+
+
+def test_volume_files_are_capped():
+    from simulator.controllers import volumes
+
+    c = Cluster(seed=0)
+    big = "x" * 5000
+    script = "; ".join(f"echo {big} > /work-dir/f{i}.txt" for i in range(8)) + "; sleep 1"
+    c.files["init.yaml"] = INIT_DEMO.replace(
+        "echo '<h1>Hello from init</h1>' > /work-dir/index.html; sleep 5", script)
+    _run(c, "kubectl apply -f init.yaml")
+    c.advance(20)
+    uid = c.get("Pod", "default", "init-demo")["metadata"]["uid"]
+    stored = c._eng.kubelet["pods"][uid]["volumes"]["workdir"]  # noqa: SLF001 - the kubelet's record
+    assert sum(len(v) for v in stored.values()) <= volumes.MAX_POD_BYTES
