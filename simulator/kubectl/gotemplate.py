@@ -844,7 +844,10 @@ def parse(text: str) -> list[Node]:
     if len(text) > MAX_TEMPLATE:
         raise TemplateError(f"template: output: the template is longer than {MAX_TEMPLATE} characters "
                             "(Rollout Lab's limit)")
-    return _Parser(text).parse()
+    try:
+        return _Parser(text).parse()
+    except RecursionError:
+        raise TemplateError("template: output: nesting is too deep") from None
 
 
 def execute(text: str, data: Any, missing_key_error: bool = False) -> str:

@@ -170,3 +170,26 @@ spec:
     out = _run(c, "kubectl annotate --local -f two.yaml x=y -o yaml").stdout
     assert out.count("---\n") == 1 and out.index("kind: Deployment") < out.index("---\n") < out.index("kind: Service")
     assert _run(c, "kubectl create -f two.yaml --dry-run=client -o yaml").stdout.count("---\n") == 1
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["{{", "}}", "{{-", "-}}", " ", ".", ".items", "$", "$x", ":=", "=", "|", "(", ")",
+                           "range", "if", "else", "end", "with", "len", "index", "printf", '"%d"', "1", "-2",
+                           "nil", "true", "`raw`", '"s"', "eq", "not", "and", "break", "/*", "*/", "x", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_any_template_text_is_an_answer_or_a_template_error(pieces):
+    text = "".join(pieces)
+    try:
+        out = execute(text, DATA)
+    except TemplateError:
+        return
+    assert isinstance(out, str)
+
+
+def test_deep_parentheses_are_an_error_not_a_crash():
+    with pytest.raises(TemplateError):
+        execute("{{" + "(" * 3000 + "1" + ")" * 3000 + "}}", {})
