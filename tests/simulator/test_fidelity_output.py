@@ -193,3 +193,14 @@ def test_any_template_text_is_an_answer_or_a_template_error(pieces):
 def test_deep_parentheses_are_an_error_not_a_crash():
     with pytest.raises(TemplateError):
         execute("{{" + "(" * 3000 + "1" + ")" * 3000 + "}}", {})
+
+
+def test_jsonpath_and_custom_columns_from_files_and_template_flag(web):
+    # cli-runtime jsonpath_flags.go / customcolumn_flags.go: --template, jsonpath-file, custom-columns-file
+    web.files["p.txt"] = "{.metadata.name}\n"
+    web.files["cc.txt"] = "NAME   IMAGE\n.metadata.name   .spec.template.spec.containers[0].image\n"
+    assert _run(web, "kubectl get deploy web -o jsonpath --template={.metadata.name}").stdout == "web"
+    assert _run(web, "kubectl get deploy web -o jsonpath-file=p.txt").stdout == "web\n"
+    assert _run(web, "kubectl get deploy -o custom-columns-file=cc.txt").stdout == "NAME   IMAGE\nweb    nginx:1.25\n"
+    assert _run(web, "kubectl get deploy web -o jsonpath-file=nope", 1).stderr == \
+        "error: error reading --template nope, open nope: no such file or directory\n"
