@@ -93,7 +93,7 @@ def _expand(script: str, env: dict, pod: dict) -> str:
     """sh parameter expansion of `$VAR` / `${VAR}` outside single quotes (HOSTNAME is the pod's
     name); an unset variable expands to nothing."""
     values = {"HOSTNAME": pod["metadata"]["name"], **env}
-    out, quoted, i = [], False, 0
+    out, quoted = [], False
     for part in re.split(r"(')", script):
         if part == "'":
             quoted = not quoted
