@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 
 from .. import busybox, images
-from . import pod_env, volumes
+from . import init_wait, pod_env, volumes
 from ..objects import clone, get_path
 
 BACKOFF_BASE = 10.0
@@ -339,6 +339,13 @@ def run_container(eng, uid, cname, gen) -> None:
     if liveness is not None:
         eng.after(float(liveness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "liveness")
     exit_code = 0
+    words = [pod_env.expand(str(w), env) for w in (c.get("command") or []) + (c.get("args") or [])]
+    wait = init_wait.parse(pod, words) if image is not None and image.app == "busybox" else None
+    if wait is not None:
+        # `until nslookup <service>; do …; sleep N; done`: loop until the Service exists
+        cstate["dns_wait"] = wait
+        _dns_wait_step(eng, uid, cname, gen)
+        return
     if image is not None and image.app == "busybox":
         # the command's output goes to the container log just after it starts (a process needs a
         # moment to write), so an attach that connects when the pod turns Running still sees it
@@ -415,9 +422,28 @@ def _resolve_port(c: dict, port) -> int | None:
         return None
 
 
+def _dns_wait_step(eng, uid, cname, gen) -> None:
+    """One turn of an init container's `until nslookup` loop (simulator/controllers/init_wait.py)."""
+    pod, ref = _pod(eng, uid)
+    cstate = ref["containers"][cname]
+    wait = cstate.get("dns_wait") or {}
+    found, lines = init_wait.attempt(eng, wait)
+    image = images.lookup(_container_spec(pod, cname)["image"])
+    for text in lines:
+        images.append_log(cstate, image, ["o", round(eng.now + COMMAND_OUTPUT_DELAY, 3), "o", text])
+    if found:
+        cstate.pop("dns_wait", None)
+        eng.after(COMMAND_OUTPUT_DELAY, "kubelet_exit", uid, cname, gen, 0)
+    else:
+        eng.after(float(wait.get("every") or 1.0), "kubelet_probe", uid, cname, gen, "dns-wait")
+
+
 def run_probe(eng, uid, cname, gen, kind) -> None:
     pod, ref = _pod(eng, uid)
     if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    if kind == "dns-wait":
+        _dns_wait_step(eng, uid, cname, gen)
         return
     c = _container_spec(pod, cname)
     probe = c.get(f"{kind}Probe") or {}

@@ -173,3 +173,44 @@ def test_volume_files_are_capped():
     uid = c.get("Pod", "default", "init-demo")["metadata"]["uid"]
     stored = c._eng.kubelet["pods"][uid]["volumes"]["workdir"]  # noqa: SLF001 - the kubelet's record
     assert sum(len(v) for v in stored.values()) <= volumes.MAX_POD_BYTES
+
+
+MYAPP = """apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app.kubernetes.io/name: MyApp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
+  - name: init-mydb
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
+"""
+
+
+def test_init_containers_wait_for_their_services():
+    # kubernetes.io concepts/workloads/pods/init-containers.md "Init containers in use"
+    c = Cluster(seed=0)
+    c.files["myapp.yaml"] = MYAPP
+    _run(c, "kubectl apply -f myapp.yaml")
+    c.advance(10)
+    assert _status(c, "myapp-pod") == "Init:0/2"
+    log = _run(c, "kubectl logs myapp-pod -c init-myservice").stdout
+    assert log.startswith("Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n"
+                          "nslookup: can't resolve 'myservice.default.svc.cluster.local'\nwaiting for myservice\n")
+    _run(c, "kubectl create service clusterip myservice --tcp=80:9376")
+    c.advance(5)
+    assert _status(c, "myapp-pod") == "Init:1/2"
+    _run(c, "kubectl create service clusterip mydb --tcp=80:9377")
+    c.advance(10)
+    assert _status(c, "myapp-pod") == "Running"
+    assert "Name:      mydb.default.svc.cluster.local" in _run(c, "kubectl logs myapp-pod -c init-mydb").stdout
+    assert _run(c, "kubectl logs myapp-pod").stdout == "The app is running!\n"
