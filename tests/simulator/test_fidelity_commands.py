@@ -129,3 +129,9 @@ def test_generators_check_validate_and_document_themselves(web):
     assert "kubectl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2" in out
     assert _run(web, "kubectl create secret generic --help").stdout.startswith(
         "Create a secret based on a file, directory, or specified literal value.")
+
+
+def test_help_tip_names_every_parent(web):
+    # kubectl pkg/util/templates/templates.go SectionTipsHelp with reverseParentsNames
+    out = _run(web, "kubectl create secret", 1).stderr
+    assert 'Use "kubectl create secret <command> --help" for more information about a given command.' in out
