@@ -7,14 +7,21 @@ and background garbage collection of dependents (ownerReferences).
 """
 from __future__ import annotations
 
-from . import limits
-from .api import admission, defaults, kinds, validation
-from .api.errors import AlreadyExists, BadRequest, Invalid, LimitExceeded, NotFound
+from . import image_notices, limits
+from .api import admission, config_objects, defaults, kinds, status_validation, validation
+from .api.errors import AlreadyExists, BadRequest, Conflict, Invalid, LimitExceeded, NotFound
 from .objects import clone, get_path
 from .rng import NAME_ALPHABET
 
 # Kinds whose spec changes bump metadata.generation (their strategies' PrepareForUpdate).
 GENERATION_KINDS = {"Deployment", "ReplicaSet", "ReplicationController"}
+
+# apiserver pkg/storage/errors.go / registry/generic/registry/store.go: the text of the Conflict a
+# stale metadata.resourceVersion gets (OptimisticLockErrorMsg)
+CONFIG_KINDS = {"ConfigMap", "Secret"}
+MAX_CONFIG_OBJECTS = 200  # configmaps + secrets in one sandbox (Rollout Lab's own cap)
+
+OPTIMISTIC_LOCK = "the object has been modified; please apply your changes to the latest version and try again"
 
 
 def resource_of(kind: str) -> str:
@@ -61,7 +68,10 @@ class ApiServer:
         if dry_run:
             undo()
             return created
-        return self.store.put(created)
+        stored = self.store.put(created)
+        if not internal:
+            image_notices.note_images(self.eng, stored)
+        return stored
 
     def _create(self, obj: dict, internal: bool) -> dict:
         obj = clone(obj)
@@ -81,12 +91,15 @@ class ApiServer:
         elif kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
             raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
         defaults.apply_defaults(obj)
+        if kind in CONFIG_KINDS:
+            config_objects.decode(obj)
+            config_objects.prepare(obj)
         for field in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation"):
             meta.pop(field, None)
         if kind == "Pod":  # mutating admission runs after defaulting, before validation
             admission.admit_pod(obj, lambda: self.eng.rng.string(5, NAME_ALPHABET))
         if not internal:
-            validation.validate_create(obj)
+            (config_objects.validate_create if kind in CONFIG_KINDS else validation.validate_create)(obj)
         if self.store.get(kind, ns, meta.get("name", "")) is not None:
             raise AlreadyExists(resource_of(kind), meta["name"])
         meta["uid"] = self.eng.rng.uuid()
@@ -114,6 +127,8 @@ class ApiServer:
         if old is None:
             if kind == "Pod" and self._pod_count() >= limits.MAX_PODS:
                 raise LimitExceeded(f"this sandbox is limited to {limits.MAX_PODS} pods")
+            if kind in CONFIG_KINDS and sum(self.store.count(k) for k in CONFIG_KINDS) >= MAX_CONFIG_OBJECTS:
+                raise LimitExceeded(f"this sandbox is limited to {MAX_CONFIG_OBJECTS} configmaps and secrets")
             if kind in limits.COUNTED_KINDS:
                 total = sum(self.store.count(k) for k in limits.COUNTED_KINDS)
                 if total >= limits.MAX_OBJECTS:
@@ -167,8 +182,12 @@ class ApiServer:
         if old is None:
             raise NotFound(resource_of(kind), meta.get("name", ""))
         if not internal:
+            check_resource_version(obj, old)
             self._check_limits(obj, old)
         defaults.apply_defaults(obj)
+        if kind in CONFIG_KINDS:
+            config_objects.decode(obj)
+            config_objects.prepare(obj)
         for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
             if field in old["metadata"]:
                 meta[field] = old["metadata"][field]
@@ -181,7 +200,7 @@ class ApiServer:
         if kind == "Service":
             self._allocate_service(obj, old)
         if not internal:
-            validation.validate_update(old, obj)
+            (config_objects.validate_update if kind in CONFIG_KINDS else validation.validate_update)(old, obj)
         if kind in GENERATION_KINDS and _spec_changed(old, obj):
             meta["generation"] = int(old["metadata"].get("generation") or 1) + 1
         if kind == "Pod":
@@ -190,6 +209,45 @@ class ApiServer:
             return obj
         if _same(old, obj):
             return old  # a no-op write does not bump resourceVersion (like an unchanged PATCH)
+        stored = self.store.put(obj)
+        if not internal:
+            image_notices.note_images(self.eng, stored)
+        return stored
+
+    def update_status_subresource(self, obj: dict, dry_run: bool = False) -> dict:
+        """A user's write to `<resource>/status` (`kubectl patch|replace --subresource=status`):
+        the registries' status strategies (pkg/registry/apps/deployment/strategy.go
+        deploymentStatusStrategy.PrepareForUpdate, replicaset, core pod/service/... likewise) keep
+        the old spec, and for Deployments the old labels, for Pods the old ownerReferences; the
+        rest of the body's metadata goes through the usual metadata update rules."""
+        obj = clone(obj)
+        kind = obj.get("kind")
+        meta = obj.setdefault("metadata", {})
+        ns = meta.get("namespace", "") if self._namespaced(kind) else ""
+        if self._namespaced(kind):
+            meta["namespace"] = ns = ns or "default"
+        old = self.store.get(kind, ns, meta.get("name", ""))
+        if old is None:
+            raise NotFound(resource_of(kind), meta.get("name", ""))
+        check_resource_version(obj, old)
+        for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+            if field in old["metadata"]:
+                meta[field] = old["metadata"][field]
+            else:
+                meta.pop(field, None)
+        if "spec" in old:
+            obj["spec"] = clone(old["spec"])
+        else:
+            obj.pop("spec", None)
+        if kind == "Deployment":
+            _keep(meta, old["metadata"], "labels")
+        if kind == "Pod":
+            _keep(meta, old["metadata"], "ownerReferences")
+        status_validation.validate_status_update(old, obj)
+        if dry_run:
+            return obj
+        if _same(old, obj):
+            return old
         return self.store.put(obj)
 
     def update_status(self, obj: dict, with_annotations: bool = False) -> dict:
@@ -273,7 +331,8 @@ class ApiServer:
         name = ns_obj["metadata"]["name"]
         if name in ("default", "kube-system", "kube-public", "kube-node-lease"):
             raise BadRequest(f'namespace "{name}" is forbidden: this namespace may not be deleted', reason="Forbidden", code=403)
-        for kind in ("Deployment", "ReplicaSet", "ReplicationController", "Service", "Endpoints", "Event"):
+        for kind in ("Deployment", "ReplicaSet", "ReplicationController", "Service", "Endpoints", "Event",
+                     "ConfigMap", "Secret"):
             for obj in list(self.store.list(kind, name)):
                 if self.store.get(kind, name, obj["metadata"]["name"]) is not None:
                     self.delete(kind, name, obj["metadata"]["name"], internal=True)
@@ -289,6 +348,22 @@ class ApiServer:
             if not new["metadata"]["ownerReferences"]:
                 del new["metadata"]["ownerReferences"]
             self.store.put(new)
+
+
+def check_resource_version(obj: dict, old: dict) -> None:
+    """Optimistic concurrency: a write that names a resourceVersion must name the stored one
+    (an empty one is an unconditional update, which every kind here allows)."""
+    rv = (obj.get("metadata") or {}).get("resourceVersion")
+    if rv and rv != old["metadata"].get("resourceVersion"):
+        raise Conflict(f'Operation cannot be fulfilled on {resource_of(old["kind"])} '
+                       f'"{old["metadata"]["name"]}": {OPTIMISTIC_LOCK}')
+
+
+def _keep(meta: dict, old_meta: dict, field: str) -> None:
+    if field in old_meta:
+        meta[field] = clone(old_meta[field])
+    else:
+        meta.pop(field, None)
 
 
 def _spec_changed(old: dict, new: dict) -> bool:

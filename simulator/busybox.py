@@ -10,6 +10,7 @@ run (the container just lives that long); an endless loop (`while true`) runs fo
 """
 from __future__ import annotations
 
+import re
 import shlex
 
 from . import images, limits
@@ -39,9 +40,12 @@ class Outcome:
         self.lines.extend((stream, p) for p in parts)
 
 
-def run(eng, pod: dict, command: list | None, args: list | None) -> Outcome:
+def run(eng, pod: dict, command: list | None, args: list | None, container: dict | None = None,
+        env: dict | None = None) -> Outcome:
     words = [str(w) for w in (command or []) + (args or [])]
     result = Outcome()
+    result.container = container  # where `> file` writes land (simulator/controllers/volumes.py)
+    result.env = dict(env or {})  # the container's environment, for `$VAR` in `sh -c` scripts
     if not words:
         return result  # sh with no terminal reads EOF and exits 0
     text = " ".join(words)
@@ -59,6 +63,7 @@ def run(eng, pod: dict, command: list | None, args: list | None) -> Outcome:
 
 def _script(eng, pod, script: str, result: Outcome) -> None:
     """`sh -c` lists: commands separated by ;, && or || (no quoting inside the operators' words)."""
+    script = _expand(script, getattr(result, "env", {}), pod)
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
         lexer.whitespace_split = True
@@ -88,7 +93,29 @@ def _script(eng, pod, script: str, result: Outcome) -> None:
             cmd.append(tok)
 
 
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand(script: str, env: dict, pod: dict) -> str:
+    """sh parameter expansion of `$VAR` / `${VAR}` outside single quotes (HOSTNAME is the pod's
+    name); an unset variable expands to nothing."""
+    values = {"HOSTNAME": pod["metadata"]["name"], **env}
+    out, quoted = [], False
+    for part in re.split(r"(')", script):
+        if part == "'":
+            quoted = not quoted
+            out.append(part)
+        elif quoted:
+            out.append(part)
+        else:
+            out.append(_VAR.sub(lambda m: values.get(m.group(1) or m.group(2), ""), part))
+    return "".join(out)
+
+
 def _simple(eng, pod, words: list[str], result: Outcome) -> None:
+    if any(w.startswith(">") for w in words[1:]):
+        _redirect(eng, pod, words, result)
+        return
     name, argv = words[0].rsplit("/", 1)[-1], words[1:]
     if name == "echo":
         newline = True
@@ -119,6 +146,29 @@ def _simple(eng, pod, words: list[str], result: Outcome) -> None:
     else:
         result.err(f"sh: {words[0]}: not found")
         result.exit_code = 127
+
+
+def _redirect(eng, pod, words: list[str], result: Outcome) -> None:
+    """`cmd > file` / `cmd >> file`: the command's stdout goes to the file (an emptyDir file is
+    seen by the pod's other containers)."""
+    from .controllers import volumes
+
+    i = next(i for i, w in enumerate(words) if i and w.startswith(">"))
+    op = ">>" if words[i].startswith(">>") else ">"
+    target = words[i][len(op):] or (words[i + 1] if i + 1 < len(words) else "")
+    if not target:
+        result.err("sh: syntax error: unexpected newline")
+        result.exit_code = 2
+        return
+    inner = Outcome()
+    inner.container = getattr(result, "container", None)
+    _simple(eng, pod, words[:i], inner)
+    text = "".join(line + "\n" for stream, line in inner.lines if stream == "o")
+    result.lines.extend((stream, line) for stream, line in inner.lines if stream != "o")
+    result.exit_code, result.stopped = inner.exit_code, inner.stopped
+    if inner.lifetime != 0.0:
+        result.lifetime = inner.lifetime
+    volumes.write(eng, pod, inner.container, target, text, append=(op == ">>"))
 
 
 def _progress(name: str, size: int) -> str:

@@ -1,12 +1,23 @@
 """The fake image registry: which images exist, and how their containers behave.
 
-Real public images with their real behaviour (DESIGN.md). Anything not listed does not exist on the
-registry and fails to pull, as a real node would (ErrImagePull → ImagePullBackOff).
+Policy for an image reference (documented in simulator/ARCHITECTURE.md, "Images"):
+- a repository in the catalogue below runs with its real behaviour (ports, HTTP answers, logs,
+  SIGTERM handling); a tag it does not have fails to pull (ErrImagePull → ImagePullBackOff), as
+  `nginx:1.161` does on a real node;
+- a single-word Docker Hub name that is not a real official image (`nosuchimage`, a typo like
+  `ngnix`) fails to pull too: Docker Hub's official images are a known, closed set;
+- any other well-formed reference (a real official image we do not model such as `python:3.12`,
+  or an image from a user/organisation namespace or another registry, `myorg/shop:1.0`,
+  `ghcr.io/acme/api:2`) is a *generic* container: it pulls, starts, keeps running, and answers
+  HTTP on any port with a short placeholder; the console says once that Rollout Lab does not know
+  what it serves (notice_for_unknown).
 """
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 NGINX_PAGE = """<!DOCTYPE html>
 <html>
@@ -33,14 +44,29 @@ Commercial support is available at
 </html>
 """
 
-NGINX_404 = """<html>
-<head><title>404 Not Found</title></head>
-<body>
-<center><h1>404 Not Found</h1></center>
-<hr><center>nginx</center>
-</body>
-</html>
-"""
+def nginx_error(code: int, text: str, version: str) -> str:
+    """nginx's built-in error page; the official image keeps `server_tokens on`, so the footer
+    names the version (src/http/ngx_http_special_response.c ngx_http_error_tail_build)."""
+    return (f"<html>\n<head><title>{code} {text}</title></head>\n<body>\n<center><h1>{code} {text}</h1></center>\n"
+            f"<hr><center>nginx/{version}</center>\n</body>\n</html>\n")
+
+
+def nginx_404(version: str) -> str:
+    return nginx_error(404, "Not Found", version)
+
+
+NGINX_404 = nginx_404("1.27.5")
+
+
+class _AnyPort(tuple):
+    """The ports of a process whose listening ports come from its arguments (agnhost) or are
+    unknown (a generic image): any port may be open; serve() refuses the ones it does not use."""
+
+    def __contains__(self, port) -> bool:
+        return True
+
+
+ANY_PORT = _AnyPort()
 
 
 @dataclass(frozen=True)
@@ -89,8 +115,64 @@ _CATALOGUE: dict[str, tuple[set[str], dict]] = {
     "google-samples/node-hello": ({"1.0"}, dict(app="node-hello", ports=(8080,), size_mb=250,
                                                   term_seconds=float("inf"))),
 }
+def _tags(*names: str) -> set[str]:
+    return set(names)
+
+
+_AGNHOST_TAGS = {f"2.{n}" for n in range(20, 57)}
+_PAUSE_TAGS = {"3.1", "3.2", "3.3", "3.4.1", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "latest"}
+_ECHOSERVER = dict(app="echoserver", ports=(8080,), size_mb=45, term_seconds=0.3)
+_SERVE_HOSTNAME = dict(app="serve-hostname", ports=(9376,), size_mb=5, term_seconds=0.1)
+_HELLO_APP = dict(app="hello-app", ports=(8080,), size_mb=11, term_seconds=0.1)
+_CATALOGUE.update({
+    # upstream e2e test images (test/images/agnhost: netexec, serve-hostname, pause …)
+    "e2e-test-images/agnhost": (_AGNHOST_TAGS, dict(app="agnhost", ports=ANY_PORT, size_mb=50,
+                                                      term_seconds=0.1)),
+    "pause": (_PAUSE_TAGS, dict(app="pause", ports=(), size_mb=0.3, term_seconds=0.0)),
+    "echoserver": ({"1.4", "1.10"}, _ECHOSERVER),
+    "serve_hostname": ({"latest", "1.1", "v1.4"}, _SERVE_HOSTNAME),
+    "nginx-slim": ({"0.8", "0.26", "0.27"}, dict(app="nginx", ports=(80,), size_mb=50, term_seconds=0.3)),
+    # kubernetes.io / GKE / minikube tutorials
+    "google-samples/hello-app": ({"1.0", "2.0"}, _HELLO_APP),
+    "google-samples/containers/gke/hello-app": ({"1.0", "2.0"}, _HELLO_APP),
+    "kicbase/echo-server": ({"1.0", "latest"}, dict(app="echo-server", ports=(8080,), size_mb=3,
+                                                   term_seconds=0.1)),
+    "nginxdemos/hello": ({"latest", "plain-text", "0.4", "0.4-plain-text"},
+                         dict(app="nginxdemos-hello", ports=(80,), size_mb=10, term_seconds=0.3)),
+    "traefik/whoami": ({"latest", "v1.10", "v1.10.1", "v1.10.2", "v1.10.3", "v1.11"},
+                       dict(app="whoami", ports=(80,), size_mb=3, term_seconds=0.1)),
+    "hashicorp/http-echo": ({"latest", "0.2.3", "1.0", "1.0.0"},
+                            dict(app="http-echo", ports=ANY_PORT, size_mb=4, term_seconds=0.1)),
+    "paulbouwer/hello-kubernetes": ({"1.5", "1.7", "1.8", "1.9", "1.10"},
+                                    dict(app="hello-kubernetes", ports=(8080,), size_mb=30,
+                                         term_seconds=float("inf"))),
+    # a shell image: alpine's /bin/sh is busybox
+    "library/alpine": (_tags("latest", "3", "3.18", "3.19", "3.20", "3.21", "3.22", "edge"),
+                       dict(app="busybox", ports=(), size_mb=3.5, term_seconds=float("inf"))),
+})
+_CATALOGUE["library/httpd"][0].update({"2.4.58", "2.4.62", "2.4.63"})
+
+# Where a repository lives; several are published under more than one name.
 _REGISTRY_OF = {"google-samples/kubernetes-bootcamp": "gcr.io",
-                "google-samples/node-hello": "gcr.io"}
+                "google-samples/node-hello": "gcr.io",
+                "google-samples/hello-app": "gcr.io",
+                "google-samples/containers/gke/hello-app": "us-docker.pkg.dev",
+                "e2e-test-images/agnhost": ("registry.k8s.io", "k8s.gcr.io"),
+                "pause": ("registry.k8s.io", "k8s.gcr.io"),
+                "echoserver": ("registry.k8s.io", "k8s.gcr.io"),
+                "serve_hostname": ("registry.k8s.io", "k8s.gcr.io"),
+                "nginx-slim": ("registry.k8s.io", "k8s.gcr.io")}
+
+# Docker Hub's official images that exist but are not modelled: they run as generic containers.
+OFFICIAL_GENERIC = {
+    "ubuntu", "debian", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "node", "python",
+    "golang", "openjdk", "eclipse-temurin", "amazoncorretto", "ruby", "php", "perl", "rust", "gcc",
+    "postgres", "mysql", "mariadb", "mongo", "memcached", "rabbitmq", "haproxy", "traefik", "caddy",
+    "tomcat", "jetty", "wordpress", "ghost", "drupal", "joomla", "registry", "consul", "vault",
+    "elasticsearch", "kibana", "logstash", "cassandra", "couchdb", "influxdb", "telegraf", "zookeeper",
+    "nats", "eclipse-mosquitto", "sonarqube", "nextcloud", "owncloud", "adminer", "phpmyadmin",
+    "bash", "docker", "hello-world", "swift", "erlang", "elixir", "clojure", "maven", "gradle",
+}
 
 
 def parse_reference(ref: str) -> tuple[str, str, str, str | None]:
@@ -125,20 +207,88 @@ def canonical(ref: str) -> str:
     return out
 
 
-def lookup(ref: str) -> Image | None:
-    """The image if it exists on the (fake) registry, else None."""
+_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DIGEST = re.compile(r"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$")
+
+
+def well_formed(ref: str) -> bool:
+    """distribution/reference grammar: lower-case path components, a tag of word characters."""
     try:
         registry, repo, tag, digest = parse_reference(ref)
     except ValueError:
+        return False
+    if not repo or not all(_COMPONENT.match(part) for part in repo.split("/")):
+        return False
+    if tag and not _TAG.match(tag):
+        return False
+    return digest is None or bool(_DIGEST.match(digest))
+
+
+def _homes() -> dict[tuple[str, str], str]:
+    """(registry host, repository path) → catalogue repository, for every place an image lives
+    (a registry path prefix such as gcr.io/kubernetes-e2e-test-images/… is part of the path)."""
+    out = {}
+    for name in _CATALOGUE:
+        homes = _REGISTRY_OF.get(name, "docker.io")
+        for home in (homes if isinstance(homes, tuple) else (homes,)):
+            host, _, prefix = home.partition("/")
+            out[(host, f"{prefix}/{name}" if prefix else name)] = name
+    return out
+
+
+_HOMES = _homes()
+
+
+def _home(registry: str, repo: str) -> str | None:
+    return _HOMES.get((registry, repo))
+
+
+def classify(ref: str) -> str:
+    """"known" (catalogue repository and tag), "missing" (fails to pull) or "generic"."""
+    return _classify(ref) if isinstance(ref, str) else "missing"
+
+
+@lru_cache(maxsize=4096)  # the kubelet asks for every container event; the answer never changes
+def _classify(ref: str) -> str:
+    try:
+        registry, repo, tag, digest = parse_reference(ref)
+    except ValueError:
+        return "missing"
+    if not well_formed(ref):
+        return "missing"
+    home = _home(registry, repo)
+    if home is not None:
+        tags, _ = _CATALOGUE[home]
+        return "known" if digest is not None or tag in tags else "missing"
+    if registry == "docker.io" and repo.startswith("library/"):
+        return "generic" if repo[len("library/"):] in OFFICIAL_GENERIC else "missing"
+    return "generic"
+
+
+def lookup(ref: str) -> Image | None:
+    """The image if it can be pulled from the (fake) registry, else None."""
+    return _lookup(ref) if isinstance(ref, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _lookup(ref: str) -> Image | None:
+    kind = classify(ref)
+    if kind == "missing":
         return None
-    entry = _CATALOGUE.get(repo)
-    if entry is None or registry != _REGISTRY_OF.get(repo, "docker.io"):
-        return None
-    tags, spec = entry
-    if digest is None and tag not in tags:
-        return None
-    version = tag or "latest"
-    return Image(repo=repo, version=version, **spec)
+    registry, repo, tag, digest = parse_reference(ref)
+    if kind == "generic":
+        return Image(repo=repo, app="generic", ports=ANY_PORT, size_mb=40, term_seconds=0.5,
+                     version=tag or "latest")
+    name = _home(registry, repo)
+    tags, spec = _CATALOGUE[name]
+    return Image(repo=name, version=tag or "latest", **spec)
+
+
+def notice_for_unknown(ref: str) -> str:
+    """What the console says, once, the first time an image of the generic kind is used."""
+    return (f'Note: Rollout Lab does not know what the image "{ref}" serves: its containers start and keep '
+            "running, and answer HTTP on any port with a placeholder page.\n")
 
 
 def pull_seconds(image: Image, rng) -> float:
@@ -173,10 +323,55 @@ def serve(image: Image, state: dict, hostname: str, port: int, path: str = "/", 
     return answer
 
 
+def _flag(argv: list[str], name: str, default: str) -> str:
+    """A Go flag's value from argv (`--name=v`, `-name=v`, `--name v`)."""
+    for i, a in enumerate(argv):
+        for prefix in (f"--{name}=", f"-{name}="):
+            if a.startswith(prefix):
+                return a[len(prefix):]
+        if a in (f"--{name}", f"-{name}") and i + 1 < len(argv):
+            return argv[i + 1]
+    return default
+
+
+def agnhost_subcommand(argv: list[str]) -> str:
+    """The agnhost subcommand a container runs (`/agnhost netexec --http-port=8080`, or the args
+    alone: the image's entrypoint is /agnhost)."""
+    words = [w for w in argv if not w.endswith("agnhost")]
+    return next((w for w in words if not w.startswith("-")), "")
+
+
+def listens_on(image: Image, state: dict) -> tuple[int, ...] | None:
+    """The ports a running container of an argument-driven image listens on (None: every port)."""
+    argv = state.get("argv") or []
+    if image.app == "agnhost":
+        sub = agnhost_subcommand(argv)
+        if sub == "netexec":
+            return (int(_flag(argv, "http-port", "8080") or 8080),)
+        if sub == "serve-hostname":
+            return (int(_flag(argv, "port", "9376") or 9376),)
+        return ()
+    if image.app == "http-echo":
+        listen = _flag(argv, "listen", ":5678")
+        return (int(listen.rsplit(":", 1)[-1] or 5678),)
+    if image.app == "generic":
+        return None
+    return image.ports
+
+
 def _answer(image: Image, state: dict, hostname: str, port: int, path: str) -> tuple[int, str] | None:
     if port not in image.ports:
         return None
+    try:
+        ports = listens_on(image, state)
+    except ValueError:
+        return None
+    if ports is not None and port not in ports:
+        return None
     app = image.app
+    if app in _SIMPLE_APPS:
+        state["requests"] = state.get("requests", 0) + 1
+        return _SIMPLE_APPS[app](image, state, hostname, port, path)
     if app in ("kubia", "nginx", "httpd", "bootcamp"):
         # every request the process answers, probes included (luksa/kubia app.js ++requestCount)
         state["requests"] = state.get("requests", 0) + 1
@@ -188,7 +383,16 @@ def _answer(image: Image, state: dict, hostname: str, port: int, path: str) -> t
             return 500, f"Some internal error has occurred! This is pod {hostname}\n"
         return 200, f"This is {image.version} running in pod {hostname}\n"
     if app == "nginx":
-        return (200, NGINX_PAGE) if path in ("/", "/index.html", "") else (404, NGINX_404)
+        release = _nginx_release(image.version)
+        html = state.get("html")
+        route = (path or "/").split("?", 1)[0]
+        if html is None:  # the image's own html root
+            return (200, NGINX_PAGE) if route in ("/", "/index.html") else (404, nginx_404(release))
+        name = "index.html" if route.endswith("/") else route.lstrip("/")
+        if name in html:
+            return 200, html[name]
+        # a directory without index.html: autoindex is off, so 403 (ngx_http_index_module)
+        return (403, nginx_error(403, "Forbidden", release)) if route.endswith("/") else (404, nginx_404(release))
     if app == "httpd":
         return 200, "<html><body><h1>It works!</h1></body></html>\n"
     if app == "bootcamp":
@@ -199,6 +403,108 @@ def _answer(image: Image, state: dict, hostname: str, port: int, path: str) -> t
     if app == "redis":
         return 0, ""  # redis drops HTTP requests: curl reports an empty reply
     return None
+
+
+def _nginx_release(tag: str) -> str:
+    version = nginx_version(tag)
+    if version is not None:
+        return ".".join(str(n) for n in version)
+    base = tag.split("-")[0]
+    return base if base.count(".") == 2 else {"0.8": "1.11.13"}.get(base, base + ".0" if base[:1].isdigit() else "1.27.5")
+
+
+def _path_only(path: str) -> tuple[str, dict[str, str]]:
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(path or "/")
+    return parts.path or "/", {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+
+def _agnhost(image, state, hostname, port, path):
+    """test/images/agnhost netexec (rootHandler `NOW: <time>`, /hostname, /echo?msg=, /healthz,
+    /clientip, 404 otherwise) and serve-hostname (the hostname on every path)."""
+    sub = agnhost_subcommand(state.get("argv") or [])
+    if sub == "serve-hostname":
+        return 200, hostname
+    route, query = _path_only(path)
+    if route == "/":
+        return 200, f"NOW: {state.get('now_text', '2026-01-01 09:00:00 +0000 UTC')}"
+    if route == "/hostname":
+        return 200, hostname
+    if route == "/echo":
+        return 200, query.get("msg", "")
+    if route in ("/healthz", "/readyz"):
+        return 200, ""
+    if route == "/clientip":
+        return 200, f"{state.get('client', '10.244.0.1')}:40000"
+    return 404, "404 page not found\n"
+
+
+def _echoserver(image, state, hostname, port, path):
+    """registry.k8s.io/echoserver (nginx + lua): the request it received, echoed back."""
+    route, _ = _path_only(path)
+    query = path.split("?", 1)[1] if "?" in path else "nil"
+    version = "nginx: 1.10.0 - lua: 10001" if image.version == "1.4" else "nginx: 1.13.3 - lua: 10008"
+    return 200, (f"\n\nHostname: {hostname}\n\nPod Information:\n\t-no pod information available-\n\n"
+                 f"Server values:\n\tserver_version={version}\n\nRequest Information:\n"
+                 f"\tclient_address={state.get('client', '10.244.0.1')}\n\tmethod=GET\n\treal path={route}\n"
+                 f"\tquery={query}\n\trequest_version=1.1\n\trequest_scheme=http\n"
+                 f"\trequest_uri=http://{hostname}:{port}{path or '/'}\n\nRequest Headers:\n\taccept=*/*\n"
+                 f"\thost={hostname}:{port}\n\tuser-agent={CURL_AGENT}\n\nRequest Body:\n\t-no body in request-\n\n")
+
+
+def _echo_server(image, state, hostname, port, path):
+    """kicbase/echo-server (minikube's hello-minikube): who served the request and the request."""
+    return 200, (f"Request served by {hostname}\n\nHTTP/1.1 GET {path or '/'}\n\nHost: {hostname}:{port}\n"
+                 f"Accept: */*\nUser-Agent: {CURL_AGENT}\n")
+
+
+def _hello_app(image, state, hostname, port, path):
+    """google-samples/hello-app main.go: `Hello, world!`, `Version: 1.0.0`, `Hostname: …`."""
+    version = "2.0.0" if image.version.startswith("2") else "1.0.0"
+    return 200, f"Hello, world!\nVersion: {version}\nHostname: {hostname}\n"
+
+
+def _nginxdemos_hello(image, state, hostname, port, path):
+    if "plain-text" in image.version:
+        return 200, (f"Server address: {state.get('pod_ip', '10.244.0.2')}:{port}\nServer name: {hostname}\n"
+                     f"Date: {state.get('date_text', '01/Jan/2026:09:00:00 +0000')}\nURI: {path or '/'}\n"
+                     f"Request ID: {state.get('requests', 0):032x}\n")
+    return 200, (f"<!DOCTYPE html>\n<html>\n<head>\n<title>Hello World</title>\n</head>\n<body>\n"
+                 f"<p><span>Server&nbsp;name:</span> <span>{hostname}</span></p>\n"
+                 f"<p><span>URI:</span> <span>{path or '/'}</span></p>\n</body>\n</html>\n")
+
+
+def _whoami(image, state, hostname, port, path):
+    """traefik/whoami: hostname, addresses, then the request as received."""
+    return 200, (f"Hostname: {hostname}\nIP: 127.0.0.1\nIP: {state.get('pod_ip', '10.244.0.2')}\n"
+                 f"RemoteAddr: {state.get('client', '10.244.0.1')}:40000\nGET {path or '/'} HTTP/1.1\n"
+                 f"Host: {hostname}:{port}\nUser-Agent: {CURL_AGENT}\nAccept: */*\n\n")
+
+
+def _http_echo(image, state, hostname, port, path):
+    """hashicorp/http-echo: the -text argument on every path."""
+    return 200, _flag(state.get("argv") or [], "text", "") + "\n"
+
+
+def _hello_kubernetes(image, state, hostname, port, path):
+    return 200, (f"<!DOCTYPE html>\n<html>\n<head>\n<title>Hello Kubernetes!</title>\n</head>\n<body>\n"
+                 f"<h1>Hello world!</h1>\n<p>pod: {hostname}</p>\n</body>\n</html>\n")
+
+
+def _serve_hostname(image, state, hostname, port, path):
+    return 200, hostname
+
+
+def _generic(image, state, hostname, port, path):
+    return 200, (f"Rollout Lab placeholder: {hostname} runs {image.repo}:{image.version}, an image whose "
+                 "behaviour Rollout Lab does not know.\n")
+
+
+_SIMPLE_APPS = {"agnhost": _agnhost, "echoserver": _echoserver, "echo-server": _echo_server,
+                "hello-app": _hello_app, "nginxdemos-hello": _nginxdemos_hello, "whoami": _whoami,
+                "http-echo": _http_echo, "hello-kubernetes": _hello_kubernetes,
+                "serve-hostname": _serve_hostname, "generic": _generic}
 
 
 # ---- what a container writes to stdout ----------------------------------------------------
@@ -373,9 +679,15 @@ def runs_forever(image: Image, command: list[str] | None, args: list[str] | None
     Servers run until stopped. busybox runs `sh`, which exits at once without a terminal, unless
     the container runs something long-lived like `sleep 3600`.
     """
+    words = [str(w) for w in (command or []) + (args or [])]
+    if image.app == "agnhost":
+        # /agnhost without a known long-running subcommand prints its usage and exits
+        return None if agnhost_subcommand(words) in ("netexec", "serve-hostname", "pause", "porter",
+                                                     "test-webserver", "liveness", "fake-gitserver") else 0.0
+    if image.app == "http-echo":
+        return None if _flag(words, "text", "") else 0.0  # "Missing -text option!" and exit
     if image.app != "busybox":
         return None
-    words = [str(w) for w in (command or []) + (args or [])]
     text = " ".join(words)
     if "sleep" in words or "sleep " in text:
         tokens = text.replace(";", " ").split()

@@ -104,7 +104,10 @@ def _pod_answer(eng, pod, port, path, host, shown_port) -> dict:
                       for s in get_path(pod, "status.containerStatuses") or ())
         if image is None or cstate is None or not running or port not in image.ports:
             continue
-        status, body = images.serve(image, cstate, pod["metadata"]["name"], port, path, now=eng.now)
+        answer = images.serve(image, cstate, pod["metadata"]["name"], port, path, now=eng.now)
+        if answer is None:  # a port the process does not listen on (images.listens_on)
+            continue
+        status, body = answer
         if status == 0:
             return {"status": 0, "body": "", "exit": 52, "error": "curl: (52) Empty reply from server",
                     "pod": pod["metadata"]["name"]}

@@ -120,3 +120,35 @@ class Invalid(StatusError):
 
 class LimitExceeded(CLIError):
     """One of Rollout Lab's own caps (simulator/limits.py): not a Kubernetes error, said plainly."""
+
+
+class ServerError(StatusError):
+    """A non-Status error from the server (metav1.StatusReasonUnknown): kubectl prints
+    `Error from server: <msg>` (kubectl pkg/cmd/util/helpers.go StandardErrorMessage)."""
+
+    reason, code = "", 500
+
+    def render(self) -> str:
+        return f"Error from server: {self.message}"
+
+
+class JSONPatchError(KubeError):
+    """A JSON patch (RFC 6902) that does not apply.
+
+    The apiserver answers 422 via NewGenericServerResponse ("the server rejected our request due
+    to an error in our request", empty details), which kubectl prints as `The request is invalid`.
+    `detail` keeps the evanphx/json-patch text, which kubectl shows as `error: <detail>` when it
+    patches locally (`--local`; see kubernetes/kubernetes#63247 for a transcript).
+    """
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+    def render(self) -> str:
+        # kubectl pkg/cmd/util/helpers.go checkErr (v1.33+): no kind/name and no causes, so the
+        # Status message is appended
+        return "The request is invalid: the server rejected our request due to an error in our request"
+
+    def local(self) -> CLIError:
+        return CLIError(self.detail)

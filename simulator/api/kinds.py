@@ -46,6 +46,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("Namespace", "", "v1", "namespaces", "namespace", ("ns",), False),
     Kind("ReplicationController", "", "v1", "replicationcontrollers", "replicationcontroller", ("rc",), True),
     Kind("Node", "", "v1", "nodes", "node", ("no",), False),
+    Kind("ConfigMap", "", "v1", "configmaps", "configmap", ("cm",), True),
+    Kind("Secret", "", "v1", "secrets", "secret", (), True),
 )
 
 _BY_KIND = {k.kind: k for k in KINDS}

@@ -268,7 +268,10 @@ STRUCTS: dict[str, dict] = {
     "PodIP": _fields(ip=S),
     "ContainerStatus": _fields(name=S, state="ContainerState", lastState="ContainerState",
                                ready=B, restartCount=I32, image=S, imageID=S, containerID=S,
-                               started=B),
+                               started=B, allocatedResources=M(QUANTITY),
+                               resources="ResourceRequirements", volumeMounts=L("VolumeMountStatus"),
+                               stopSignal=S),
+    "VolumeMountStatus": _fields(name=S, mountPath=S, readOnly=B, recursiveReadOnly=S),
     "ContainerState": _fields(waiting="ContainerStateWaiting",
                               running="ContainerStateRunning",
                               terminated="ContainerStateTerminated"),
@@ -340,6 +343,8 @@ STRUCTS.update({
         reportingComponent=S, reportingInstance=S),
     "Namespace": _fields(**_TYPE_META, spec="NamespaceSpec", status="NamespaceStatus"),
     "Node": _fields(**_TYPE_META, spec="NodeSpec", status="NodeStatus"),
+    "ConfigMap": _fields(**_TYPE_META, data=M(S), binaryData=M(S), immutable=B),
+    "Secret": _fields(**_TYPE_META, data=M(S), stringData=M(S), type=S, immutable=B),
 })
 
 
@@ -543,3 +548,91 @@ def check_known_fields(obj: dict) -> None:
     served = kinds.by_kind(kind)
     raise BadRequest(f'{kind} in version "{served.version}" cannot be handled as a {kind}: '
                      f"{problem}")
+
+
+# ----------------------------------------------------------------------------------------------
+# strategic merge patch metadata: the `patchStrategy` / `patchMergeKey` struct tags of
+# kubernetes/api core/v1/types.go and apps/v1/types.go, and apimachinery meta/v1/types.go
+# (ObjectMeta), for the fields STRUCTS knows. An untagged list is replaced by a patch, an untagged
+# struct is merged.
+
+PATCH_TAGS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
+    ("ObjectMeta", "finalizers"): (("merge",), ""),
+    ("ObjectMeta", "ownerReferences"): (("merge",), "uid"),
+    ("Container", "ports"): (("merge",), "containerPort"),
+    ("Container", "env"): (("merge",), "name"),
+    ("Container", "volumeMounts"): (("merge",), "mountPath"),
+    ("Container", "volumeDevices"): (("merge",), "devicePath"),
+    ("EphemeralContainer", "ports"): (("merge",), "containerPort"),
+    ("EphemeralContainer", "env"): (("merge",), "name"),
+    ("EphemeralContainer", "volumeMounts"): (("merge",), "mountPath"),
+    ("PodSpec", "volumes"): (("merge", "retainKeys"), "name"),
+    ("PodSpec", "initContainers"): (("merge",), "name"),
+    ("PodSpec", "containers"): (("merge",), "name"),
+    ("PodSpec", "ephemeralContainers"): (("merge",), "name"),
+    ("PodSpec", "imagePullSecrets"): (("merge",), "name"),
+    ("PodSpec", "hostAliases"): (("merge",), "ip"),
+    ("PodSpec", "topologySpreadConstraints"): (("merge",), "topologyKey"),
+    ("PodSpec", "schedulingGates"): (("merge",), "name"),
+    ("PodStatus", "conditions"): (("merge",), "type"),
+    ("PodStatus", "hostIPs"): (("merge",), "ip"),
+    ("PodStatus", "podIPs"): (("merge",), "ip"),
+    ("ReplicationControllerStatus", "conditions"): (("merge",), "type"),
+    ("ServiceSpec", "ports"): (("merge",), "port"),
+    ("ServiceStatus", "conditions"): (("merge",), "type"),
+    ("NodeSpec", "podCIDRs"): (("merge",), ""),
+    ("NodeStatus", "conditions"): (("merge",), "type"),
+    ("NodeStatus", "addresses"): (("merge",), "type"),
+    ("NamespaceStatus", "conditions"): (("merge",), "type"),
+    ("DeploymentSpec", "strategy"): (("retainKeys",), ""),
+    ("DeploymentStatus", "conditions"): (("merge",), "type"),
+    ("ReplicaSetStatus", "conditions"): (("merge",), "type"),
+}
+
+_NO_PATCH_META = ((), "", None)
+
+
+class PatchMeta:
+    """One struct's strategic-merge metadata (strategicpatch.PatchMetaFromStruct): `lookup(field)`
+    gives the field's strategies, its merge key and the PatchMeta of its struct or list element
+    (None for scalars, maps of scalars and fields the schema does not know)."""
+
+    __slots__ = ("struct", "_cache")
+    _instances: dict[str, "PatchMeta"] = {}
+
+    def __init__(self, struct: str):
+        self.struct = struct
+        self._cache: dict[str, tuple] = {}
+
+    @classmethod
+    def of(cls, struct: str) -> "PatchMeta":
+        meta = cls._instances.get(struct)
+        if meta is None:
+            meta = cls._instances[struct] = cls(struct)
+        return meta
+
+    def lookup(self, field: str) -> tuple[tuple[str, ...], str, "PatchMeta | None"]:
+        found = self._cache.get(field)
+        if found is None:
+            found = self._cache[field] = self._resolve(field)
+        return found
+
+    def _resolve(self, field: str) -> tuple[tuple[str, ...], str, "PatchMeta | None"]:
+        fields = STRUCTS.get(self.struct) or _GENERIC_FIELDS
+        t = fields.get(field)
+        if t is None:
+            return _NO_PATCH_META
+        strategies, key = PATCH_TAGS.get((self.struct, field), ((), ""))
+        if isinstance(t, ListOf):
+            t = t.elem
+        child = PatchMeta.of(t.struct) if isinstance(t, Ref) else None
+        return strategies, key, child
+
+
+# kinds without a struct here (ConfigMap, Secret, Job …): only their metadata has tagged lists
+_GENERIC_FIELDS = _fields(**_TYPE_META)
+
+
+def patch_meta(kind: str | None) -> PatchMeta:
+    """The strategic-merge metadata of a top-level kind (a generic object for unknown kinds)."""
+    return PatchMeta.of(kind if kind in STRUCTS else "")

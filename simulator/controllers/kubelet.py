@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 
 from .. import busybox, images
+from . import init_wait, pod_env, volumes
 from ..objects import clone, get_path
 
 BACKOFF_BASE = 10.0
 BACKOFF_MAX = 300.0
 SANDBOX_SECONDS = 0.4     # creating the pod sandbox and its network before pulling
 CREATE_SECONDS = 0.3      # creating + starting a container once its image is there
+CONFIG_RETRY_SECONDS = 10.0  # a pod waiting for a missing ConfigMap/Secret is synced again
 COMMAND_OUTPUT_DELAY = 0.02  # a busybox command's first write after its container starts
 STATUS_LAG = 1.0          # ErrImagePull is reported, then the next pod sync shows ImagePullBackOff
 
@@ -57,19 +59,30 @@ def _status_copy(pod: dict) -> dict:
 
 
 def _container_spec(pod, name):
-    for c in get_path(pod, "spec.containers") or ():
-        if c.get("name") == name:
-            return c
+    for key in ("containers", "initContainers"):
+        for c in get_path(pod, f"spec.{key}") or ():
+            if c.get("name") == name:
+                return c
     return None
 
 
-def _field_path(name: str) -> str:
-    return f"spec.containers{{{name}}}"
+def _is_init(pod, name) -> bool:
+    return any(c.get("name") == name for c in get_path(pod, "spec.initContainers") or ())
+
+
+def _statuses(pod, name) -> list:
+    """The status list (initContainerStatuses or containerStatuses) a container reports in."""
+    key = "initContainerStatuses" if _is_init(pod, name) else "containerStatuses"
+    return pod["status"].setdefault(key, [])
+
+
+def _field_path(name: str, init: bool = False) -> str:
+    return f"spec.{'initContainers' if init else 'containers'}{{{name}}}"
 
 
 def _event(eng, pod, etype, reason, message, container=None):
     eng.record_event(pod, etype, reason, message, "kubelet", host=get_path(pod, "spec.nodeName"),
-                     field_path=_field_path(container) if container else None)
+                     field_path=_field_path(container, _is_init(pod, container)) if container else None)
 
 
 # ---- scheduling -------------------------------------------------------------------------------
@@ -117,12 +130,34 @@ def start_pod(eng, uid: str) -> None:
     ip = eng.allocate_pod_ip(node)
     status["podIP"], status["podIPs"] = ip, [{"ip": ip}]
     status["startTime"] = eng.stamp()
-    status["containerStatuses"] = [_waiting_status(c, "ContainerCreating") for c in pod["spec"].get("containers") or ()]
+    inits = pod["spec"].get("initContainers") or []
+    # with init containers, everything waits as PodInitializing until they have run in order
+    waiting = "PodInitializing" if inits else "ContainerCreating"
+    status["containerStatuses"] = [_waiting_status(c, waiting) for c in pod["spec"].get("containers") or ()]
+    if inits:
+        status["initContainerStatuses"] = [_waiting_status(c, "PodInitializing") for c in inits]
     _recompute(eng, pod)
     eng.api.update_status(pod)
-    for c in pod["spec"].get("containers") or ():
+    for c in inits + (pod["spec"].get("containers") or []):
         ref["containers"][c["name"]] = {"gen": 0, "pulls": 0, "requests": 0, "ready_ok": 0, "ready_fail": 0,
                                         "live_fail": 0, "restarts": 0, "ready": False}
+    if inits:
+        _begin_pull(eng, pod, ref, inits[0])
+        return
+    for c in pod["spec"].get("containers") or ():
+        _begin_pull(eng, pod, ref, c)
+
+
+def _next_after_init(eng, pod, ref, cname) -> None:
+    """An init container completed: the next one starts, or after the last the app containers
+    (kubelet computeInitContainerActions: strictly in order)."""
+    inits = pod["spec"].get("initContainers") or []
+    names = [c["name"] for c in inits]
+    i = names.index(cname)
+    if i + 1 < len(inits):
+        _begin_pull(eng, pod, ref, inits[i + 1])
+        return
+    for c in pod["spec"].get("containers") or ():
         _begin_pull(eng, pod, ref, c)
 
 
@@ -211,9 +246,10 @@ def _set_waiting(eng, uid, cname, reason, message) -> None:
     pod, _ = _pod(eng, uid)
     pod = _status_copy(pod)
     c = _container_spec(pod, cname)
-    for i, st in enumerate(pod["status"].get("containerStatuses") or ()):
+    lst = _statuses(pod, cname)
+    for i, st in enumerate(lst):
         if st["name"] == cname:
-            pod["status"]["containerStatuses"][i] = _waiting_status(c, reason, message, prior=st)
+            lst[i] = _waiting_status(c, reason, message, prior=st)
     _recompute(eng, pod)
     eng.api.update_status(pod)
 
@@ -250,7 +286,32 @@ def run_container(eng, uid, cname, gen) -> None:
         return
     c = _container_spec(pod, cname)
     cstate = ref["containers"][cname]
+    problem = pod_env.mount_error(eng, pod)
+    env, env_problem = pod_env.environment(eng, pod, c)
+    if problem is not None or env_problem is not None:
+        # FailedMount keeps the pod ContainerCreating; a missing env source is
+        # CreateContainerConfigError; the kubelet tries again on its next sync
+        if problem is not None:
+            _event(eng, pod, "Warning", "FailedMount", problem)
+        else:
+            _event(eng, pod, "Warning", "Failed", f"Error: {env_problem}", cname)
+            _set_waiting(eng, uid, cname, "CreateContainerConfigError", env_problem)
+        eng.after(CONFIG_RETRY_SECONDS, "kubelet_run", uid, cname, gen)
+        return
     cstate.update(requests=0, ready_ok=0, ready_fail=0, live_fail=0, ready=False, started_at=eng.now)
+    cstate.pop("env", None)  # used right here (busybox, $(VAR)); never kept: ConfigMaps can be large
+    argv = [pod_env.expand(str(w), env) for w in (c.get("command") or []) + (c.get("args") or [])]
+    image_app = (images.lookup(c["image"]) or images.Image("", "", (), 0, 0)).app
+    if argv and image_app in ("agnhost", "http-echo"):
+        # what an argument-driven image listens on and answers (kept small: it is in every snapshot)
+        cstate["argv"] = [w[:256] for w in argv[:32]]
+    else:
+        cstate.pop("argv", None)
+    html = volumes.files_under(eng, pod, c, volumes.NGINX_ROOT)
+    if html is not None:  # an emptyDir as nginx's html root: what is in it when nginx starts
+        cstate["html"] = dict(html)
+    else:
+        cstate.pop("html", None)
     _event(eng, pod, "Normal", "Created", f"Created container: {cname}", cname)
     _event(eng, pod, "Normal", "Started", f"Started container {cname}", cname)
     image = images.lookup(c["image"])
@@ -258,7 +319,8 @@ def run_container(eng, uid, cname, gen) -> None:
     readiness = c.get("readinessProbe")
     cstate["ready"] = readiness is None
     pod = _status_copy(pod)
-    for i, st in enumerate(pod["status"]["containerStatuses"]):
+    lst = _statuses(pod, cname)
+    for i, st in enumerate(lst):
         if st["name"] == cname:
             new = {"containerID": f"containerd://{_container_id(uid, cname, cstate['restarts'])}",
                    "image": images.canonical(c["image"]), "imageID": _image_id(c["image"]),
@@ -268,7 +330,7 @@ def run_container(eng, uid, cname, gen) -> None:
             mounts = _status_mounts(c)
             if mounts:
                 new["volumeMounts"] = mounts
-            pod["status"]["containerStatuses"][i] = new
+            lst[i] = new
     _recompute(eng, pod)
     eng.api.update_status(pod)
     if readiness is not None:
@@ -277,10 +339,18 @@ def run_container(eng, uid, cname, gen) -> None:
     if liveness is not None:
         eng.after(float(liveness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "liveness")
     exit_code = 0
+    words = [pod_env.expand(str(w), env) for w in (c.get("command") or []) + (c.get("args") or [])]
+    wait = init_wait.parse(pod, words) if image is not None and image.app == "busybox" else None
+    if wait is not None:
+        # `until nslookup <service>; do …; sleep N; done`: loop until the Service exists
+        cstate["dns_wait"] = wait
+        _dns_wait_step(eng, uid, cname, gen)
+        return
     if image is not None and image.app == "busybox":
         # the command's output goes to the container log just after it starts (a process needs a
         # moment to write), so an attach that connects when the pod turns Running still sees it
-        outcome = busybox.run(eng, pod, c.get("command"), c.get("args"))
+        outcome = busybox.run(eng, pod, [pod_env.expand(str(w), env) for w in c.get("command") or []],
+                              [pod_env.expand(str(w), env) for w in c.get("args") or []], c, env)
         for stream, text in outcome.lines:
             images.append_log(cstate, image, ["o", round(eng.now + COMMAND_OUTPUT_DELAY, 3), stream, text])
         lifetime, exit_code = outcome.lifetime, outcome.exit_code
@@ -327,7 +397,8 @@ def _probe_result(eng, pod, c, probe, cstate) -> tuple[bool, str]:
         return False, f"HTTP probe failed with statuscode: {code}"
     if "tcpSocket" in probe:
         port = _resolve_port(c, probe["tcpSocket"].get("port"))
-        if image and port in image.ports:
+        listening = images.listens_on(image, cstate) if image else ()
+        if image and port in image.ports and (listening is None or port in listening):
             return True, ""
         ip = get_path(pod, "status.podIP")
         return False, f"dial tcp {ip}:{port}: connect: connection refused"
@@ -351,9 +422,28 @@ def _resolve_port(c: dict, port) -> int | None:
         return None
 
 
+def _dns_wait_step(eng, uid, cname, gen) -> None:
+    """One turn of an init container's `until nslookup` loop (simulator/controllers/init_wait.py)."""
+    pod, ref = _pod(eng, uid)
+    cstate = ref["containers"][cname]
+    wait = cstate.get("dns_wait") or {}
+    found, lines = init_wait.attempt(eng, wait)
+    image = images.lookup(_container_spec(pod, cname)["image"])
+    for text in lines:
+        images.append_log(cstate, image, ["o", round(eng.now + COMMAND_OUTPUT_DELAY, 3), "o", text])
+    if found:
+        cstate.pop("dns_wait", None)
+        eng.after(COMMAND_OUTPUT_DELAY, "kubelet_exit", uid, cname, gen, 0)
+    else:
+        eng.after(float(wait.get("every") or 1.0), "kubelet_probe", uid, cname, gen, "dns-wait")
+
+
 def run_probe(eng, uid, cname, gen, kind) -> None:
     pod, ref = _pod(eng, uid)
     if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
+        return
+    if kind == "dns-wait":
+        _dns_wait_step(eng, uid, cname, gen)
         return
     c = _container_spec(pod, cname)
     probe = c.get(f"{kind}Probe") or {}
@@ -394,7 +484,7 @@ def _set_ready(eng, uid, cname, ready: bool) -> None:
     pod, ref = _pod(eng, uid)
     ref["containers"][cname]["ready"] = ready
     pod = _status_copy(pod)
-    for st in pod["status"]["containerStatuses"]:
+    for st in _statuses(pod, cname):
         if st["name"] == cname:
             st["ready"] = ready
     _recompute(eng, pod)
@@ -414,20 +504,26 @@ def container_exited(eng, uid, cname, gen, exit_code, reason=None, restart_at_on
     pod = _status_copy(pod)
     c = _container_spec(pod, cname)
     policy = get_path(pod, "spec.restartPolicy") or "Always"
-    for i, st in enumerate(pod["status"]["containerStatuses"]):
+    init = _is_init(pod, cname)
+    # an init container that succeeded is done (and reports ready); one that failed is retried
+    # unless the pod never restarts (kubelet computeInitContainerActions)
+    done = (policy == "Never" or (policy == "OnFailure" and exit_code == 0)) if not init else \
+        (exit_code == 0 or policy == "Never")
+    for i, st in enumerate(_statuses(pod, cname)):
         if st["name"] != cname:
             continue
         started = (st.get("state") or {}).get("running", {}).get("startedAt", eng.stamp())
         terminated = {"containerID": st.get("containerID", ""), "exitCode": exit_code, "finishedAt": eng.stamp(),
                       "reason": reason, "startedAt": started}
-        if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
-            st.update(ready=False, started=False, state={"terminated": terminated})
-        else:
-            st.update(ready=False, started=False, state={"terminated": terminated})
+        st.update(ready=init and exit_code == 0, started=False, state={"terminated": terminated})
+        if not done:
             cstate["restarts"] += 1
     _recompute(eng, pod)
     eng.api.update_status(pod)
-    if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
+    if init and exit_code == 0:
+        _next_after_init(eng, pod, ref, cname)
+        return
+    if done:
         return
     # back-off before the restart: none for the first restart after a liveness kill, then 10 s doubling
     n = cstate["restarts"]
@@ -447,10 +543,11 @@ def crash_loop(eng, uid, cname, gen) -> None:
     _event(eng, pod, "Warning", "BackOff", f"Back-off restarting failed container {cname} in pod {name}_{pod['metadata']['namespace']}({uid})", cname)
     pod = _status_copy(pod)
     c = _container_spec(pod, cname)
-    for i, st in enumerate(pod["status"]["containerStatuses"]):
+    lst = _statuses(pod, cname)
+    for i, st in enumerate(lst):
         if st["name"] == cname:
             prior = {**st, "lastState": {"terminated": st["state"].get("terminated", {})}}
-            pod["status"]["containerStatuses"][i] = _waiting_status(c, "CrashLoopBackOff", msg, prior=prior)
+            lst[i] = _waiting_status(c, "CrashLoopBackOff", msg, prior=prior)
     _recompute(eng, pod)
     eng.api.update_status(pod)
 
@@ -460,7 +557,7 @@ def restart_container(eng, uid, cname, gen) -> None:
     if pod is None or ref["containers"][cname]["gen"] != gen or pod["metadata"].get("deletionTimestamp"):
         return
     pod = _status_copy(pod)
-    for st in pod["status"]["containerStatuses"]:
+    for st in _statuses(pod, cname):
         if st["name"] == cname and "terminated" in st["state"]:
             st["lastState"] = {"terminated": st["state"]["terminated"]}
     eng.api.update_status(pod)
@@ -516,12 +613,20 @@ def _recompute(eng, pod: dict) -> None:
     """Phase and conditions from container statuses (kubelet getPhase / generateAPIPodStatus)."""
     status = pod["status"]
     statuses = status.get("containerStatuses") or []
+    inits = status.get("initContainerStatuses") or []
     stamp = eng.stamp()
     all_ready = bool(statuses) and all(s.get("ready") for s in statuses)
     waiting_fresh = any("waiting" in s["state"] and not s.get("lastState") for s in statuses)
     running = any("running" in s["state"] for s in statuses)
     policy = get_path(pod, "spec.restartPolicy") or "Always"
-    if waiting_fresh:
+    incomplete = [s["name"] for s in inits
+                  if (s.get("state") or {}).get("terminated", {}).get("exitCode", 1) != 0
+                  or "terminated" not in (s.get("state") or {})]
+    init_failed = policy == "Never" and any(
+        (s.get("state") or {}).get("terminated", {}).get("exitCode", 0) != 0 for s in inits)
+    if init_failed:
+        phase = "Failed"
+    elif incomplete or waiting_fresh:
         phase = "Pending"
     elif running or policy == "Always":
         phase = "Running"
@@ -540,13 +645,16 @@ def _recompute(eng, pod: dict) -> None:
     ready = "True" if all_ready else "False"
     status["conditions"] = [
         cond("PodReadyToStartContainers", "True"),
-        cond("Initialized", "True"),
+        cond("Initialized", "False" if incomplete else "True"),
         cond("Ready", ready),
         cond("ContainersReady", ready),
         old.get("PodScheduled") or cond("PodScheduled", "True"),
     ]
     for c in status["conditions"]:
-        if c["type"] in ("Ready", "ContainersReady") and c["status"] == "False":
+        if c["type"] == "Initialized" and c["status"] == "False":
+            c["reason"] = "ContainersNotInitialized"
+            c["message"] = f"containers with incomplete status: [{' '.join(incomplete)}]"
+        elif c["type"] in ("Ready", "ContainersReady") and c["status"] == "False":
             not_ready = [s["name"] for s in statuses if not s.get("ready")]
             c["reason"] = "ContainersNotReady"
             c["message"] = f"containers with unready status: [{' '.join(not_ready)}]"

@@ -243,15 +243,41 @@ CREATE_SERVICE = Command(
              (s("external-name", usage="External name of service", required=True), _TCP)),
     ),
 )
+_FROM_SOURCES = lambda what: (  # noqa: E731
+    b("append-hash", usage=f"Append a hash of the {what} to its name."),
+    ss("from-env-file", usage=f"Specify the path to a file to read lines of key=val pairs to create a {what}."),
+    ss("from-file", usage=("Key file can be specified using its file path, in which case file basename will be used as configmap key, or optionally with a key and file path, in which case the given key will be used.  Specifying a directory will iterate each named file in the directory whose basename is a valid configmap key."
+                           if what == "configmap" else
+                           "Key files can be specified using their file path, in which case a default name will be given to them, or optionally with a name and file path, in which case the given name will be used.  Specifying a directory will iterate each named file in the directory that is a valid secret key.")),
+    sa("from-literal", usage=f"Specify a key and literal value to insert in {what} (i.e. mykey=somevalue)"),
+)
+CREATE_CONFIGMAP = _cmd(
+    "configmap", "configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
+    "Create a config map from a local file, directory or literal value",
+    PRINT_FLAGS, DRY_RUN, field_manager("kubectl-create"), SAVE_CONFIG, VALIDATE, _FROM_SOURCES("configmap"),
+    aliases=("cm",),
+)
+CREATE_SECRET = Command(
+    "secret", "secret (docker-registry | generic | tls)", "Create a secret using a specified subcommand", group=True,
+    subcommands=(
+        Command("docker-registry", "docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none]",
+                "Create a secret for use with a Docker registry", supported=False),
+        _cmd("generic", "generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
+             "Create a secret from a local file, directory, or literal value",
+             PRINT_FLAGS, DRY_RUN, field_manager("kubectl-create"), SAVE_CONFIG, VALIDATE, _FROM_SOURCES("secret"),
+             (s("type", usage="The type of secret to create"),)),
+        Command("tls", "tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none]",
+                "Create a TLS secret", supported=False),
+    ),
+)
 # generators kubectl has but the console does not simulate: they exist (so no "unknown command")
 _UNSUPPORTED_CREATE = (
     ("clusterrole", "Create a cluster role", ()), ("clusterrolebinding", "Create a cluster role binding for a particular cluster role", ()),
-    ("configmap", "Create a config map from a local file, directory or literal value", ("cm",)),
     ("cronjob", "Create a cron job with the specified name", ("cj",)), ("ingress", "Create an ingress with the specified name", ("ing",)),
     ("job", "Create a job with the specified name", ()), ("poddisruptionbudget", "Create a pod disruption budget with the specified name", ("pdb",)),
     ("priorityclass", "Create a priority class with the specified name", ("pc",)), ("quota", "Create a quota with the specified name", ("resourcequota",)),
     ("role", "Create a role with single rule", ()), ("rolebinding", "Create a role binding for a particular role or cluster role", ()),
-    ("secret", "Create a secret using a specified subcommand", ()), ("serviceaccount", "Create a service account with the specified name", ("sa",)),
+    ("serviceaccount", "Create a service account with the specified name", ("sa",)),
     ("token", "Request a service account token", ()),
 )
 CREATE = _cmd(
@@ -264,7 +290,7 @@ CREATE = _cmd(
         b("windows-line-endings", usage="Only relevant if --edit=true. Defaults to the line ending native to your platform."),
     ),
     SELECTOR,
-    subcommands=(CREATE_DEPLOYMENT, CREATE_NAMESPACE, CREATE_SERVICE) + tuple(
+    subcommands=(CREATE_CONFIGMAP, CREATE_DEPLOYMENT, CREATE_NAMESPACE, CREATE_SECRET, CREATE_SERVICE) + tuple(
         Command(n, f"{n} NAME", short, aliases=al, supported=False) for n, short, al in _UNSUPPORTED_CREATE
     ),
 )
@@ -289,7 +315,7 @@ APPLY = _cmd(
 
 REPLACE = _cmd(
     "replace", "replace -f FILENAME", "Replace a resource by file name or stdin",
-    RECORD, PRINT_FLAGS, filename_flags("to use to replace the resource."), VALIDATE, DRY_RUN,
+    RECORD, PRINT_FLAGS, filename_flags("to use to replace the resource."), VALIDATE, SAVE_CONFIG, DRY_RUN,
     field_manager("kubectl-replace"),
     (
         s("cascade", "background", usage='Must be "background", "orphan", or "foreground". Selects the deletion cascading strategy for the dependents (e.g. Pods created by a ReplicationController). Defaults to background.', no_opt_default="background"),
@@ -453,7 +479,10 @@ SET = Command(
                  b("all", usage="Select all resources in the namespace of the specified resource types"),
                  s("resource-version", usage="If non-empty, the selectors update will only succeed if this is the current resource-version for the object. Only valid when specifying a single resource."),
              ), LOCAL("annotate"), DRY_RUN, field_manager("kubectl-set")),
-        Command("serviceaccount", "serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT", "Update the service account of a resource", aliases=("sa",), supported=False),
+        _cmd("serviceaccount", "serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT",
+             "Update the service account of a resource", *_SET_COMMON,
+             (b("all", usage="Select all resources, in the namespace of the specified resource types"),),
+             LOCAL("set serviceaccount"), DRY_RUN, field_manager("kubectl-set"), aliases=("sa",)),
         Command("subject", "subject (-f FILENAME | TYPE NAME) [--user=username] [--group=groupname] [--serviceaccount=namespace:serviceaccountname] [--dry-run=server|client|none]", "Update the user, group, or service account in a role binding or cluster role binding", supported=False),
     ),
 )

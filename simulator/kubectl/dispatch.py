@@ -43,4 +43,10 @@ def run_kubectl(ctx: Context, argv: list[str]):
         warning = dry_run_warning(inv)
         if warning:
             ctx.err(klog.warning(ctx.eng, DRY_RUN_WARNING_SITE, warning))
-    return handler(ctx, inv)
+    try:
+        return handler(ctx, inv)
+    finally:
+        from ..image_notices import take  # the one-time note about a generic image
+
+        for note in take(ctx.eng):
+            ctx.err(note)

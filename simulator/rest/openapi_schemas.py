@@ -1,6 +1,6 @@
 """OpenAPI v3 component schemas for the served kinds, built from the simulator's own data: the
 fields and types the API server decodes (api/schema.py STRUCTS), the list merge strategies kubectl
-apply needs (kubectl/patch.py SCHEMAS: x-kubernetes-patch-strategy / -merge-key), and the field
+apply needs (api/schema.py PATCH_TAGS: x-kubernetes-patch-strategy / -merge-key), and the field
 descriptions `kubectl explain` prints (kubectl/explain.py). With these the real kubectl explains
 fields and computes apply's strategic-merge patches from OpenAPI v3 exactly as from its compiled-in
 types (apply/patcher.go buildStrategicMergePatchFromOpenAPIV3)."""
@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..api import kinds as served_kinds
 from ..api import schema as api_schema
 from ..kubectl import explain as explain_data
-from .patching import PATCH_SCHEMAS
+from ..api.schema import PATCH_TAGS
 
 _APPS = {"Deployment", "DeploymentSpec", "DeploymentStrategy", "RollingUpdateDeployment", "DeploymentStatus",
          "DeploymentCondition", "ReplicaSet", "ReplicaSetSpec", "ReplicaSetStatus", "ReplicaSetCondition"}
@@ -73,23 +73,26 @@ def _struct(struct: str, out: dict) -> None:
 
 
 def _annotate_patch(kind: str, out: dict) -> None:
-    """patch.py's merge strategies onto the list fields of the structs along each path."""
-    def walk(struct: str, node: dict) -> None:
-        fields = api_schema.STRUCTS.get(struct, {})
-        props = out[schema_name(struct)]["properties"]
-        for field, (strategies, key, child) in node.items():
-            t = fields.get(field)
-            if t is None or field not in props:
-                continue
-            if strategies:
-                props[field]["x-kubernetes-patch-strategy"] = ",".join(strategies)
-            if key:
-                props[field]["x-kubernetes-patch-merge-key"] = key
-            inner = t.elem if isinstance(t, api_schema.ListOf) else t
-            if child and isinstance(inner, api_schema.Ref):
-                walk(inner.struct, child)
+    """The API's patchStrategy/patchMergeKey tags (api/schema.py PATCH_TAGS) onto the fields of
+    every struct reachable from `kind` (kubectl's strategic merge reads them from OpenAPI)."""
+    seen: set[str] = set()
 
-    walk(kind, PATCH_SCHEMAS.get(kind, {}))
+    def walk(struct: str) -> None:
+        if struct in seen or schema_name(struct) not in out:
+            return
+        seen.add(struct)
+        props = out[schema_name(struct)]["properties"]
+        for field, t in api_schema.STRUCTS.get(struct, {}).items():
+            strategies, key = PATCH_TAGS.get((struct, field), ((), ""))
+            if field in props and strategies:
+                props[field]["x-kubernetes-patch-strategy"] = ",".join(strategies)
+            if field in props and key:
+                props[field]["x-kubernetes-patch-merge-key"] = key
+            inner = t.elem if isinstance(t, (api_schema.ListOf, api_schema.MapOf)) else t
+            if isinstance(inner, api_schema.Ref):
+                walk(inner.struct)
+
+    walk(kind)
 
 
 def _annotate_explain(kind: str, out: dict) -> None:

@@ -240,7 +240,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from simulator.api.errors import KubeError  # noqa: E402
-from simulator.kubectl import patch as patchlib  # noqa: E402
+from simulator.kubectl import patch_body as patchlib  # noqa: E402
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "a", "$patch", "delete", "replace", "1"]),

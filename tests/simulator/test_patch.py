@@ -1,4 +1,4 @@
-"""simulator/kubectl/patch.py: website "Update API Objects in Place Using kubectl patch"
+"""simulator/patching/ and simulator/kubectl/last_applied.py: website "Update API Objects in Place Using kubectl patch"
 (kubernetes/website content/en/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch.md)
 and apimachinery strategicpatch behaviour."""
 import json
@@ -9,11 +9,15 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from simulator.api.errors import KubeError
-from simulator.kubectl.patch import (
-    LAST_APPLIED, JSONPatchError, apply_patch_is_empty, json_merge_patch, json_patch, last_applied,
-    last_applied_value, modified_configuration, set_last_applied, strategic_merge_patch, three_way_merge,
-    two_way_merge_patch,
+from simulator.api.errors import JSONPatchError
+from simulator.kubectl.last_applied import (
+    LAST_APPLIED, apply_patch_is_empty, last_applied, last_applied_value, modified_configuration,
+    set_last_applied,
 )
+from simulator.patching.jsonmerge import json_merge_patch
+from simulator.patching.jsonpatch import json_patch
+from simulator.patching.strategic import strategic_merge_patch
+from simulator.patching.strategic_diff import three_way_merge, two_way_merge_patch
 
 REF = Path(__file__).resolve().parents[1] / "fixtures" / "reference-manifests"
 

@@ -18,8 +18,15 @@ def served(rt) -> str:
 
 
 def name_of(obj: dict) -> str:
+    """cli-runtime printers/name.go: `<kind>[.<group>]/<name>`, the group from the object's own
+    apiVersion for kinds not served here (`scale.autoscaling/kubia`)."""
     k = kinds.by_kind(obj["kind"])
-    prefix = k.name_prefix if k else obj["kind"].lower()
+    if k:
+        prefix = k.name_prefix
+    else:
+        api_version = str(obj.get("apiVersion") or "")
+        group = api_version.split("/")[0] if "/" in api_version else ""
+        prefix = obj["kind"].lower() + (f".{group}" if group else "")
     return f'{prefix}/{obj["metadata"]["name"]}'
 
 
@@ -60,6 +67,26 @@ def dry_run_warning(inv) -> str | None:
         return (f"--dry-run={value} is deprecated (boolean value) and can be replaced with "
                 f"--dry-run={'client' if _GO_BOOLS[value] else 'none'}.")
     return None
+
+
+def validation_directive(inv) -> str:
+    """kubectl pkg/cmd/util/helpers.go GetValidationDirective: the fieldValidation a command's
+    `--validate` asks the server for (strconv.ParseBool's words count as true/false)."""
+    from ...api.field_validation import IGNORE, STRICT, WARN
+
+    value = inv.flags.get("validate")
+    if value is None or value is True:
+        return STRICT
+    if value is False:
+        return IGNORE
+    value = str(value)
+    if value in _GO_BOOLS:
+        return STRICT if _GO_BOOLS[value] else IGNORE
+    directive = {"strict": STRICT, "warn": WARN, "ignore": IGNORE}.get(value)
+    if directive is None:
+        raise CLIError(f'invalid - validate option "{value}"; must be one of: strict (or true), warn, '
+                       "ignore (or false)")
+    return directive
 
 
 def dry_suffix(mode: str) -> str:

@@ -13,8 +13,8 @@ import re
 from ...api.errors import CLIError, Invalid, KubeError, StatusError
 from ...rng import NAME_ALPHABET
 from .. import cli
-from .. import patch as patchlib
-from .common import dry_run_mode, namespace
+from ..last_applied import set_last_applied
+from .common import dry_run_mode, namespace, validation_directive
 from .output import check_output_format, emit
 
 
@@ -35,8 +35,9 @@ def server_error_text(err: KubeError) -> str:
 
 def _send(ctx, inv, obj: dict, mode: str, wrap: str | None) -> dict:
     """Create the object (server side unless --dry-run=client) and return what to print."""
+    validation_directive(inv)  # Complete: an unknown --validate value stops the command
     if inv.flags.get("save-config"):
-        obj = patchlib.set_last_applied(obj, obj)
+        obj = set_last_applied(obj, obj)
     if mode == "client":
         return obj
     sent = dict(obj)
@@ -98,7 +99,7 @@ def build_deployment(ctx, inv) -> dict:
 
 def run_create_deployment(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     obj = build_deployment(ctx, inv)
     emit(ctx, inv, _send(ctx, inv, obj, mode, "failed to create deployment"), "created", mode)
 
@@ -107,7 +108,7 @@ def run_create_deployment(ctx, inv):
 
 def run_create_namespace(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": inv.args[0]}, "spec": {}, "status": {}}
     emit(ctx, inv, _send(ctx, inv, obj, mode, None), "created", mode)
 
@@ -207,7 +208,7 @@ def build_service(inv, svc_type: str) -> dict:
 
 def run_create_service(ctx, inv):
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     svc_type = SERVICE_TYPES[inv.path[-1]]
     obj = build_service(inv, svc_type)
     emit(ctx, inv, _send(ctx, inv, obj, mode, f"failed to create {svc_type} service"), "created", mode)

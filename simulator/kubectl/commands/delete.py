@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...api.errors import CLIError, KubeError, NotFound, StatusError
 from ...api import kinds
-from .. import resources
-from .common import dry_run_mode, namespace, objects_for_args, object_namespace, read_file_objects
+from .. import builder
+from .common import dry_run_mode, namespace, object_namespace, read_file_objects
 
 FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
                  "terminated. The resource may continue to run on the cluster indefinitely.\n")
@@ -52,17 +52,14 @@ def run_delete(ctx, inv):
             raise CLIError("You must provide one or more resources by argument or filename.\nExample resource "
                            "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   "
                            "'<resource> <name>'\n   '<resource>'")
-        parsed = resources.parse_resource_args(inv.args)
-        if not parsed.has_names and not inv.flags.get("all") and not inv.flags.get("selector") \
-                and not inv.flags.get("field-selector"):
-            raise CLIError("resource(s) were provided, but no name was specified")
-        try:
-            targets = [o for _, o in objects_for_args(ctx, inv)]
-        except NotFound as err:
-            # names before the missing one are still deleted, as kubectl's visitor does
+        # delete.go: LabelSelectorParam, FieldSelectorParam, SelectAllParam(--all),
+        # ResourceTypeOrNameArgs(false, …), ContinueOnError: its guards (--all with a selector,
+        # --all or a selector with names) and the found objects deleted despite a missing name
+        found = builder.select(ctx, inv, allow_empty_selector=False, select_all=bool(inv.flags.get("all")))
+        targets = found.objects
+        for err in found.errors:
             ctx.err(err.render() + "\n")
             code = 1
-            targets = []
     if not targets and code == 0:
         ns = namespace(inv)
         ctx.err(f"No resources found in {ns} namespace.\n" if inv.args or inv.flags.get("filename") else "No resources found\n")

@@ -22,7 +22,7 @@ from ..selectors import compile_selectors
 from .common import namespace, object_namespace, read_file_objects, served
 
 # the kinds printers/describe.py has a describer for
-DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints"}
+DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret"}
 
 
 def events_for(ctx, obj: dict) -> list[dict]:

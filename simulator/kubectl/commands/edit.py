@@ -19,9 +19,13 @@ from ...api.decode import decode_stream
 from ...api.errors import CLIError, KubeError, NotFound, RawError, StatusError
 from ...objects import clone
 from .. import cli, resources
-from .. import patch as patchlib
+from ...api.patch_handler import PatchInvalid, apply_patch_request
+from ...patching.goish import go_json, gofmt
+from ...patching.strategic_diff import two_way_merge_patch
+from ..last_applied import set_last_applied
+from ..patch_body import patch_body
 from ..printers import serialize
-from .common import get_object, name_of, namespace, object_namespace, read_file_objects
+from .common import get_object, name_of, namespace, object_namespace, read_file_objects, validation_directive
 from .patch import print_result
 
 HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
@@ -106,7 +110,7 @@ def strip_comments(text: str) -> str:
     """cmdutil.StripComments: the YAML as JSON (comments and layout gone), or ManualStrip when it
     does not parse."""
     try:
-        return patchlib.patch_body(text, "")
+        return patch_body(text, "")
     except KubeError:
         return manual_strip(text)
     except Exception:  # noqa: BLE001 - any parse trouble means "compare the text"
@@ -631,9 +635,9 @@ class _Session:
             if (obj.get("apiVersion"), obj.get("kind"), (obj.get("metadata") or {}).get("name")) != \
                     (original.get("apiVersion"), original.get("kind"), original["metadata"].get("name")):
                 raise self.preserved(CLIError("At least one of apiVersion, kind and name was changed"), file)
-            patch = patchlib.two_way_merge_patch(original, obj, original["kind"])
+            patch = two_way_merge_patch(original, obj, original["kind"])
             if inv.flags.get("output-patch"):
-                ctx.out(f"Patch: {patchlib.go_json(patch)}\n")
+                ctx.out(f"Patch: {go_json(patch)}\n")
             k = kinds.by_kind(original["kind"])
             res = k.resource if k else original["kind"]
             name = original["metadata"]["name"]
@@ -641,8 +645,9 @@ class _Session:
                 live = ctx.eng.store.get(original["kind"], original["metadata"].get("namespace", ""), name)
                 if live is None:
                     raise NotFound(res, name)
-                merged, _ = patchlib.apply_patch_request(live, "strategic", patchlib.go_json(patch),
-                                                         strict=True)
+                # edit.go sends its --validate directive (Strict by default)
+                directive = validation_directive(inv) if inv is not None else "Strict"
+                merged, _ = apply_patch_request(live, "strategic", go_json(patch), field_validation=directive)
                 merged["kind"], merged["apiVersion"] = live["kind"], live["apiVersion"]
                 result = ctx.eng.api.update(merged)
                 ctx.eng.settle()
@@ -650,7 +655,7 @@ class _Session:
                 if err.reason == "Invalid":
                     invalid.append(obj)
                     causes = getattr(err, "causes", None)
-                    if causes is None and isinstance(err, patchlib.PatchInvalid):
+                    if causes is None and isinstance(err, PatchInvalid):
                         causes = [("patch", f"Invalid value: {cli.go_quote(err.value)}: {err.detail}")]
                     self.reasons.append((f"{res} {cli.go_quote(name)} was not valid",
                                          [f"{f}: {m}" for f, m in (causes or [])]))
@@ -683,7 +688,7 @@ class _Session:
     def annotate(self, obj: dict) -> dict:
         """visitAnnotation: --save-config and --record change the edited object itself."""
         if self.inv.flags.get("save-config"):
-            obj = patchlib.set_last_applied(obj, obj)
+            obj = set_last_applied(obj, obj)
         if self.inv.flags.get("record"):
             obj = clone(obj)
             obj.setdefault("metadata", {}).setdefault("annotations", {})["kubernetes.io/change-cause"] = \
@@ -692,7 +697,7 @@ class _Session:
 
 
 def _go_object(obj: dict) -> str:
-    return "&unstructured.Unstructured{Object:" + patchlib._gofmt(obj) + "}"  # noqa: SLF001
+    return "&unstructured.Unstructured{Object:" + gofmt(obj) + "}"
 
 
 def _infos(ctx, inv) -> list[dict]:
@@ -713,6 +718,7 @@ def _infos(ctx, inv) -> list[dict]:
 
 
 def run_edit(ctx, inv):
+    validation_directive(inv)  # Complete: an unknown --validate value stops the command
     fmt = inv.flags.get("output") or ""
     if fmt == "json":
         raise CLIError("the console's editor works on YAML; drop -o json")

@@ -10,10 +10,11 @@ targetPort = --target-port for every port, else the port itself.
 from __future__ import annotations
 
 from ...api import kinds
-from ...api.errors import CLIError, KubeError
+from ...api.errors import CLIError
 from ...objects import get_path
-from .. import resources
-from .common import dry_run_mode, get_object, namespace, object_namespace, read_file_objects, with_change_cause
+from ..builder import select
+from ..overrides import apply_overrides
+from .common import dry_run_mode, namespace, with_change_cause
 from .output import check_output_format, emit
 
 EXPOSABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Service", "Pod"}
@@ -167,44 +168,26 @@ def build_service(inv, obj: dict) -> dict:
             "status": {"loadBalancer": {}}}
 
 
-def _sources(ctx, inv) -> list[dict]:
-    if inv.flags.get("filename"):
-        out = []
-        for _, item in read_file_objects(ctx, inv):
-            if isinstance(item, KubeError):
-                raise item
-            k = kinds.by_kind(item.get("kind", ""))
-            name = (item.get("metadata") or {}).get("name", "")
-            live = ctx.eng.store.get(item["kind"], object_namespace(item, inv) if k and k.namespaced else "", name) \
-                if k else None
-            if live is None:
-                from ...api.errors import NotFound
-                raise NotFound(k.resource if k else str(item.get("kind", "")).lower() + "s", name)
-            out.append(live)
-        return out
-    parsed = resources.parse_resource_args(inv.args)
-    if not parsed.has_names:
-        raise CLIError(resources.NO_NAME_GIVEN)
-    ns = namespace(inv)
-    return [get_object(ctx, rt, ns, name) for rt, name in parsed.items if name is not None]
-
-
 def run_expose(ctx, inv):
+    """expose.go RunExpose: the builder with FilenameParam and ResourceTypeOrNameArgs(false, …) and
+    no Latest — an object read from -f is exposed as written, without looking it up."""
     mode = dry_run_mode(inv)
-    check_output_format(inv)
-    if inv.flags.get("overrides"):
-        raise CLIError("--overrides is not supported in this simulator")
+    check_output_format(inv, ctx)
     ns = namespace(inv)
-    for obj in _sources(ctx, inv):
+    found = select(ctx, inv, allow_empty_selector=False, latest=False)
+    for err in found.errors:
+        raise err
+    for obj in found.objects:
         if obj["kind"] not in EXPOSABLE:
             raise CLIError(f"cannot expose a {_group_kind(obj['kind'])}")
-        svc = with_change_cause(build_service(inv, obj), inv)
+        svc = apply_overrides(build_service(inv, obj), inv)
+        svc = with_change_cause(svc, inv)
         if mode == "client":
             if inv.flags.get("namespace"):
                 svc["metadata"]["namespace"] = ns
             emit(ctx, inv, svc, "exposed", mode)
             continue
-        svc["metadata"]["namespace"] = ns
+        svc["metadata"]["namespace"] = obj["metadata"].get("namespace") or ns
         created = ctx.eng.api.create(svc, dry_run=(mode == "server"))
         ctx.eng.settle()
         emit(ctx, inv, created, "exposed", mode)

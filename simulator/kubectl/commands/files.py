@@ -2,17 +2,23 @@
 
 Each document is handled in order; an error on one is printed and the rest still go through,
 with exit code 1 at the end (cli-runtime ContinueOnErrorVisitor). Messages are the name printer's
-`<kind>[.<group>]/<name> <operation>`.
+`<kind>[.<group>]/<name> <operation>`. `--validate` becomes the request's fieldValidation
+(simulator/api/field_validation.py); a stale metadata.resourceVersion is the server's Conflict.
 """
 from __future__ import annotations
 
 from ...api import kinds
-from ...api.errors import AlreadyExists, CLIError, KubeError, NotFound, StatusError
+from ...api.errors import AlreadyExists, CLIError, Conflict, KubeError, NotFound, StatusError
+from ...api.field_validation import decode_body
+from ...api.patch_handler import apply_patch_request
 from ...api.schema import check_known_fields
 from ...objects import clone
-from .. import patch as patchlib
+from ...patching.goish import go_json
+from ...patching.strategic_diff import three_way_merge
+from .. import last_applied as lastapplied
 from ..printers import serialize
-from .common import dry_run_mode, dry_suffix, name_of, object_namespace, read_file_objects, with_change_cause
+from .common import (dry_run_mode, dry_suffix, name_of, object_namespace, read_file_objects,
+                     validation_directive, with_change_cause)
 
 APPLY_MISSING_ANNOTATION = (
     "Warning: resource {res} is missing the kubectl.kubernetes.io/last-applied-configuration annotation "
@@ -26,10 +32,26 @@ def _resource_word(obj: dict) -> str:
     return f'{k.plural}/{obj["metadata"]["name"]}' if k else obj["metadata"]["name"]
 
 
+class _Sourced(StatusError):
+    """A server error whose message already names its source (apply's `applying patch:` text)."""
+
+    def __init__(self, err: StatusError, message: str):
+        super().__init__(message, err.reason, err.code)
+
+    def with_source(self, verb: str, source: str) -> "_Sourced":
+        return self
+
+
+def _sourced(err: StatusError, message) -> StatusError:
+    # an Invalid error prints its causes, never its message (helpers.go checkErr)
+    return err if err.reason == "Invalid" else _Sourced(err, message())
+
+
 def _each(ctx, inv, verb: str, handle) -> int:
     code = 0
     if not inv.flags.get("filename"):
         raise CLIError("must specify one of -f and -k")
+    directive = validation_directive(inv)
     for source, item in read_file_objects(ctx, inv):
         try:
             if isinstance(item, KubeError):
@@ -42,7 +64,7 @@ def _each(ctx, inv, verb: str, handle) -> int:
             ns = object_namespace(obj, inv)
             if ns:
                 obj["metadata"]["namespace"] = ns
-            handle(obj, source)
+            handle(obj, source, directive)
         except StatusError as err:
             ctx.err(err.with_source(verb, source).render() + "\n")
             code = 1
@@ -61,11 +83,10 @@ def _output(ctx, inv, obj: dict, operation: str, mode: str) -> None:
 def run_create(ctx, inv):
     mode = dry_run_mode(inv)
 
-    def handle(obj, source):
-        check_known_fields(obj)
+    def handle(obj, source, directive):
+        obj = _decoded(ctx, obj, directive)
         obj = with_change_cause(obj, inv)
-        if inv.flags.get("save-config"):
-            obj = patchlib.set_last_applied(obj, obj)
+        obj = _apply_annotation(obj, inv)
         if mode == "client":
             _output(ctx, inv, obj, "created", mode)
             return
@@ -80,12 +101,17 @@ def run_replace(ctx, inv):
     mode = dry_run_mode(inv)
     force = bool(inv.flags.get("force"))
 
-    def handle(obj, source):
-        check_known_fields(obj)
+    subresource = inv.flags.get("subresource") or ""
+
+    def handle(obj, source, directive):
+        obj = _decoded(ctx, obj, directive)
         obj = with_change_cause(obj, inv)
         kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
         if mode == "client":
             _output(ctx, inv, obj, "replaced", mode)
+            return
+        if subresource:
+            _replace_subresource(ctx, inv, obj, subresource, mode)
             return
         if force:
             try:
@@ -105,8 +131,7 @@ def run_replace(ctx, inv):
         if live is None:
             from .common import served  # noqa: F401
             raise NotFound(kinds.by_kind(kind).resource if kinds.by_kind(kind) else kind, name)
-        if inv.flags.get("save-config") or patchlib.last_applied(live) is not None:
-            obj = patchlib.set_last_applied(obj, obj) if inv.flags.get("save-config") else obj
+        obj = _apply_annotation(obj, inv)
         updated = ctx.eng.api.update(obj, dry_run=(mode == "server"))
         ctx.eng.settle()
         _output(ctx, inv, updated, "replaced", mode)
@@ -114,52 +139,113 @@ def run_replace(ctx, inv):
     ctx.exit_code = _each(ctx, inv, "replacing", handle)
 
 
+def _replace_subresource(ctx, inv, obj: dict, subresource: str, mode: str) -> None:
+    """`replace --subresource=status`: a PUT to `<resource>/status`, which changes status only."""
+    from .patch import STATUS_KINDS
+
+    if subresource != "status" or obj["kind"] not in STATUS_KINDS:
+        raise StatusError("the server could not find the requested resource", "NotFound", 404)
+    updated = ctx.eng.api.update_status_subresource(obj, dry_run=(mode == "server"))
+    ctx.eng.settle()
+    _output(ctx, inv, updated, "replaced", mode)
+
+
+def _decoded(ctx, obj: dict, directive: str) -> dict:
+    """The body as the server decodes it under the request's fieldValidation."""
+    kept, warnings = decode_body(obj, directive)
+    for w in warnings:
+        ctx.warn(f"Warning: {w}")
+    return kept
+
+
+def _apply_annotation(obj: dict, inv) -> dict:
+    """kubectl pkg/util/apply.go CreateOrUpdateAnnotation as create/replace call it:
+    --save-config writes the last-applied annotation; without it, an annotation the file already
+    carries is brought up to date (UpdateApplyAnnotation)."""
+    if inv.flags.get("save-config") or lastapplied.last_applied(obj) is not None:
+        return lastapplied.set_last_applied(obj, obj)
+    return obj
+
+
 def run_apply(ctx, inv):
     mode = dry_run_mode(inv)
 
-    def handle(obj, source):
-        check_known_fields(obj)
+    def handle(obj, source, directive):
         obj = with_change_cause(obj, inv)
         kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
         if not name:
             raise CLIError(f'error when retrieving current configuration of:\nResource: "{kind.lower()}", '
                            f'Name: "", Namespace: "{ns}"\nfrom server for: "{source}": resource name may not be empty')
-        modified = patchlib.modified_configuration(obj)
         live = ctx.eng.store.get(kind, ns if kinds.by_kind(kind) and kinds.by_kind(kind).namespaced else "", name)
         if live is None:
-            if mode == "client":
-                _output(ctx, inv, modified, "created", mode)
-                return
-            created = ctx.eng.api.create(modified, dry_run=(mode == "server"))
+            try:
+                modified = lastapplied.modified_configuration(_decoded(ctx, obj, directive))
+                if mode == "client":
+                    _output(ctx, inv, modified, "created", mode)
+                    return
+                created = ctx.eng.api.create(modified, dry_run=(mode == "server"))
+            except StatusError as err:
+                raise _sourced(err, lambda: err.with_source("creating", source).message) from None
             ctx.eng.settle()
             _output(ctx, inv, created, "created", mode)
             return
+        # a value of the wrong type fails as the create path's decode error does (Rollout Lab keeps
+        # that one message for both paths; unknown fields follow --validate through the PATCH)
+        _reject_type_errors(obj, source)
+        modified = lastapplied.modified_configuration(obj)
         if mode == "client":
             # apply.go: with --dry-run=client nothing is sent, not even the patch: always `configured`
             _output(ctx, inv, modified, "configured", mode)
             return
-        original = patchlib.last_applied(live)
+        original = lastapplied.last_applied(live)
         if original is None:
             ctx.warn(APPLY_MISSING_ANNOTATION.format(res=_resource_word(live)))
-        patch = patchlib.three_way_merge(original, modified, _without_status(live), kind)
-        if patchlib.apply_patch_is_empty(patch):
+        patch = three_way_merge(original, modified, live, kind)
+        if lastapplied.apply_patch_is_empty(patch):
             _output(ctx, inv, live, "unchanged", mode)
             return
-        merged = patchlib.strategic_merge_patch(clone(live), patch, kind)
-        updated = ctx.eng.api.update(merged, dry_run=(mode == "server"))
+        try:
+            # the PATCH request (apply/patcher.go patchSimple) under the command's fieldValidation;
+            # a Conflict is retried (maxPatchRetry) against a fresh GET, which here changes nothing
+            merged, warnings = apply_patch_request(clone(live), "strategic", go_json(patch),
+                                                   field_validation=directive)
+            for w in warnings:
+                ctx.warn(f"Warning: {w}")
+            updated = ctx.eng.api.update(merged, dry_run=(mode == "server"))
+        except StatusError as err:
+            raise _sourced(err, lambda: _apply_patch_error(go_json(patch), live, source, err)) from None
         ctx.eng.settle()
         _output(ctx, inv, updated, "configured", mode)
 
     ctx.exit_code = _each(ctx, inv, "applying", handle)
 
 
-def _without_status(obj: dict) -> dict:
-    out = clone(obj)
-    out.pop("status", None)
-    return out
+def _reject_type_errors(obj: dict, source: str) -> None:
+    from ...api.field_validation import unknown_fields
+    from ...api.schema import strict_decode_error
+
+    problem = strict_decode_error(obj)
+    if problem is not None and not unknown_fields(problem):
+        try:
+            check_known_fields(obj)
+        except StatusError as err:
+            raise _Sourced(err, err.with_source("applying", source).message) from None
 
 
-__all__ = ["run_create", "run_apply", "run_replace", "AlreadyExists"]
+def _apply_patch_error(patch: str, live: dict, source: str, err: StatusError) -> str:
+    """apply.go: AddSourceToErr(fmt.Sprintf("applying patch:\n%s\nto:\n%v\nfor:", patchBytes, info))
+    around patcher.go's AddSourceToErr("patching", …); %v of a resource.Info is its String()."""
+    k = kinds.by_kind(live["kind"])
+    gv = f"{k.group}/{k.version}" if k else live.get("apiVersion", "")  # "/v1" for the core group
+    meta = live["metadata"]
+    info = (f'Resource: "{gv}, Resource={k.plural if k else live["kind"].lower() + "s"}", '
+            f'GroupVersionKind: "{gv}, Kind={live["kind"]}"\n'
+            f'Name: "{meta["name"]}", Namespace: "{meta.get("namespace", "")}"')
+    inner = err.with_source("patching", source).message
+    return f'error when applying patch:\n{patch}\nto:\n{info}\nfor: "{source}": {inner}'
+
+
+__all__ = ["run_create", "run_apply", "run_replace", "AlreadyExists", "Conflict"]
 
 
 HANDLES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...api.errors import CLIError, KubeError
 from .. import resources
-from ..printers import serialize, tables
+from ..printers import go_template, serialize, tables
 from ..selectors import compile_selectors
 from .common import namespace, object_namespace, read_file_objects, served
 
@@ -28,12 +28,38 @@ def _output_kind(fmt: str) -> tuple[str, str]:
                    "jsonpath-file,name,template,templatefile,wide,yaml")
 
 
+def _file_or_flag_template(ctx, inv) -> tuple[str, str]:
+    """jsonpath/custom-columns printers as cli-runtime's JSONPathPrintFlags and
+    CustomColumnsPrintFlags build them: `--template` supplies the template for `-o jsonpath` /
+    `-o jsonpath-as-json`, and the *-file formats read it from a file (`error reading --template`)."""
+    fmt = inv.flags.get("output") or ""
+    arg = inv.flags.get("template") or ""
+    if arg and fmt in ("jsonpath", "jsonpath-as-json"):
+        return fmt, arg
+    for name, base in (("jsonpath-file", "jsonpath"), ("custom-columns-file", "custom-columns")):
+        if fmt == name or fmt.startswith(name + "="):
+            path = fmt[len(name) + 1:] if "=" in fmt else arg
+            if not path:
+                raise CLIError("template format specified but no template given" if base == "jsonpath"
+                               else "custom-columns-file format specified but no custom columns file given")
+            if path not in ctx.files:
+                raise CLIError(f"error reading --template {path}, open {path}: no such file or directory")
+            if base == "custom-columns":
+                from ..printers.custom_columns import columns_from_template
+
+                columns_from_template(ctx.files[path])  # its errors come before anything is listed
+                return "custom-columns-file", ctx.files[path]
+            return base, ctx.files[path]  # as read: a trailing newline is printed too
+    return _output_kind(fmt)
+
+
 def run_get(ctx, inv):
     if not inv.args and not inv.flags.get("filename"):
         ctx.err(GET_NO_TYPE)
         raise CLIError("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed "
                        "description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples")
-    fmt, template = _output_kind(inv.flags.get("output") or "")
+    go_tmpl = go_template.load(ctx, inv)
+    fmt, template = ("go-template", go_tmpl) if go_tmpl is not None else _file_or_flag_template(ctx, inv)
     all_ns = bool(inv.flags.get("all-namespaces"))
     ns = None if all_ns else namespace(inv)
     label_sel = inv.flags.get("selector") or ""
@@ -98,6 +124,11 @@ def run_get(ctx, inv):
     elif fmt in ("jsonpath", "jsonpath-as-json"):
         from ..jsonpath import render_jsonpath
         ctx.out(render_jsonpath(template, generic_payload))
+    elif fmt == "go-template":
+        go_template.render(ctx, inv, template, generic_payload)
+    elif fmt == "custom-columns-file":
+        from ..printers.custom_columns import render_custom_columns_file
+        ctx.out(render_custom_columns_file(template, generic_payload, no_headers=bool(inv.flags.get("no-headers"))))
     elif fmt == "custom-columns":
         # customcolumn.go PrintObj: the header once, then one row per item of a List
         from ..printers.custom_columns import render_custom_columns

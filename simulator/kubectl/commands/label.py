@@ -13,11 +13,11 @@ kubernetes.io/change-cause).
 from __future__ import annotations
 
 from ...api import kinds
-from ...api.errors import CLIError, Conflict, KubeError, NotFound
+from ...api.errors import CLIError, Conflict, KubeError
 from ...objects import clone
 from .. import cli, resources
-from ..selectors import compile_selectors, label_value_errors
-from .common import dry_run_mode, get_object, namespace, object_namespace, read_file_objects, served, with_change_cause
+from ..selectors import label_value_errors
+from .common import dry_run_mode, with_change_cause
 from .output import check_output_format, emit
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -73,50 +73,17 @@ def parse_pairs(specs: list[str], pair_type: str) -> tuple[dict, list[str]]:
 
 def visit_targets(ctx, inv, resource_args: list[str]) -> tuple[list[dict], list[KubeError]]:
     """Objects named on the command line or in -f files (live ones; with --local, the file's own),
-    and the errors met on the way (NotFound for missing names)."""
-    objs: list[dict] = []
-    errors: list[KubeError] = []
+    and the errors met on the way (NotFound for missing names): the resource builder as label,
+    annotate and the set commands build it (ResourceTypeOrNameArgs(o.all, …), simulator/kubectl/builder.py)."""
+    from ..builder import LOCAL_RESOURCE, select
+
     local = bool(inv.flags.get("local"))
-    if inv.flags.get("filename"):
-        for _, item in read_file_objects(ctx, inv):
-            if isinstance(item, KubeError):
-                errors.append(item)
-                continue
-            if local:
-                objs.append(clone(item))
-                continue
-            k = kinds.by_kind(item.get("kind", ""))
-            name = (item.get("metadata") or {}).get("name", "")
-            live = ctx.eng.store.get(item["kind"], object_namespace(item, inv) if k and k.namespaced else "", name) \
-                if k else None
-            if live is None:
-                errors.append(NotFound(k.resource if k else str(item.get("kind", "")).lower() + "s", name))
-            else:
-                objs.append(live)
-    if local or not resource_args:
-        return objs, errors
-    parsed = resources.parse_resource_args(resource_args)
-    selector = inv.flags.get("selector") or ""
-    fields = inv.flags.get("field-selector") or ""
-    if not parsed.has_names and not inv.flags.get("all") and not selector and not fields:
-        raise CLIError(resources.NO_NAME_GIVEN)
-    if parsed.has_names and (selector or fields):
-        raise CLIError("name cannot be provided when a selector is specified")
-    ns = namespace(inv)
-    scope = None if inv.flags.get("all-namespaces") else ns
-    for rt, name in parsed.items:
-        if name is not None:
-            try:
-                objs.append(get_object(ctx, rt, ns, name))
-            except NotFound as err:
-                errors.append(err)
-            continue
-        kind = served(rt)
-        if kind is None:
-            continue
-        match = compile_selectors(kind, selector, fields)
-        objs.extend(o for o in ctx.eng.store.list(kind, scope if rt.namespaced else "") if match(o))
-    return objs, errors
+    if local and resource_args:
+        raise CLIError(LOCAL_RESOURCE)
+    if not resource_args and not inv.flags.get("filename"):
+        return [], []
+    found = select(ctx, inv, resource_args, allow_empty_selector=bool(inv.flags.get("all")), local=local)
+    return found.objects, found.errors
 
 
 def _write(ctx, inv, old: dict, new: dict, mode: str) -> dict:
@@ -190,7 +157,7 @@ def run_label(ctx, inv):
     new_labels, remove = parse_labels(pairs)
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     if inv.flags.get("local") and mode == "server":
         raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
     one = _single_item(inv, res_args)
@@ -236,7 +203,7 @@ def run_annotate(ctx, inv):
     new_anns, remove = parse_pairs(pairs, "annotation")
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     one = _single_item(inv, res_args)
     if not one and inv.flags.get("resource-version"):
         raise CLIError("--resource-version may only be used with a single resource")

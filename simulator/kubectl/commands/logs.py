@@ -38,16 +38,27 @@ def _entries(cstate: dict, status: dict | None, previous: bool) -> list:
 
 def timed_lines(eng, pod: dict, cname: str, previous: bool = False) -> list[tuple[float, str]]:
     """(time written, text) of every line the container's log holds."""
-    spec = next((c for c in get_path(pod, "spec.containers") or [] if c.get("name") == cname), {})
+    spec = next((c for c in _all_containers(pod) if c.get("name") == cname), {})
     image = images.lookup(spec.get("image", ""))
     if image is None:
         return []
     ref = eng.kubelet["pods"].get(pod["metadata"]["uid"]) or {}
     cstate = (ref.get("containers") or {}).get(cname) or {}
-    status = next((s for s in get_path(pod, "status.containerStatuses") or [] if s.get("name") == cname), None)
+    status = _status_of(pod, cname)
     images.stamp_pending(cstate, eng.now)
     return images.render_log(image, _entries(cstate, status, previous), pod["metadata"]["name"], _gateway(pod),
                              lambda t: to_rfc3339(eng.epoch, t))
+
+
+def _all_containers(pod: dict) -> list[dict]:
+    """Init containers first, then the app containers (logs.go --all-containers order)."""
+    return list(get_path(pod, "spec.initContainers") or []) + list(get_path(pod, "spec.containers") or [])
+
+
+def _status_of(pod: dict, cname: str) -> dict | None:
+    statuses = list(get_path(pod, "status.initContainerStatuses") or []) + \
+        list(get_path(pod, "status.containerStatuses") or [])
+    return next((s for s in statuses if s.get("name") == cname), None)
 
 
 def container_lines(eng, pod: dict, cname: str, previous: bool = False) -> list[str]:
@@ -127,9 +138,9 @@ def _container_names(ctx, inv, pod: dict, quiet: bool) -> list[str]:
     pod_name = pod["metadata"]["name"]
     wanted = inv.flags.get("container") or ""
     if inv.flags.get("all-containers"):
-        return names
+        return [c.get("name", "") for c in _all_containers(pod)]
     if wanted:
-        if wanted not in names:
+        if wanted not in [c.get("name", "") for c in _all_containers(pod)]:
             raise BadRequest(f"container {wanted} is not valid for pod {pod_name}")
         return [wanted]
     default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
@@ -145,7 +156,7 @@ def check_log_status(pod: dict, cname: str, previous: bool) -> None:
     name = pod["metadata"]["name"]
     if not get_path(pod, "spec.nodeName"):
         raise BadRequest(f"pod {name} does not have a host assigned")
-    status = next((s for s in get_path(pod, "status.containerStatuses") or [] if s.get("name") == cname), None)
+    status = _status_of(pod, cname)
     if status is None:
         raise BadRequest(f'container "{cname}" in pod "{name}" is waiting to start: ContainerCreating')
     if previous:

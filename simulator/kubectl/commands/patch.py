@@ -1,7 +1,7 @@
 """`kubectl patch` (kubectl pkg/cmd/patch/patch.go).
 
 The body goes through kubectl's yaml.ToJSON and then the API server's PATCH handler
-(simulator/kubectl/patch.py apply_patch_request); the result is validated and stored by
+(simulator/api/patch_handler.py apply_patch_request); the result is validated and stored by
 ctx.eng.api.update like any update. `patched` or `patched (no change)` comes from comparing the
 object before and after (`didPatch := !reflect.DeepEqual(info.Object, patchedObj)`).
 Errors for one object do not stop the others (ContinueOnError); they are printed at the end.
@@ -9,15 +9,24 @@ Errors for one object do not stop the others (ContinueOnError); they are printed
 from __future__ import annotations
 
 from ...api import kinds
-from ...api.errors import CLIError, Conflict, KubeError, NotFound, StatusError
+from ...api.errors import CLIError, Conflict, JSONPatchError, KubeError, NotFound, StatusError
+from ...api.patch_handler import apply_patch_request, go_unmarshal
+from ...api.scale import SCALABLE, object_with_scale, scale_of
 from ...objects import clone
-from .. import patch as patchlib
+from ...patching.goish import json_kind
+from ...patching.jsonmerge import json_merge_patch
+from ...patching.jsonpatch import json_patch
+from ...patching.strategic import strategic_merge_patch
 from .. import resources
-from ..printers import serialize
+from ..patch_body import patch_body
+from ..printers import go_template, serialize
 from .common import (dry_run_mode, dry_suffix, get_object, name_of, namespace, object_namespace,
                      read_file_objects)
 
 PATCH_TYPES = ("json", "merge", "strategic")
+
+# kinds served here with a status subresource
+STATUS_KINDS = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Namespace", "Node"}
 
 
 def read_patch_text(ctx, inv) -> str:
@@ -73,8 +82,13 @@ def print_result(ctx, inv, obj: dict, operation: str, mode: str) -> None:
     """cli-runtime PrintFlags as patch/apply/replace/edit build them: -o yaml|json|name|jsonpath=…,
     else the name printer `<kind>.<group>/<name> <operation>[ (dry run)]`."""
     fmt = inv.flags.get("output") or ""
-    if fmt == "yaml":
-        ctx.out(serialize.to_yaml(obj))
+    template = go_template.load(ctx, inv)
+    if template is not None:
+        go_template.render(ctx, inv, template, obj)
+    elif fmt == "yaml":
+        from .output import yaml_document
+
+        ctx.out(yaml_document(ctx, inv, obj))
     elif fmt == "json":
         ctx.out(serialize.to_json(obj))
     elif fmt == "name":
@@ -105,9 +119,12 @@ def _record(obj: dict, inv) -> dict:
     return out
 
 
-def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str) -> tuple[dict, bool]:
+def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str,
+                 subresource: str = "") -> tuple[dict, bool]:
     """Send the PATCH for one live object; (the object the server answers with, changed?)."""
-    merged, warnings = patchlib.apply_patch_request(live, patch_type, body)
+    if subresource == "scale":
+        return _patch_scale(ctx, live, patch_type, body, mode)
+    merged, warnings = apply_patch_request(live, patch_type, body)
     for w in warnings:
         ctx.warn(f"Warning: {w}")
     meta, old_meta = merged.get("metadata") or {}, live["metadata"]
@@ -126,10 +143,40 @@ def patch_object(ctx, live: dict, patch_type: str, body: str, mode: str) -> tupl
     merged["kind"], merged["apiVersion"] = live["kind"], live["apiVersion"]
     if mode == "client":
         return merged, merged != live
-    result = ctx.eng.api.update(merged, dry_run=(mode == "server"))
+    if subresource == "status":
+        result = ctx.eng.api.update_status_subresource(merged, dry_run=(mode == "server"))
+    else:
+        result = ctx.eng.api.update(merged, dry_run=(mode == "server"))
     if mode == "none":
         ctx.eng.settle()
     return result, result != live
+
+
+def _patch_scale(ctx, live: dict, patch_type: str, body: str, mode: str) -> tuple[dict, bool]:
+    """PATCH `<resource>/scale`: the patch applies to the autoscaling/v1 Scale, whose
+    spec.replicas is written back; the answer is the Scale (`scale.autoscaling/<name> patched`)."""
+    before = scale_of(live)
+    merged, _ = apply_patch_request(before, patch_type, body)
+    new = object_with_scale(live, merged)
+    if mode == "none" or mode == "server":
+        stored = ctx.eng.api.update(new, dry_run=(mode == "server"))
+        if mode == "none":
+            ctx.eng.settle()
+        after = scale_of(stored)
+    else:
+        after = scale_of(new)
+    return after, after != before
+
+
+def _check_subresource(live: dict, subresource: str) -> None:
+    """What the server serves: `status` for the kinds with a status, `scale` for the scalable
+    ones; anything else is a 404 for the GET kubectl sends first."""
+    if not subresource:
+        return
+    if (subresource == "status" and live["kind"] in STATUS_KINDS) or \
+            (subresource == "scale" and live["kind"] in SCALABLE):
+        return
+    raise StatusError("the server could not find the requested resource", "NotFound", 404)
 
 
 def run_patch(ctx, inv):
@@ -138,7 +185,7 @@ def run_patch(ctx, inv):
     if local and mode == "server":
         raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
     patch_type = (inv.flags.get("type") or "strategic").lower()
-    body = patchlib.patch_body(read_patch_text(ctx, inv), inv.flags.get("patch") or "")
+    body = patch_body(read_patch_text(ctx, inv), inv.flags.get("patch") or "")
     errors: list[str] = []
     count = 0
     for _, target, source in _targets(ctx, inv):
@@ -150,8 +197,13 @@ def run_patch(ctx, inv):
                 merged = _local_patch(target, patch_type, body)
                 print_result(ctx, inv, merged, "patched" if merged != target else "patched (no change)", mode)
                 continue
-            result, changed = patch_object(ctx, target, patch_type, body, mode)
+            subresource = inv.flags.get("subresource") or ""
+            _check_subresource(target, subresource)
+            result, changed = patch_object(ctx, target, patch_type, body, mode, subresource)
             if mode == "none" and inv.flags.get("record"):
+                # a second, merge patch (no resourceVersion) on the object as it is now
+                m = result["metadata"]
+                result = ctx.eng.store.get(result["kind"], m.get("namespace", ""), m["name"]) or result
                 recorded = _record(result, inv)
                 if recorded != result:
                     result = ctx.eng.api.update(recorded)
@@ -172,21 +224,21 @@ def _local_patch(obj: dict, patch_type: str, body: str) -> dict:
     """--local (patch.go getPatchedJSON): the patch is applied in kubectl, errors are `error: …`."""
     try:
         if patch_type == "json":
-            ops = patchlib.go_unmarshal(body)
+            ops = go_unmarshal(body)
             try:
-                return patchlib.json_patch(obj, ops)
-            except patchlib.JSONPatchError as err:
+                return json_patch(obj, ops)
+            except JSONPatchError as err:
                 detail = err.detail
                 if "doc is missing key" in detail:
                     detail = f"Object to be patched is missing field ({detail[detail.index('key:') + 5:]})"
                 raise CLIError(detail) from None
-        patch = patchlib.go_unmarshal(body)
+        patch = go_unmarshal(body)
         if patch_type == "merge":
-            return patchlib.json_merge_patch(obj, patch)
+            return json_merge_patch(obj, patch)
         if not isinstance(patch, dict):
-            raise CLIError(f"json: cannot unmarshal {patchlib._json_kind(patch)} into Go value of type "  # noqa: SLF001
+            raise CLIError(f"json: cannot unmarshal {json_kind(patch)} into Go value of type "
                            "map[string]interface {}")
-        return patchlib.strategic_merge_patch(obj, patch, obj.get("kind"))
+        return strategic_merge_patch(obj, patch, obj.get("kind"))
     except StatusError as err:
         raise CLIError(err.message) from None
 

@@ -9,27 +9,33 @@ from __future__ import annotations
 from ...api.errors import CLIError, KubeError
 from ...controllers import deployment_util as du
 from ...objects import annotations, clone, controller_ref, get_path
-from .. import cli, resources
+from .. import builder, cli, resources
 from ..printers.describe import describe_pod_template
 from ..printers.tabwriter import tabwrite
-from .common import dry_run_mode, dry_suffix, get_object, name_of, namespace, served, with_change_cause
+from .common import dry_run_mode, dry_suffix, name_of, with_change_cause
+from .output import check_output_format, emit
 
 
-def _targets(ctx, inv):
+def _targets(ctx, inv) -> tuple[list[tuple[object, dict]], list[KubeError]]:
+    """Every rollout verb validates `required resource not specified`, then builds with
+    LabelSelectorParam, FilenameParam, ResourceTypeOrNameArgs(true, …), ContinueOnError and
+    Latest (pkg/cmd/rollout/*.go): a bare type selects every object of it in the namespace."""
     if not inv.args and not inv.flags.get("filename"):
         raise CLIError("required resource not specified")
-    parsed = resources.parse_resource_args(inv.args)
-    ns = namespace(inv)
-    out = []
-    for rt, name in parsed.items:
-        if name is None:
-            # every rollout verb builds with ResourceTypeOrNameArgs(true, …): a bare type selects all
-            # objects of it in the namespace (`kubectl rollout history deploy`, pkg/cmd/rollout/*.go)
-            kind = served(rt)
-            out.extend((rt, o) for o in (ctx.eng.store.list(kind, ns if rt.namespaced else "") if kind else ()))
-            continue
-        out.append((rt, get_object(ctx, rt, ns, name)))
-    return out
+    found = builder.select(ctx, inv, allow_empty_selector=True)
+    return [(t.rt or _rt_of(t.obj), t.obj) for t in found.targets], found.errors
+
+
+def _rt_of(obj: dict):
+    return resources.resolve(obj["kind"].lower())
+
+
+def _finish(ctx, errors: list[KubeError]) -> None:
+    """ContinueOnError: the objects found were handled; the errors are printed at the end."""
+    for err in errors:
+        ctx.err(err.render() + "\n")
+    if errors:
+        ctx.exit_code = 1
 
 
 def _owned_replica_sets(ctx, d: dict) -> list[dict]:
@@ -70,22 +76,51 @@ def status_message(d: dict, revision: int = 0) -> tuple[str, bool]:
 
 
 def run_status(ctx, inv):
-    targets = _targets(ctx, inv)
-    if len(targets) != 1:
-        # rollout_status.go: fmt.Errorf("... resource collections - %d resources were found", len(infos))
-        raise CLIError("rollout status is only supported on individual resources and resource collections - "
-                       f"{len(targets)} resources were found")
-    rt, obj = targets[0]
-    if obj["kind"] != "Deployment":
-        raise CLIError(f"no status viewer has been implemented for {rt.kind}")
+    """rollout_status.go Run: each object in turn (its status, then its watch until done); no
+    object at all → `No resources found in <ns> namespace.`"""
     revision = int(inv.flags.get("revision") or 0)
+    if revision < 0:
+        raise CLIError(f"revision must be a positive integer: {revision}")
+    targets, errors = _targets(ctx, inv)
+    if errors:
+        raise errors[0]
+    if not targets:
+        builder.no_resources_found(ctx, inv)
+        return None
     watch = inv.flags.get("watch", True)
     timeout = cli.parse_duration(str(inv.flags.get("timeout") or "0s")) if not isinstance(inv.flags.get("timeout"), (int, float)) else float(inv.flags.get("timeout"))
-    ns, name, uid = obj["metadata"]["namespace"], obj["metadata"]["name"], obj["metadata"]["uid"]
-    text, done = status_message(obj, revision)
-    ctx.out(text)
-    if done or not watch:
+    pending = []
+    for i, (rt, obj) in enumerate(targets):
+        if obj["kind"] != "Deployment":
+            raise CLIError(f"no status viewer has been implemented for {rt.kind}")
+        text, done = status_message(obj, revision)
+        ctx.out(text)
+        if not (done or not watch):
+            pending = targets[i:]
+            break
+    if not pending:
         return None
+    return _watch_all(ctx, pending, revision, timeout)
+
+
+def _watch_all(ctx, targets, revision: int, timeout: float):
+    for i, (rt, obj) in enumerate(targets):
+        if i > 0:  # the first one's status line is already out
+            if obj["kind"] != "Deployment":
+                raise CLIError(f"no status viewer has been implemented for {rt.kind}")
+            live = ctx.eng.store.get("Deployment", obj["metadata"]["namespace"], obj["metadata"]["name"])
+            if live is None or live["metadata"]["uid"] != obj["metadata"]["uid"]:
+                raise CLIError("object has been deleted")
+            text, done = status_message(live, revision)
+            ctx.out(text)
+            if done:
+                continue
+        yield from _watch_one(ctx, obj, revision, timeout)
+    return 0
+
+
+def _watch_one(ctx, obj: dict, revision: int, timeout: float):
+    ns, name, uid = obj["metadata"]["namespace"], obj["metadata"]["name"], obj["metadata"]["uid"]
     state = {"done": False, "error": None}
 
     def on_event(etype, o):
@@ -106,17 +141,15 @@ def run_status(ctx, inv):
     unlisten = ctx.eng.store.listen(on_event)
     ctx.proc.on_finish(unlisten)
     deadline = ctx.now + timeout if timeout > 0 else None
-
-    def wait():
+    try:
         while not state["done"]:
             if deadline is not None and ctx.eng.now >= deadline:
                 raise CLIError("timed out waiting for the condition")
             yield deadline
-        if state["error"] is not None:
-            raise state["error"]
-        return 0
-
-    return wait()
+    finally:
+        unlisten()
+    if state["error"] is not None:
+        raise state["error"]
 
 
 # ---- history -----------------------------------------------------------------------------------
@@ -131,11 +164,25 @@ def _history(ctx, d) -> dict[int, dict]:
 
 
 def run_history(ctx, inv):
-    for rt, obj in _targets(ctx, inv):
+    revision = int(inv.flags.get("revision") or 0)
+    if revision < 0:
+        raise CLIError(f"revision must be a positive integer: {revision}")
+    printing = bool(inv.flags.get("output") or inv.flags.get("template"))
+    if printing:
+        check_output_format(inv, ctx)
+    targets, errors = _targets(ctx, inv)
+    for rt, obj in targets:
         if obj["kind"] != "Deployment":
             raise CLIError(f"no history viewer has been implemented for {rt.kind}")
         history = _history(ctx, obj)
-        revision = int(inv.flags.get("revision") or 0)
+        if printing:
+            # rollout_history.go with an output flag: the ReplicaSet of each revision (or of the
+            # one asked for) goes through the printer
+            if revision > 0 and revision not in history:
+                raise CLIError("unable to find the specified revision")
+            for rev in ([revision] if revision > 0 else sorted(history)):
+                emit(ctx, inv, history[rev], "", "none")
+            continue
         if revision > 0:
             rs = history.get(revision)
             if rs is None:
@@ -152,6 +199,7 @@ def run_history(ctx, inv):
         table = "REVISION\tCHANGE-CAUSE\n" + "".join(
             f"{rev}\t{annotations(history[rev]).get(du.CHANGE_CAUSE) or '<none>'}\n" for rev in sorted(history))
         ctx.out(f"{name_of(obj)} \n{tabwrite(table, 0, 8, 2)}\n")
+    _finish(ctx, errors)
 
 
 # ---- undo --------------------------------------------------------------------------------------
@@ -165,7 +213,8 @@ ROLLBACK_WARNING = ("Warning: resource {res} was previously managed with 'kubect
 def run_undo(ctx, inv):
     mode = dry_run_mode(inv)
     to_revision = int(inv.flags.get("to-revision") or 0)
-    for rt, d in _targets(ctx, inv):
+    targets, errors = _targets(ctx, inv)
+    for rt, d in targets:
         if d["kind"] != "Deployment":
             raise CLIError(f"no rollbacker has been implemented for {rt.kind}")
         if to_revision < 0:
@@ -200,6 +249,7 @@ def run_undo(ctx, inv):
             ctx.eng.api.update(new)
             ctx.eng.settle()
         ctx.out(f"{name_of(d)} rolled back{dry_suffix(mode)}\n")
+    _finish(ctx, errors)
 
 
 # ---- pause / resume / restart -----------------------------------------------------------------
@@ -207,7 +257,11 @@ def run_undo(ctx, inv):
 def _set_paused(ctx, inv, paused: bool):
     mode = dry_run_mode(inv)
     code = 0
-    for rt, d in _targets(ctx, inv):
+    targets, errors = _targets(ctx, inv)
+    if not targets and not errors:
+        builder.no_resources_found(ctx, inv)
+        return
+    for rt, d in targets:
         if d["kind"] != "Deployment":
             ctx.err(f'error: {rt.resource} "{d["metadata"]["name"]}" pausing is not supported\n')
             code = 1
@@ -227,6 +281,8 @@ def _set_paused(ctx, inv, paused: bool):
             ctx.eng.settle()
         ctx.out(f"{name_of(d)} {'paused' if paused else 'resumed'}{dry_suffix(mode)}\n")
     ctx.exit_code = code
+    if errors:
+        _finish(ctx, errors)
 
 
 def run_pause(ctx, inv):
@@ -239,7 +295,11 @@ def run_resume(ctx, inv):
 
 def run_restart(ctx, inv):
     mode = dry_run_mode(inv)
-    for rt, d in _targets(ctx, inv):
+    targets, errors = _targets(ctx, inv)
+    if not targets and not errors:
+        builder.no_resources_found(ctx, inv)
+        return
+    for rt, d in targets:
         if get_path(d, "spec.paused"):
             raise CLIError(f'deployments.apps "{d["metadata"]["name"]}" can\'t restart paused deployment '
                            "(run rollout resume first)")
@@ -255,6 +315,7 @@ def run_restart(ctx, inv):
             ctx.eng.api.update(new)
             ctx.eng.settle()
         ctx.out(f"{name_of(d)} restarted{dry_suffix(mode)}\n")
+    _finish(ctx, errors)
 
 
 HANDLES = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ...api.errors import CLIError
 from .. import cli
+from ..overrides import apply_overrides
 from .common import dry_run_mode
 from .create_sub import _send
 from .output import check_output_format, emit
@@ -84,13 +85,11 @@ def run_run(ctx, inv):
     from .run_attach import attach_flags, attach_and_wait
 
     mode = dry_run_mode(inv)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     attach, remove = attach_flags(inv, mode)
     if inv.flags.get("expose"):
         raise CLIError("--expose is not supported in this simulator; use `kubectl expose pod NAME --port=…`")
-    if inv.flags.get("overrides"):
-        raise CLIError("--overrides is not supported in this simulator")
-    pod = build_pod(inv)
+    pod = apply_overrides(build_pod(inv), inv)
     created = _send(ctx, inv, pod, mode, None)
     if not attach:
         emit(ctx, inv, created, "created", mode)

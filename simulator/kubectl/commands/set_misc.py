@@ -51,8 +51,11 @@ def _container_selector(inv) -> str:
     return value if value != "" else "*"
 
 
-def _apply_patches(ctx, inv, objs: list[dict], errors: list[KubeError], change, operation: str) -> None:
-    """The loop every set subcommand shares: change a copy, skip no-ops, send, print."""
+def _apply_patches(ctx, inv, objs: list[dict], errors: list[KubeError], change, operation: str,
+                   early: list[str] | None = None) -> None:
+    """The loop every set subcommand shares: change a copy, skip no-ops, send, print. `early`
+    collects errors the change function meets (printed before the patch errors, as allErrs
+    gathers them during CalculatePatches)."""
     mode = dry_run_mode(inv)
     local = bool(inv.flags.get("local"))
     out_errors: list[str] = []
@@ -77,6 +80,7 @@ def _apply_patches(ctx, inv, objs: list[dict], errors: list[KubeError], change, 
             continue
         ctx.eng.settle()
         emit(ctx, inv, actual, operation, mode)
+    out_errors = list(early or []) + out_errors
     for err in errors:
         ctx.err(err.render() + "\n")
     for line in out_errors:
@@ -121,7 +125,7 @@ def run_set_resources(ctx, inv):
     if not limits_text and not requests_text:
         raise CLIError("you must specify an update to requests or limits (in the form of --requests/--limits)")
     limits, requests = parse_resource_list(limits_text), parse_resource_list(requests_text)
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     selector = _container_selector(inv)
     objs, errors = visit_targets(ctx, inv, list(inv.args))
 
@@ -130,7 +134,8 @@ def run_set_resources(ctx, inv):
         containers = select_containers(spec.get("containers") or [], selector) + \
             select_containers(spec.get("initContainers") or [], selector)
         if not containers:
-            ctx.err(f"warning: Unable to find container named {selector}")
+            # set_resources.go: an aggregated error, the other objects still go on
+            missing.append(f"error: unable to find container named {selector}")
             return False
         for c in containers:
             res = c.setdefault("resources", {})
@@ -140,7 +145,8 @@ def run_set_resources(ctx, inv):
                 res.setdefault("requests", {}).update(requests)
         return True
 
-    _apply_patches(ctx, inv, objs, errors, change, "resource requirements updated")
+    missing: list[str] = []
+    _apply_patches(ctx, inv, objs, errors, change, "resource requirements updated", missing)
 
 
 # ---- set env -----------------------------------------------------------------------------------
@@ -165,13 +171,33 @@ def split_env_args(args: list[str]) -> tuple[list[str], list[str]]:
     return resources, envs
 
 
-def parse_env(specs: list[str]) -> tuple[list[dict], list[str]]:
-    """env_parse.go parseIntoEnvVar."""
+def read_env(text: str) -> list[dict]:
+    """env_parse.go readEnv: KEY=VALUE lines, `#` starts a comment, other lines are skipped (no
+    key validation here, as upstream)."""
+    env = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        if "=" in line:
+            key, _, value = line.partition("=")
+            env.append({"name": key, "value": value})
+    return env
+
+
+def parse_env(specs: list[str], ctx=None) -> tuple[list[dict], list[str], bool]:
+    """env_parse.go parseIntoEnvVar: (env, removed names, stdin used?). `-` reads KEY=VALUE lines
+    from the console's stdin (a pipe: `echo A=1 | kubectl set env deploy/web -`)."""
     env: list[dict] = []
     remove: list[str] = []
+    used_stdin = False
     for spec in specs:
         if spec == "-":
-            raise CLIError("reading environment variables from stdin is not supported in this console")
+            stdin = getattr(ctx, "stdin", None) if ctx is not None else None
+            if stdin is None:
+                raise CLIError("when '-' is used, STDIN must be open")
+            ctx.stdin = ""
+            env.extend(read_env(stdin))
+            used_stdin = True
+            continue
         if "=" in spec:
             key, _, value = spec.partition("=")
             if not _ENV_NAME_RE.match(key):
@@ -183,7 +209,7 @@ def parse_env(specs: list[str]) -> tuple[list[dict], list[str]]:
             raise CLIError(f"unknown environment variable: {spec}")
     if any(e["name"] in remove for e in env):
         raise CLIError("can not both modify and remove the same environment variable in the same command")
-    return env, remove
+    return env, remove, used_stdin
 
 
 def update_env(existing: list[dict], env: list[dict], remove: list[str]) -> list[dict]:
@@ -232,17 +258,22 @@ def _list_env(ctx, obj: dict, containers: list[dict]) -> None:
 def run_set_env(ctx, inv):
     resource_args, env_args = split_env_args(list(inv.args))
     env_args = list(inv.flags.get("env") or []) + env_args
-    if inv.flags.get("from"):
-        raise CLIError("--from is not supported in this simulator (it has no ConfigMaps or Secrets)")
-    if not env_args and not inv.flags.get("list"):
+    if inv.flags.get("keys") and not inv.flags.get("from"):
+        raise CLIError("when specifying --keys, a configmap or secret must be provided with --from")
+    if not env_args and not inv.flags.get("list") and not inv.flags.get("from"):
         raise CLIError("at least one environment variable must be provided")
     if inv.flags.get("list") and inv.flags.get("output"):
         raise CLIError("--list and --output may not be specified together")
-    check_output_format(inv)
-    env, remove = parse_env(env_args)
+    check_output_format(inv, ctx)
+    env, remove, used_stdin = parse_env(env_args, ctx)
+    if used_stdin and "-" in (inv.flags.get("filename") or []):
+        # cli-runtime builder.go StdinInUse after FilenameParam(-f -): StdinMultiUseError
+        raise CLIError("standard input cannot be used for multiple arguments")
+    if inv.flags.get("from"):
+        env += _env_from(ctx, inv)
     prefix = inv.flags.get("prefix") or ""
     if prefix:
-        env = [{"name": prefix + e["name"], "value": e["value"]} for e in env]
+        env = [{**e, "name": prefix + e["name"]} for e in env]
     selector = _container_selector(inv)
     objs, errors = visit_targets(ctx, inv, resource_args)
     if inv.flags.get("list"):
@@ -268,7 +299,7 @@ def run_set_env(ctx, inv):
             if not inv.flags.get("overwrite", True):
                 for e in env:
                     cur = next((x for x in existing if x.get("name") == e["name"]), None)
-                    if cur is not None and cur.get("value", "") != e["value"]:
+                    if cur is not None and cur.get("value", "") != e.get("value", ""):
                         raise CLIError(f"'{cur['name']}' already has a value ({cur.get('value', '')}), and "
                                        "--overwrite is false")
             updated = update_env(existing, env, remove)
@@ -279,6 +310,36 @@ def run_set_env(ctx, inv):
         return True
 
     _apply_patches(ctx, inv, objs, errors, change, "env updated")
+
+
+_ENV_INVALID = re.compile(r"[^a-zA-Z0-9_]")
+
+
+def _env_from(ctx, inv) -> list[dict]:
+    """set_env.go --from=configmap/NAME|secret/NAME [--keys]: one env var per key (sorted here; Go
+    walks the map in random order), named by keyToEnvName, referring to the key."""
+    from ..builder import select
+
+    keys = [k for v in (inv.flags.get("keys") or []) for k in (v if isinstance(v, list) else [v])]
+    found = select(ctx, inv, [inv.flags["from"]], allow_empty_selector=bool(inv.flags.get("all")))
+    if found.errors:
+        raise found.errors[0]
+    out = []
+    for obj in found.objects:
+        if obj["kind"] == "Secret":
+            ref = "secretKeyRef"
+        elif obj["kind"] == "ConfigMap":
+            ref = "configMapKeyRef"
+        else:
+            raise CLIError("unsupported resource specified in --from")
+        for key in sorted(obj.get("data") or {}):
+            if keys and key not in keys:
+                continue
+            name = _ENV_INVALID.sub("_", key).upper()
+            if name != key:
+                ctx.warn(f"Warning: key {key} transferred to {name}")
+            out.append({"name": name, "valueFrom": {ref: {"key": key, "name": obj["metadata"]["name"]}}})
+    return out
 
 
 # ---- set selector ------------------------------------------------------------------------------
@@ -311,7 +372,7 @@ def run_set_selector(ctx, inv):
     resource_args, selector = args[:-1], parse_to_label_selector(args[-1])
     if not resource_args and not inv.flags.get("filename"):
         raise CLIError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
-    check_output_format(inv)
+    check_output_format(inv, ctx)
     objs, errors = visit_targets(ctx, inv, resource_args)
 
     def change(obj: dict) -> bool:
@@ -329,7 +390,32 @@ def run_set_selector(ctx, inv):
     _apply_patches(ctx, inv, objs, errors, change, "selector updated")
 
 
+# ---- set serviceaccount ------------------------------------------------------------------------
+
+def run_set_serviceaccount(ctx, inv):
+    """set_serviceaccount.go: the last argument is the service account; the builder takes the rest
+    (ResourceTypeOrNameArgs(o.all, …), --local takes -f objects only); spec.serviceAccountName is set."""
+    args = list(inv.args)
+    if inv.flags.get("local") and dry_run_mode(inv) == "server":
+        raise CLIError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
+    if not args:
+        raise CLIError("serviceaccount is required")
+    check_output_format(inv, ctx)
+    account, resource_args = args[-1], args[:-1]
+    from ..builder import select
+
+    found = select(ctx, inv, [] if inv.flags.get("local") else resource_args,
+                   allow_empty_selector=bool(inv.flags.get("all")), local=bool(inv.flags.get("local")))
+
+    def change(obj: dict) -> bool:
+        pod_spec_of(obj)["serviceAccountName"] = account
+        return True
+
+    _apply_patches(ctx, inv, found.objects, found.errors, change, "serviceaccount updated")
+
+
 HANDLES = {
+    ('set', 'serviceaccount'): run_set_serviceaccount,
     ("set", "resources"): run_set_resources,
     ("set", "env"): run_set_env,
     ("set", "selector"): run_set_selector,

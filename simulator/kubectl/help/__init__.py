@@ -77,7 +77,9 @@ def render_usage(path: tuple[str, ...]) -> str:
         sections.append("Usage:\n  " + usage_line(path, cmd))
     tips = []
     if cmd.subcommands:
-        tips.append(f'Use "kubectl {cmd.name + " " if path else ""}<command> --help" for more information about a given command.')
+        # templates.go SectionTipsHelp: every parent's name from the root down (reverseParentsNames)
+        tips.append(f'Use "{" ".join(("kubectl",) + tuple(path))} <command> --help" for more information about a '
+                    "given command.")
     tips.append('Use "kubectl options" for a list of global command-line options (applies to all commands).')
     sections.append("\n".join(tips))
     return "\n\n".join(sections) + "\n"

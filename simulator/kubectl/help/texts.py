@@ -4,6 +4,21 @@ paragraphs start with one space, lines unwrapped); EXAMPLES hold the raw example
 (help/__init__.py indents it like templates.Examples)."""
 
 LONGS: dict[tuple[str, ...], str] = {
+    ("create", "configmap"): (
+        "Create a config map based on a file, directory, or specified literal value.\n\n"
+        " A single config map may package one or more key/value pairs.\n\n"
+        " When creating a config map based on a file, the key will default to the basename of the file, and the value will default to the file content.  If the basename is an invalid key, you may specify an alternate key.\n\n"
+        " When creating a config map based on a directory, each file whose basename is a valid key in the directory will be packaged into the config map.  Any directory entries except regular files are ignored (e.g. subdirectories, symlinks, devices, pipes, etc)."),
+    ("create", "secret"): (
+        "Create a secret with specified type.\n\n"
+        " A docker-registry type secret is for accessing a container registry.\n\n"
+        " A generic type secret indicate an Opaque secret type.\n\n"
+        " A tls type secret holds TLS certificate and its associated key."),
+    ("create", "secret", "generic"): (
+        "Create a secret based on a file, directory, or specified literal value.\n\n"
+        " A single secret may package one or more key/value pairs.\n\n"
+        " When creating a secret based on a file, the key will default to the basename of the file, and the value will default to the file content. If the basename is an invalid key or you wish to chose your own, you may specify an alternate key.\n\n"
+        " When creating a secret based on a directory, each file whose basename is a valid key in the directory will be packaged into the secret. Any directory entries except regular files are ignored (e.g. subdirectories, symlinks, devices, pipes, etc)."),
     (): "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/",
     ("get",): (
         "Display one or many resources.\n\n"
@@ -83,6 +98,10 @@ LONGS: dict[tuple[str, ...], str] = {
     ("set", "selector"): (
         "Set the selector on a resource. Note that the new selector will overwrite the old selector if the resource had one prior to the invocation of 'set selector'.\n\n"
         " A selector must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters. If --resource-version is specified, then updates will use this resource version, otherwise the existing resource-version will be used. Note: currently selectors can only be set on Service objects."),
+    ("set", "serviceaccount"): (
+        "Update the service account of pod template resources.\n\n"
+        " Possible resources (case insensitive) can be:\n\n"
+        " replicationcontroller (rc), deployment (deploy), daemonset (ds), job, replicaset (rs), statefulset"),
     ("label",): (
         "Update the labels on a resource.\n\n"
         "  *  A label key and value must begin with a letter or number, and may contain letters, numbers, hyphens, dots, and underscores, up to 63 characters each.\n"
@@ -209,6 +228,35 @@ cat pod.json | kubectl create -f -
 
 # Edit the data in registry.yaml in JSON then create the resource using the edited data
 kubectl create -f registry.yaml --edit -o json
+""",
+    ("create", "configmap"): """
+# Create a new config map named my-config based on folder bar
+kubectl create configmap my-config --from-file=path/to/bar
+
+# Create a new config map named my-config with specified keys instead of file basenames on disk
+kubectl create configmap my-config --from-file=key1=/path/to/bar/file1.txt --from-file=key2=/path/to/bar/file2.txt
+
+# Create a new config map named my-config with key1=config1 and key2=config2
+kubectl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2
+
+# Create a new config map named my-config with key=value pairs from an env file
+kubectl create configmap my-config --from-env-file=path/to/bar.env
+""",
+    ("create", "secret", "generic"): """
+# Create a new secret named my-secret with keys for each file in folder bar
+kubectl create secret generic my-secret --from-file=path/to/bar
+
+# Create a new secret named my-secret with specified keys instead of names on disk
+kubectl create secret generic my-secret --from-file=ssh-privatekey=path/to/id_rsa --from-file=ssh-publickey=path/to/id_rsa.pub
+
+# Create a new secret named my-secret with key1=supersecret and key2=topsecret
+kubectl create secret generic my-secret --from-literal=key1=supersecret --from-literal=key2=topsecret
+
+# Create a new secret named my-secret using a combination of a file and a literal
+kubectl create secret generic my-secret --from-file=ssh-privatekey=path/to/id_rsa --from-literal=passphrase=topsecret
+
+# Create a new secret named my-secret from env files
+kubectl create secret generic my-secret --from-env-file=path/to/foo.env --from-env-file=path/to/bar.env
 """,
     ("create", "deployment"): """
 # Create a deployment named my-dep that runs the busybox image
@@ -470,6 +518,13 @@ kubectl set resources -f path/to/file.yaml --limits=cpu=200m,memory=512Mi --loca
 # Set the labels and selector before creating a deployment/service pair
 kubectl create service clusterip my-svc --clusterip="None" -o yaml --dry-run=client | kubectl set selector --local -f - 'environment=qa' -o yaml | kubectl create -f -
 kubectl create deployment my-dep -o yaml --dry-run=client | kubectl label --local -f - environment=qa -o yaml | kubectl create -f -
+""",
+    ("set", "serviceaccount"): """
+# Set deployment nginx-deployment's service account to serviceaccount1
+kubectl set serviceaccount deployment nginx-deployment serviceaccount1
+
+# Print the result (in YAML format) of updated nginx deployment with the service account from local file, without hitting the API server
+kubectl set sa -f nginx-deployment.yaml serviceaccount1 --local --dry-run=client -o yaml
 """,
     ("label",): """
 # Update pod 'foo' with the label 'unhealthy' and the value 'true'

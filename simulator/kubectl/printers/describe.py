@@ -259,6 +259,15 @@ def _describe_containers(w: PrefixWriter, label: str, containers, statuses, spac
         for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"), ("Startup", "startupProbe")):
             if isinstance(c.get(key), dict):
                 w.write(2, f"{title}:\t{describe_probe(c[key])}\n")
+        env_from = [_d(e) for e in _l(c.get("envFrom"))]
+        if env_from:  # describe.go describeContainerEnvFrom
+            w.write(2, "Environment Variables from:\n")
+            for e in env_from:
+                kind, ref = ("ConfigMap", _d(e.get("configMapRef"))) if "configMapRef" in e else \
+                    ("Secret", _d(e.get("secretRef")))
+                optional = "true" if ref.get("optional") is True else "false"
+                prefix = f" with prefix '{_s(e.get('prefix'))}'" if _s(e.get("prefix")) else ""
+                w.write(3, f"{_s(ref.get('name'))}\t{kind}{prefix}\tOptional: {optional}\n")
         env = [_d(e) for e in _l(c.get("env"))]
         w.write(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
         for e in env:
@@ -762,7 +771,9 @@ _DESCRIBERS = {
 
 def describe(kind: str, obj: dict, ctx: PrintContext, events=None, related: dict | None = None) -> str:
     """`kubectl describe <kind> <name>` output for one object (ends with a newline)."""
-    fn = _DESCRIBERS.get(kind)
+    from .describe_config import describe_configmap, describe_secret
+
+    fn = _DESCRIBERS.get(kind) or {"ConfigMap": describe_configmap, "Secret": describe_secret}.get(kind)
     if fn is None:
         raise KeyError(f"no describer for kind {kind!r}")
     return fn(_d(obj), ctx, events, _d(related))

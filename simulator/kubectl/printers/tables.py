@@ -39,6 +39,8 @@ COLUMN_DEFINITIONS: dict[str, list[tuple[str, int]]] = {
     "Event": [("Last Seen", 0), ("Type", 0), ("Reason", 0), ("Object", 0), ("Subobject", 1), ("Source", 1),
               ("Message", 0), ("First Seen", 1), ("Count", 1), ("Name", 1)],
     "Namespace": [_NAME, ("Status", 0), _AGE],
+    "ConfigMap": [_NAME, ("Data", 0), _AGE],
+    "Secret": [_NAME, ("Type", 0), ("Data", 0), _AGE],
 }
 
 # Which column carries the object name (Format: "name"), for the `kind/` prefix (decorateTable).
@@ -360,6 +362,20 @@ def _namespace_cells(ns: dict, ctx: PrintContext) -> list[str]:
     return [_s(meta.get("name")), _s(_d(ns.get("status")).get("phase")), ctx.since(meta.get("creationTimestamp"))]
 
 
+def _configmap_cells(cm: dict, ctx: PrintContext) -> list[str]:
+    # printers.go printConfigMap: len(Data) + len(BinaryData)
+    meta = _d(cm.get("metadata"))
+    return [_s(meta.get("name")), str(len(_d(cm.get("data"))) + len(_d(cm.get("binaryData")))),
+            ctx.since(meta.get("creationTimestamp"))]
+
+
+def _secret_cells(secret: dict, ctx: PrintContext) -> list[str]:
+    # printers.go printSecret: type, len(Data)
+    meta = _d(secret.get("metadata"))
+    return [_s(meta.get("name")), _s(secret.get("type")), str(len(_d(secret.get("data")))),
+            ctx.since(meta.get("creationTimestamp"))]
+
+
 def _node_cells(node: dict, ctx: PrintContext) -> list[str]:
     meta, spec, status = _d(node.get("metadata")), _d(node.get("spec")), _d(node.get("status"))
     conds = {_d(c).get("type"): _d(c) for c in _l(status.get("conditions"))}
@@ -424,6 +440,8 @@ _CELLS = {
     "Service": _service_cells,
     "Endpoints": _endpoints_cells,
     "Namespace": _namespace_cells,
+    "ConfigMap": _configmap_cells,
+    "Secret": _secret_cells,
     "Node": _node_cells,
     "Event": _event_cells,
 }
