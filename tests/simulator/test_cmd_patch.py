@@ -240,7 +240,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from simulator.api.errors import KubeError  # noqa: E402
-from simulator.kubectl import patch_body as patchlib  # noqa: E402
+from simulator.api.patch_handler import apply_patch_request  # noqa: E402
+from simulator.kubectl.patch_body import patch_body  # noqa: E402
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "a", "$patch", "delete", "replace", "1"]),
@@ -260,7 +261,7 @@ def test_patch_request_only_raises_kube_errors(body, ptype):
                                   "spec": {"replicas": 3, "template": {"spec": {"containers": [
                                       {"name": "nodejs", "image": "luksa/kubia:v1"}]}}}}))
     try:
-        patchlib.apply_patch_request(live, ptype, patchlib.patch_body(body, body))
+        apply_patch_request(live, ptype, patch_body(body, body))
     except KubeError:
         pass
 
