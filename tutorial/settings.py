@@ -107,11 +107,24 @@ CONSOLE_DATABASE_CONNECTIONS = int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS"
 CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_BLOCKING_SECONDS = 5  # channels_redis.core.RedisChannelLayer.brpop_timeout (4.3.0)
+REDIS_SOCKET_TIMEOUT = max(float(os.environ.get("REDIS_SOCKET_TIMEOUT", "15")), REDIS_BLOCKING_SECONDS + 5)
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "3"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{
+                "address": REDIS_URL,
+                # channels-redis waits for a message with BZPOPMIN of REDIS_BLOCKING_SECONDS (its
+                # brpop_timeout, 5 s); redis-py 8 reads with a 5 s socket_timeout by default, so an
+                # idle read timed out first and killed idle sockets with 1011 (channels_redis
+                # issue 422). The read timeout must outlast the blocking wait; it still bounds a
+                # read from a Redis that stopped answering (a dead one resets the connection).
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_keepalive": True,
+            }]},
         }
     }
 else:

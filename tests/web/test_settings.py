@@ -54,6 +54,21 @@ def test_environment_switches_to_postgres_and_redis():
     values = settings_json(DATABASE_URL="postgres://lab:pw@db.internal:5432/rolloutlab", REDIS_URL="redis://redis:6379/1",
                            DJANGO_DEBUG="true", DJANGO_ALLOWED_HOSTS="a.example, b.example")
     assert values["db"] == "django.db.backends.postgresql" and values["db_name"] == "rolloutlab"
-    assert values["layer"] == {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://redis:6379/1"]}}
+    layer = values["layer"]
+    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    [host] = layer["CONFIG"]["hosts"]
+    assert host["address"] == "redis://redis:6379/1"
+    # The read timeout outlasts channels-redis's blocking wait (else idle sockets die: issue 422).
+    assert host["socket_timeout"] > 5 and host["socket_connect_timeout"] > 0
     assert values["debug"] is True
     assert values["hosts"] == ["a.example", "b.example"]
+
+
+def test_redis_read_timeout_outlasts_the_channel_layers_blocking_wait():
+    """settings.REDIS_BLOCKING_SECONDS mirrors channels-redis's brpop_timeout: an upgrade that
+    changes it must change the setting too. A too-small REDIS_SOCKET_TIMEOUT is raised."""
+    from channels_redis.core import RedisChannelLayer
+
+    values = settings_json(REDIS_URL="redis://redis:6379/1", REDIS_SOCKET_TIMEOUT="1")
+    [host] = values["layer"]["CONFIG"]["hosts"]
+    assert host["socket_timeout"] >= RedisChannelLayer.brpop_timeout + 5
