@@ -10,16 +10,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from tutorial.origin import SameOriginValidator  # noqa: E402
 from tutorial.routing import websocket_urlpatterns  # noqa: E402
 from tutorial.sandbox.memory import tune_gc  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Origin check stands in for CSRF (browsers send no CSRF token on WebSockets).
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Origin check (scheme, host and port) stands in for CSRF: browsers send no CSRF token on
+        # WebSockets (tutorial/origin.py).
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 
