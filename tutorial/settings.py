@@ -94,15 +94,37 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Persistent connections: Channels closes connections around each database call, and a new
-        # PostgreSQL connection per call was a fifth of the server's CPU under load (bench/load.py).
+        # SQLite: persistent connections (a file open per thread is cheap; Channels closes
+        # connections around each database call otherwise). PostgreSQL uses the pool below.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+# PostgreSQL connection budget per server process (README, Deployment):
+#   DATABASE_POOL_SIZE            Django's pool, shared by every thread of the process: page views,
+#                                 Channels' database_sync_to_async, the consoles' threads
+#                                 (CONSOLE_DATABASE_THREADS, tutorial/sandbox/db.py)
+# + CONSOLE_DATABASE_CONNECTIONS  the consoles' async pool for saves and lease renewals, used on
+#                                 the event loop (tutorial/sandbox/pg_async.py)
+# = 8 + 8 = 16 by default: six processes fit PostgreSQL's default max_connections of 100.
+# Persistent connections (CONN_MAX_AGE > 0) kept one connection per thread, and under ASGI every
+# concurrent request may run in a thread of its own: a ramp of learners used all 100.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "8"))
+# A thread waits this long for a pooled connection before the request fails (then: an outage).
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django refuses a pool with persistent connections; CONN_HEALTH_CHECKS (on) makes the pool
+    # check each connection it hands out, so a restarted PostgreSQL costs no failed request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_SIZE),
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL connections for the consoles' saves and lease renewals, made on the event loop
-# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py).
+# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py; they
+# take their connections from DATABASE_POOL_SIZE).
 CONSOLE_DATABASE_CONNECTIONS = int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8"))
 CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 

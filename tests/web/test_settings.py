@@ -72,3 +72,20 @@ def test_redis_read_timeout_outlasts_the_channel_layers_blocking_wait():
     values = settings_json(REDIS_URL="redis://redis:6379/1", REDIS_SOCKET_TIMEOUT="1")
     [host] = values["layer"]["CONFIG"]["hosts"]
     assert host["socket_timeout"] >= RedisChannelLayer.brpop_timeout + 5
+
+
+def test_postgres_uses_a_bounded_pool_not_persistent_connections():
+    code = ("import json; from django.conf import settings as s; d = s.DATABASES['default']; "
+            "print(json.dumps({'age': d['CONN_MAX_AGE'], 'pool': d['OPTIONS'].get('pool'), "
+            "'console': s.CONSOLE_DATABASE_CONNECTIONS}))")
+    result = run_manage("shell", "-c", code, DATABASE_URL="postgres://lab:pw@db.internal:5432/rolloutlab",
+                        DATABASE_CONN_MAX_AGE="60", DATABASE_POOL_SIZE="5")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    # One connection per thread leaked under ASGI: the pool bounds the threads' share instead.
+    assert values["age"] == 0
+    assert values["pool"]["max_size"] == 5 and values["pool"]["min_size"] <= 5
+    assert values["pool"]["timeout"] > 0
+    # SQLite keeps its persistent connections (no pool there).
+    result = run_manage("shell", "-c", "from django.conf import settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])")
+    assert result.stdout.strip().splitlines()[-1] == "60"
