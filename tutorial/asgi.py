@@ -15,6 +15,7 @@ from tutorial.admission import ConsoleAdmission, LessonPageAdmission  # noqa: E4
 from tutorial.origin import SameOriginValidator  # noqa: E402
 from tutorial.routing import websocket_urlpatterns  # noqa: E402
 from tutorial.sandbox.memory import tune_gc  # noqa: E402
+from tutorial.warmup import warm_up  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -26,5 +27,7 @@ application = ProtocolTypeRouter(
     }
 )
 
+# daphne imports this module before it listens: the first learner finds a warm process.
+warm_up()
 # Everything start-up allocated is in place: keep the collector off it (tutorial/sandbox/memory.py).
 tune_gc()

@@ -147,6 +147,8 @@ CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 # "server is full" (tutorial/admission.py; 0: no limit). README, Performance: one process keeps
 # p95 < 50 ms up to about this many on this project's reference 2-core machine.
 CONSOLE_CAPACITY = int(os.environ.get("CONSOLE_CAPACITY", "1000"))
+# Load the catalogue, compile templates and build a sandbox before accepting (tutorial/warmup.py).
+WARM_UP = env_bool("DJANGO_WARM_UP", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_BLOCKING_SECONDS = 5  # channels_redis.core.RedisChannelLayer.brpop_timeout (4.3.0)
