@@ -92,7 +92,7 @@ async def _reader(ws, stats: Stats, inbox: asyncio.Queue) -> None:
             stats.messages += 1
             inbox.put_nowait((time.perf_counter(), message))
     except websockets.ConnectionClosed as closed:
-        if closed.rcvd is None or closed.rcvd.code not in (1000, 1001):
+        if closed.rcvd is None or closed.rcvd.code not in (1000, 1001, CLOSE_FULL):  # refusals counted apart
             stats.errors.append(f"closed: {closed}")
     inbox.put_nowait((time.perf_counter(), None))
 

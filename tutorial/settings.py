@@ -146,7 +146,7 @@ CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 # Live consoles one server process serves before it refuses new learners with a translated
 # "server is full" (tutorial/admission.py; 0: no limit). README, Performance: one process keeps
 # p95 < 50 ms up to about this many on this project's reference 2-core machine.
-CONSOLE_CAPACITY = int(os.environ.get("CONSOLE_CAPACITY", "1000"))
+CONSOLE_CAPACITY = int(os.environ.get("CONSOLE_CAPACITY", "800"))
 # Load the catalogue, compile templates and build a sandbox before accepting (tutorial/warmup.py).
 WARM_UP = env_bool("DJANGO_WARM_UP", True)
 
