@@ -110,8 +110,9 @@ DATABASES = {
 # Persistent connections (CONN_MAX_AGE > 0) kept one connection per thread, and under ASGI every
 # concurrent request may run in a thread of its own: a ramp of learners used all 100.
 DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "8"))
-# A thread waits this long for a pooled connection before the request fails (then: an outage).
-DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
+# A thread waits this long for a pooled connection before the request fails: longer is an outage
+# (as pg_async's CONNECTION_TIMEOUT_SECONDS), and /healthz and the console must say so promptly.
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "3"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django refuses a pool with persistent connections; CONN_HEALTH_CHECKS (on) makes the pool
     # check each connection it hands out, so a restarted PostgreSQL costs no failed request.
