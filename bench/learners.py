@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import re
 import time
@@ -34,7 +35,9 @@ class Refused(Exception):
 
 
 def lesson_commands(slug: str, lang: str) -> list[str]:
-    for folder in sorted((ROOT / "tutorial" / "content").iterdir()):
+    """The lesson's `run` commands, from the content folder the spawned servers read too."""
+    content = Path(os.environ.get("LESSON_CONTENT_DIR", ROOT / "tutorial" / "content"))
+    for folder in sorted(content.iterdir()):
         meta = folder / "lesson.yaml"
         if meta.exists() and f"slug: {slug}" in meta.read_text(encoding="utf-8"):
             text = (folder / f"lesson.{lang}.md").read_text(encoding="utf-8")
