@@ -11,8 +11,9 @@ PostgreSQL + Redis any process serves any learner.
 Printed per process and in total, console against echo: command round trip p50/p95/p99 (send ->
 first output fragment), server CPU per command, memory per idle learner (RSS growth once every
 learner is connected and idle for --idle seconds, over the learners on that process), errors and
-clean "server is full" refusals; the time to first command (p50/p95/p99 and its parts), and the
-first learner's right after each process started (the warm-up's job: tutorial/warmup.py); on
+clean "server is full" refusals; the time to first command (p50/p95/p99 and its parts) during the
+ramp and of new learners arriving one a second while the load runs, and the first learner's right
+after each process started (the warm-up's job: tutorial/warmup.py); on
 PostgreSQL, the peak number of backends against the processes' connection budget.
 
     python bench/load.py --preset 500        # 500 learners, one process
@@ -86,6 +87,9 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
     await asyncio.sleep(args.idle)
     after = [target.rss_kb() for target in targets]
     phase.go.set()
+    probes: list = []
+    probing = (asyncio.create_task(probe_new_learners(targets, args, commands, probes, phase))
+               if worker is learner and args.probe_every > 0 else None)
     measured = time.perf_counter()
     answered_before = [len(one.rtts) for one in stats]
     cpu_before = [target.cpu() for target in targets]
@@ -97,7 +101,7 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
     answered = [len(one.rtts) - was for one, was in zip(stats, answered_before)]
     client = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = client.ru_utime + client.ru_stime - client_before.ru_utime - client_before.ru_stime
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*tasks, *([probing] if probing else []), return_exceptions=True)
 
     print(f"[{name}] {phase.ready} learners arrived in {ramp:.1f} s; measured {elapsed:.0f} s; "
           f"load generator used {client_cpu / elapsed * 100:.0f} % of a core (near 100 %: it is the limit)")
@@ -124,11 +128,37 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
               + (f"; {sum(known) / len(known):.0f} KB per idle learner" if known else ""))
     if total.firsts:
         parts = list(zip(*total.firsts))
-        print(f"[{name}] time to first command {ms([sum(f) for f in total.firsts])}; medians: page "
+        print(f"[{name}] time to first command during the ramp {ms([sum(f) for f in total.firsts])}; medians: page "
               f"{percentile(parts[0], 50) * 1000:.1f}, connect {percentile(parts[1], 50) * 1000:.1f}, sandbox + state "
               f"{percentile(parts[2], 50) * 1000:.1f}, first answer {percentile(parts[3], 50) * 1000:.1f} ms")
+    if probing:
+        firsts = [sum(f) for f in probes if isinstance(f, tuple)]
+        failed = [f for f in probes if not isinstance(f, tuple)]
+        print(f"[{name}] time to first command of a new learner under this load (one every "
+              f"{args.probe_every:g} s while it ran): {ms(firsts)}" + (f"; failed {len(failed)}: {failed[:2]}" if failed else ""))
     return {"p95": percentile(total.rtts, 95), "cpu_per_command": total_cpu / max(1, total_answered),
             "errors": len(total.errors), "refused": total.refused}
+
+
+async def probe_new_learners(targets: list[Target], args, commands: list[str], probes: list, phase: Phase) -> None:
+    """While the load runs: a new anonymous learner every --probe-every seconds, round-robin, up to
+    its first command's answer (then it leaves). What a learner arriving at a busy server sees."""
+    number = 0
+    while not phase.stop.is_set():
+        target = targets[number % len(targets)]
+        number += 1
+        stats = Stats()
+        try:
+            ws, _inbox, task = await first_command(target, args, commands[0], stats)
+            probes.append(stats.firsts[0])
+            await ws.close()
+            task.cancel()
+        except Exception as exc:  # Refused included: reported with the figure
+            probes.append(repr(exc))
+        try:
+            await asyncio.wait_for(phase.stop.wait(), args.probe_every)
+        except asyncio.TimeoutError:
+            pass
 
 
 async def first_learner_after_start(targets: list[Target], args, commands: list[str]) -> None:
@@ -160,7 +190,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lesson", default="deployment-basics")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measured load per phase")
-    parser.add_argument("--ramp", type=float, help="seconds over which learners arrive (default: 40 per second)")
+    parser.add_argument("--ramp", type=float,
+                        help="seconds over which learners arrive (default: 20 new learners per second per process)")
+    parser.add_argument("--probe-every", type=float, default=1.0,
+                        help="seconds between new learners timed to their first command while the load runs (0: none)")
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=6.0)
     parser.add_argument("--idle", type=float, default=15.0,
@@ -170,7 +203,7 @@ def parse_args() -> argparse.Namespace:
     if args.preset:
         args.learners, args.processes = PRESETS[args.preset]
     if args.ramp is None:
-        args.ramp = max(5.0, args.learners / 40)
+        args.ramp = max(5.0, args.learners / (20 * args.processes))
     return args
 
 

@@ -27,7 +27,10 @@ def test_the_load_bench_drives_two_processes_and_prints_its_figures(scaleout_env
                               r"errors 0", out)) == 2, out
         assert re.search(rf"\[{phase}\] total: 6 connected, 0 refused, errors 0; round trip p50 [\d.]+", out), out
         assert re.search(rf"\[{phase}\] total: CPU \d+ % of a core, [\d.]+ ms per command; -?\d+ KB per idle", out), out
-    assert re.search(r"time to first command p50 [\d.]+ +p95 [\d.]+ +p99 [\d.]+ ms \(n=6\)", out), out
+    assert re.search(r"time to first command during the ramp p50 [\d.]+ +p95 [\d.]+ +p99 [\d.]+ ms \(n=6\)", out), out
+    probes = re.search(r"time to first command of a new learner under this load \(one every 1 s while it ran\): "
+                       r"p50 [\d.]+ +p95 [\d.]+ +p99 [\d.]+ ms \(n=(\d+)\)(.*)", out)
+    assert probes and int(probes.group(1)) >= 2 and "failed" not in probes.group(2), out
     assert re.search(r"console / echo: p95 [\d.]+x, CPU per command [\d.]+x", out), out
     peak = re.search(r"PostgreSQL backends: peak (\d+); budget 2 x 16 = 32", out)
     assert peak and 1 <= int(peak.group(1)) <= 32, out
