@@ -19,6 +19,8 @@ def test_warm_up_loads_everything_the_first_learner_needs_without_the_database()
     assert done["catalogue"] == lessons and done["sandboxes"] == lessons and lessons > 0
     assert done["templates"] >= 20 and done["urls and translations"] == len(settings.LANGUAGES)
     assert "failed" not in done.values()
+    assert done["database pool"] == 0  # SQLite here: no pool to open
+    assert done["channel layer"] == "InMemoryChannelLayer"
     assert Path(settings.LESSON_CONTENT_DIR) in catalogue._cache
     loader = engines["django"].engine.template_loaders[0]
     assert "lessons/lesson.html" in getattr(loader, "get_template_cache", {})  # compiled, cached
