@@ -43,7 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.learners import Phase, Refused, Stats, echoer, first_command, learner, lesson_commands, percentile  # noqa: E402
+from bench.learners import (  # noqa: E402
+    Phase, Refused, Stats, echoer, first_command, learner, lesson_commands, percentile)
 from bench.servers import BackendCounter, Target, spawn, stop  # noqa: E402
 
 PRESETS = {"500": (500, 1), "1000": (1000, 1), "2000": (2000, 2)}
@@ -106,7 +107,8 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
     print(f"[{name}] {phase.ready} learners arrived in {ramp:.1f} s; measured {elapsed:.0f} s; "
           f"load generator used {client_cpu / elapsed * 100:.0f} % of a core (near 100 %: it is the limit)")
     rows = []
-    for number, (target, one, rss0, rss1, used, count) in enumerate(zip(targets, stats, before, after, cpu, answered), 1):
+    per_process = zip(targets, stats, before, after, cpu, answered)
+    for number, (target, one, rss0, rss1, used, count) in enumerate(per_process, 1):
         row = {"rtts": one.rtts, "cpu": used, "answered": count,
                "kb_per_idle": (rss1 - rss0) / one.connected if target.pid and one.connected else None}
         rows.append(row)
@@ -125,7 +127,9 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
     if all(target.pid for target in targets):
         print(f"[{name}] total: CPU {total_cpu / elapsed * 100:.0f} % of a core, "
               f"{total_cpu * 1000 / max(1, total_answered):.2f} ms per command"
-              + (f"; {sum(known) / len(known):.0f} KB per idle learner" if known else ""))
+              + (f"; {sum(known) / len(known):.0f} KB per idle learner" if known else "")
+              + (f" (the CPU includes the {len(probes)} timed new learners' pages and sandboxes; "
+                 "--probe-every 0 leaves them out)" if probes else ""))
     if total.firsts:
         parts = list(zip(*total.firsts))
         print(f"[{name}] time to first command during the ramp {ms([sum(f) for f in total.firsts])}; medians: page "
@@ -135,7 +139,8 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
         firsts = [sum(f) for f in probes if isinstance(f, tuple)]
         failed = [f for f in probes if not isinstance(f, tuple)]
         print(f"[{name}] time to first command of a new learner under this load (one every "
-              f"{args.probe_every:g} s while it ran): {ms(firsts)}" + (f"; failed {len(failed)}: {failed[:2]}" if failed else ""))
+              f"{args.probe_every:g} s while it ran): {ms(firsts)}"
+              + (f"; failed {len(failed)}: {failed[:2]}" if failed else ""))
     return {"p95": percentile(total.rtts, 95), "cpu_per_command": total_cpu / max(1, total_answered),
             "errors": len(total.errors), "refused": total.refused}
 
@@ -235,7 +240,8 @@ def main() -> None:
             print(f"console / echo: p95 {site['p95'] / echo['p95']:.1f}x, CPU per command "
                   f"{site['cpu_per_command'] / max(echo['cpu_per_command'], 1e-9):.1f}x")
         if counter:
-            pool = int(os.environ.get("DATABASE_POOL_SIZE", "8")) + int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8"))
+            pool = (int(os.environ.get("DATABASE_POOL_SIZE", "8"))
+                    + int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8")))
             print(f"PostgreSQL backends: peak {counter.peak}" + (f" ({counter.error})" if counter.error else "")
                   + f"; budget {len(targets)} x {pool} = {len(targets) * pool} (tutorial/settings.py)")
     finally:
