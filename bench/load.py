@@ -1,291 +1,253 @@
-"""Load generator: N learners over real WebSockets against a running server.
+"""Load generator: N learners over real WebSockets against one or more server processes.
 
-Each learner opens a lesson page (for its session cookie), connects the console and replays the
-lesson's `run` commands with think-time pauses, over and over, for --duration seconds. Then the
-same number of connections talk to the bare echo consumer of bench/echo.py on the same server,
-with the same pauses. Printed: command round trip p50/p95/p99 (send → first output fragment),
-messages per second received, errors, and the server's memory per idle learner (VmRSS growth
-after all consoles are connected and idle for --idle seconds, divided by N). The load generator
-runs in this process, the server in its own (spawned, or --url/--pid).
+Each learner is new and anonymous: it opens the lesson page (its session cookie), connects the
+console, waits for its sandbox (made with the lesson's set-up), sends the lesson's first command
+(time to first command, from the page request to that answer), then replays the lesson's `run`
+commands with think-time pauses for --duration seconds. Then as many connections talk to the bare
+echo consumer of bench/echo.py on the same processes, with the same pauses. Learners are spread
+round-robin over the processes (one port each), as a balancer without stickiness would: on
+PostgreSQL + Redis any process serves any learner.
 
-    python bench/load.py --learners 500                # spawns daphne bench.echo:application
-    python bench/load.py --url http://127.0.0.1:8000 --pid 1234 --learners 50   # an existing one
+Printed per process and in total, console against echo: command round trip p50/p95/p99 (send ->
+first output fragment), server CPU per command, memory per idle learner (RSS growth once every
+learner is connected and idle for --idle seconds, over the learners on that process), errors and
+clean "server is full" refusals; the time to first command (p50/p95/p99 and its parts) during the
+ramp and of new learners arriving one a second while the load runs, and the first learner's right
+after each process started (the warm-up's job: tutorial/warmup.py); on
+PostgreSQL, the peak number of backends against the processes' connection budget.
 
-Environment (DATABASE_URL, REDIS_URL...; DATABASE_CONN_MAX_AGE defaults to 60 here) is passed on to a spawned server, whose database must be
-migrated and static files collected (`make prepare`), e.g.
+    python bench/load.py --preset 500        # 500 learners, one process
+    python bench/load.py --preset 1000       # 1,000 learners, one process
+    python bench/load.py --preset 2000       # 2,000 learners, two processes
+    python bench/load.py --learners 150 --processes 2 --duration 20
+    python bench/load.py --url http://127.0.0.1:8000 --pid 1234 --learners 50   # running servers
+
+The spawned servers get this environment (DATABASE_URL, REDIS_URL, ...); their database must be
+migrated and static files collected (`make prepare`). Several processes need PostgreSQL + Redis:
     createdb -h 127.0.0.1 -U postgres rolloutlab_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1/rolloutlab_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1/rolloutlab_bench .venv/bin/python bench/load.py --learners 500
+    export DATABASE_URL=postgres://postgres@127.0.0.1/rolloutlab_bench REDIS_URL=redis://127.0.0.1:6379/3
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py collectstatic --noinput
+    .venv/bin/python bench/load.py --preset 2000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import random
-import re
-import signal
-import socket
-import subprocess
+import resource
 import sys
+import tempfile
 import time
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
-import websockets
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
-RUN_FENCE = re.compile(r"```run\n(.*?)```", re.S)
-# Streams that never end by themselves: a learner would press Ctrl+C; the replay leaves them out.
-ENDLESS = re.compile(r"(^|\s)(-w|--watch)(\s|$)")
+from bench.learners import (  # noqa: E402
+    Phase, Refused, Stats, echoer, first_command, learner, lesson_commands, percentile)
+from bench.servers import BackendCounter, Target, spawn, stop  # noqa: E402
 
-
-def lesson_commands(slug: str, lang: str) -> list[str]:
-    for folder in sorted((ROOT / "tutorial" / "content").iterdir()):
-        meta = folder / "lesson.yaml"
-        if meta.exists() and f"slug: {slug}" in meta.read_text(encoding="utf-8"):
-            text = (folder / f"lesson.{lang}.md").read_text(encoding="utf-8")
-            lines = [line.strip() for block in RUN_FENCE.findall(text) for line in block.splitlines()]
-            return [line for line in lines if line and not ENDLESS.search(line)]
-    raise SystemExit(f"no lesson {slug!r}")
+PRESETS = {"500": (500, 1), "1000": (1000, 1), "2000": (2000, 2)}
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+def ms(values: list[float]) -> str:
+    figures = [v * 1000 for v in values]
+    return (f"p50 {percentile(figures, 50):.1f}  p95 {percentile(figures, 95):.1f}  "
+            f"p99 {percentile(figures, 99):.1f} ms (n={len(figures)})")
 
 
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used (/proc/<pid>/stat utime, stime)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree_rss_kb(pid: int) -> int:
-    """The server and its children (`python -m daphne` has none, a wrapper may)."""
-    total = rss_kb(pid)
-    for child in Path("/proc").glob("[0-9]*"):
-        try:
-            if Path(child, "stat").read_text().split()[3] == str(pid):
-                total += rss_kb(int(child.name))
-        except (OSError, IndexError):
-            pass
+def merged(stats: list[Stats]) -> Stats:
+    total = Stats()
+    for one in stats:
+        total.rtts += one.rtts
+        total.messages += one.messages
+        total.errors += one.errors
+        total.refused += one.refused
+        total.connected += one.connected
+        total.firsts += one.firsts
     return total
 
 
-class Stats:
-    def __init__(self):
-        self.rtts: list[float] = []
-        self.messages = 0
-        self.errors: list[str] = []
-
-
-def session_cookie(base: str, lang: str, slug: str) -> str:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/{lang}/lessons/{slug}/", timeout=60) as reply:
-        reply.read()
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
-async def reader(ws, stats: Stats, inbox: asyncio.Queue) -> None:
-    try:
-        async for message in ws:
-            stats.messages += 1
-            inbox.put_nowait((time.perf_counter(), message))
-    except websockets.ConnectionClosed as closed:
-        if closed.rcvd is None or closed.rcvd.code not in (1000, 1001):
-            stats.errors.append(f"closed: {closed}")
-
-
-async def learner(index: int, args, commands: list[str], stats: Stats, connected: asyncio.Event,
-                  ready: list, go: asyncio.Event, stop: asyncio.Event) -> None:
-    rng = random.Random(index)
-    base, ws_base = args.url, args.url.replace("http", "ws", 1)
-    try:
-        cookie = await asyncio.to_thread(session_cookie, base, args.lang, args.lesson)
-        ws = await websockets.connect(f"{ws_base}/ws/sandbox/{args.lang}/{args.lesson}/", open_timeout=120,
-                                      additional_headers={"Cookie": cookie, "Origin": base}, max_size=2**24)
-    except Exception as exc:
-        stats.errors.append(f"connect: {exc!r}")
-        ready.append(index)
-        connected.set() if len(ready) >= args.learners else None
-        return
-    inbox: asyncio.Queue = asyncio.Queue()
-    task = asyncio.create_task(reader(ws, stats, inbox))
-    ready.append(index)
-    if len(ready) >= args.learners:
-        connected.set()
-    await go.wait()
-    position = rng.randrange(len(commands))
-    try:
-        while not stop.is_set():
-            await asyncio.sleep(rng.uniform(args.think_min, args.think_max))
-            if stop.is_set():
-                break
-            command = commands[position % len(commands)]
-            position += 1
-            while not inbox.empty():
-                inbox.get_nowait()
-            sent = time.perf_counter()
-            await ws.send(json.dumps({"command": command}))
-            deadline = sent + 30
-            while True:  # the first fragment carrying output (or an error) for this command
-                at, message = await asyncio.wait_for(inbox.get(), max(0.1, deadline - time.perf_counter()))
-                if 'class="console-output' in message or 'class="console-error' in message:
-                    stats.rtts.append(at - sent)
-                    break
-            if "rollout status" in command or "logs -f" in command:
-                await ws.send(json.dumps({"cancel": True}))  # do not leave a stream behind
-    except asyncio.TimeoutError:
-        stats.errors.append(f"no answer to {command!r}")
-    except websockets.ConnectionClosed as exc:
-        stats.errors.append(f"closed: {exc}")
-    finally:
-        await ws.close()
-        task.cancel()
-
-
-async def echoer(index: int, args, stats: Stats, connected, ready, go, stop) -> None:
-    rng = random.Random(index)
-    ws_base = args.url.replace("http", "ws", 1)
-    try:
-        ws = await websockets.connect(f"{ws_base}/ws/echo/", open_timeout=120)
-    except Exception as exc:
-        stats.errors.append(f"connect: {exc!r}")
-        ready.append(index)
-        connected.set() if len(ready) >= args.learners else None
-        return
-    ready.append(index)
-    if len(ready) >= args.learners:
-        connected.set()
-    await go.wait()
-    try:
-        while not stop.is_set():
-            await asyncio.sleep(rng.uniform(args.think_min, args.think_max))
-            sent = time.perf_counter()
-            await ws.send(json.dumps({"command": "kubectl get pods"}))
-            await asyncio.wait_for(ws.recv(), 30)
-            stats.messages += 1
-            stats.rtts.append(time.perf_counter() - sent)
-    except Exception as exc:
-        stats.errors.append(repr(exc))
-    finally:
-        await ws.close()
-
-
-async def run_phase(name: str, worker, args, pid: int | None, *extra) -> Stats:
-    stats = Stats()
-    connected, go, stop, ready = asyncio.Event(), asyncio.Event(), asyncio.Event(), []
-    before = tree_rss_kb(pid) if pid else 0
+async def run_phase(name: str, worker, targets: list[Target], args, commands: list[str]) -> dict:
+    stats = [Stats() for _ in targets]
+    phase = Phase(args.learners)
+    before = [target.rss_kb() for target in targets]
     started = time.perf_counter()
     tasks = []
     for index in range(args.learners):
-        tasks.append(asyncio.create_task(worker(index, args, *extra, stats, connected, ready, go, stop)))
+        slot = index % len(targets)
+        tasks.append(asyncio.create_task(worker(index, targets[slot], args, commands, stats[slot], phase)))
         await asyncio.sleep(args.ramp / args.learners)
     try:
-        await asyncio.wait_for(connected.wait(), 300)
+        await asyncio.wait_for(phase.all_ready.wait(), 600)
     except asyncio.TimeoutError:
-        stats.errors.append(f"only {len(ready)} connected")
-    # Idle: first full states sent; consoles not used yet go dormant after 2 s
-    # (tutorial/sandbox/consumers.py FIRST_DORMANT_AFTER_SECONDS), which is what an idle learner
-    # costs, and the freed memory is handed back (tutorial/sandbox/memory.py).
+        stats[0].errors.append(f"only {phase.ready} of {args.learners} arrived")
+    ramp = time.perf_counter() - started
+    # Idle: first full states sent; consoles not used yet go dormant after a few seconds, which is
+    # what an idle learner costs, and the freed memory is handed back (tutorial/sandbox/memory.py).
     await asyncio.sleep(args.idle)
-    after = tree_rss_kb(pid) if pid else 0
-    print(f"[{name}] {len(ready)} connected in {time.perf_counter() - started:.1f} s; "
-          f"server RSS {before / 1024:.0f} MB -> {after / 1024:.0f} MB"
-          + (f" = {(after - before) / max(1, args.learners):.0f} KB per idle connection" if pid else ""))
-    stats.memory_per_kb = (after - before) / max(1, args.learners) if pid else None
-    go.set()
+    after = [target.rss_kb() for target in targets]
+    phase.go.set()
+    probes: list = []
+    probing = (asyncio.create_task(probe_new_learners(targets, args, commands, probes, phase))
+               if worker is learner and args.probe_every > 0 else None)
     measured = time.perf_counter()
-    received_before, answered_before = stats.messages, len(stats.rtts)
-    cpu_before = cpu_seconds(pid) if pid else 0.0
+    answered_before = [len(one.rtts) for one in stats]
+    cpu_before = [target.cpu() for target in targets]
+    client_before = resource.getrusage(resource.RUSAGE_SELF)
     await asyncio.sleep(args.duration)
-    stop.set()
+    phase.stop.set()
     elapsed = time.perf_counter() - measured
-    cpu = (cpu_seconds(pid) - cpu_before) if pid else 0.0
-    answered = len(stats.rtts) - answered_before
-    stats.rate = (stats.messages - received_before) / elapsed
-    await asyncio.gather(*tasks, return_exceptions=True)
-    ms = [value * 1000 for value in stats.rtts]
-    print(f"[{name}] round trip ms: p50 {percentile(ms, 50):.1f}  p95 {percentile(ms, 95):.1f}  "
-          f"p99 {percentile(ms, 99):.1f}  (n={len(ms)}); {stats.rate:.0f} messages/s received; "
-          f"errors {len(stats.errors)}" + (f": {stats.errors[:3]}" if stats.errors else ""))
-    if pid:
-        # Server CPU over the measured window per command answered in it: clock ticks, saves and
-        # renders of the rollouts those commands started included. Near 1 core, latency queues up.
-        print(f"[{name}] server CPU {cpu / elapsed * 100:.0f} % of one core; "
-              f"{cpu * 1000 / max(1, answered):.1f} ms CPU per command")
-    stats.p95 = percentile(ms, 95)
-    return stats
+    cpu = [target.cpu() - was for target, was in zip(targets, cpu_before)]
+    answered = [len(one.rtts) - was for one, was in zip(stats, answered_before)]
+    client = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = client.ru_utime + client.ru_stime - client_before.ru_utime - client_before.ru_stime
+    await asyncio.gather(*tasks, *([probing] if probing else []), return_exceptions=True)
+
+    print(f"[{name}] {phase.ready} learners arrived in {ramp:.1f} s; measured {elapsed:.0f} s; "
+          f"load generator used {client_cpu / elapsed * 100:.0f} % of a core (near 100 %: it is the limit)")
+    rows = []
+    per_process = zip(targets, stats, before, after, cpu, answered)
+    for number, (target, one, rss0, rss1, used, count) in enumerate(per_process, 1):
+        row = {"rtts": one.rtts, "cpu": used, "answered": count,
+               "kb_per_idle": (rss1 - rss0) / one.connected if target.pid and one.connected else None}
+        rows.append(row)
+        memory = (f"RSS {rss0 / 1024:.0f} -> {rss1 / 1024:.0f} MB = {row['kb_per_idle']:.0f} KB per idle learner"
+                  if row["kb_per_idle"] is not None else "memory unknown (no pid)")
+        cpu_text = (f"CPU {used / elapsed * 100:.0f} % of a core, {used * 1000 / max(1, count):.2f} ms per command"
+                    if target.pid else "CPU unknown (no pid)")
+        print(f"[{name}] process {number} {target.url}: {one.connected} connected, {one.refused} refused (full), "
+              f"errors {len(one.errors)}{': ' + str(one.errors[:2]) if one.errors else ''}")
+        print(f"[{name}]   round trip {ms(one.rtts)}; {cpu_text}; {memory}")
+    total = merged(stats)
+    total_cpu, total_answered = sum(cpu), sum(answered)
+    known = [row["kb_per_idle"] for row in rows if row["kb_per_idle"] is not None]
+    print(f"[{name}] total: {total.connected} connected, {total.refused} refused, errors {len(total.errors)}; "
+          f"round trip {ms(total.rtts)}; {total.messages / max(elapsed, 1e-9):.0f} messages/s received")
+    if all(target.pid for target in targets):
+        print(f"[{name}] total: CPU {total_cpu / elapsed * 100:.0f} % of a core, "
+              f"{total_cpu * 1000 / max(1, total_answered):.2f} ms per command"
+              + (f"; {sum(known) / len(known):.0f} KB per idle learner" if known else "")
+              + (f" (the CPU includes the {len(probes)} timed new learners' pages and sandboxes; "
+                 "--probe-every 0 leaves them out)" if probes else ""))
+    if total.firsts:
+        parts = list(zip(*total.firsts))
+        print(f"[{name}] time to first command during the ramp {ms([sum(f) for f in total.firsts])}; medians: page "
+              f"{percentile(parts[0], 50) * 1000:.1f}, connect {percentile(parts[1], 50) * 1000:.1f}, sandbox + state "
+              f"{percentile(parts[2], 50) * 1000:.1f}, first answer {percentile(parts[3], 50) * 1000:.1f} ms")
+    if probing:
+        firsts = [sum(f) for f in probes if isinstance(f, tuple)]
+        failed = [f for f in probes if not isinstance(f, tuple)]
+        print(f"[{name}] time to first command of a new learner under this load (one every "
+              f"{args.probe_every:g} s while it ran): {ms(firsts)}"
+              + (f"; failed {len(failed)}: {failed[:2]}" if failed else ""))
+    return {"p95": percentile(total.rtts, 95), "cpu_per_command": total_cpu / max(1, total_answered),
+            "errors": len(total.errors), "refused": total.refused}
 
 
-def spawn_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")}
-    # Persistent database connections, as README's Deployment recommends: with the default 0 every
-    # database call of a console (channels closes old connections around each) opens a new
-    # PostgreSQL connection, about a fifth of the server's CPU per command.
-    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
-    python = ROOT / ".venv" / "bin" / "python"
-    process = subprocess.Popen([str(python if python.exists() else sys.executable), "-m", "daphne", "-b",
-                                "127.0.0.1", "-p", str(port), "bench.echo:application"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
+async def probe_new_learners(targets: list[Target], args, commands: list[str], probes: list, phase: Phase) -> None:
+    """While the load runs: a new anonymous learner every --probe-every seconds, round-robin, up to
+    its first command's answer (then it leaves). What a learner arriving at a busy server sees."""
+    number = 0
+    while not phase.stop.is_set():
+        target = targets[number % len(targets)]
+        number += 1
+        stats = Stats()
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except Exception:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
+            ws, _inbox, task = await first_command(target, args, commands[0], stats)
+            probes.append(stats.firsts[0])
+            await ws.close()
+            task.cancel()
+        except Exception as exc:  # Refused included: reported with the figure
+            probes.append(repr(exc))
+        try:
+            await asyncio.wait_for(phase.stop.wait(), args.probe_every)
+        except asyncio.TimeoutError:
+            pass
 
 
-def main() -> None:
+async def first_learner_after_start(targets: list[Target], args, commands: list[str]) -> None:
+    """The first and the second learner of each freshly started process, one after the other."""
+    for number, target in enumerate(targets, 1):
+        figures = []
+        for _ in range(2):
+            stats = Stats()
+            try:
+                ws, _inbox, task = await first_command(target, args, commands[0], stats)
+            except (Refused, Exception) as exc:
+                print(f"[start] process {number}: first learner failed: {exc!r}")
+                break
+            figures.append(sum(stats.firsts[0]) * 1000)
+            await ws.close()
+            task.cancel()
+        if figures:
+            print(f"[start] process {number}: time to first command of its first learner {figures[0]:.0f} ms"
+                  + (f", of the second {figures[1]:.0f} ms" if len(figures) > 1 else ""))
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", help="a running server (default: spawn daphne bench.echo:application)")
-    parser.add_argument("--pid", type=int, help="the running server's pid, for its memory")
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="500 or 1000 learners on one process, 2000 on two")
+    parser.add_argument("--url", action="append", help="a running server (repeat for several); default: spawn")
+    parser.add_argument("--pid", type=int, action="append", help="the running servers' pids, in --url order")
+    parser.add_argument("--processes", type=int, default=1, help="server processes to spawn")
     parser.add_argument("--learners", type=int, default=100)
     parser.add_argument("--lesson", default="deployment-basics")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measured load per phase")
-    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which learners connect")
+    parser.add_argument("--ramp", type=float,
+                        help="seconds over which learners arrive (default: 20 new learners per second per process)")
+    parser.add_argument("--probe-every", type=float, default=1.0,
+                        help="seconds between new learners timed to their first command while the load runs (0: none)")
     parser.add_argument("--think-min", type=float, default=2.0)
     parser.add_argument("--think-max", type=float, default=6.0)
     parser.add_argument("--idle", type=float, default=15.0,
                         help="seconds all connections stay idle before the memory is read")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo-consumer comparison")
     args = parser.parse_args()
-    process = None
-    if args.url is None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        process = spawn_server(port)
-        args.url, args.pid = f"http://127.0.0.1:{port}", process.pid
+    if args.preset:
+        args.learners, args.processes = PRESETS[args.preset]
+    if args.ramp is None:
+        args.ramp = max(5.0, args.learners / (20 * args.processes))
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    # Each learner holds a socket or two: lift the client's own file limit as far as allowed.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if args.url:
+        pids = args.pid or []
+        targets = [Target(url, pids[i] if i < len(pids) else None) for i, url in enumerate(args.url)]
+    else:
+        log_dir = Path(tempfile.mkdtemp(prefix="rolloutlab-bench-"))
+        targets = [spawn(log_dir=log_dir) for _ in range(args.processes)]
+        print(f"spawned {len(targets)} daphne process(es); logs in {log_dir}")
     commands = lesson_commands(args.lesson, args.lang)
-    print(f"{args.learners} learners, lesson {args.lesson} ({len(commands)} commands), "
-          f"think {args.think_min}-{args.think_max} s, {args.duration:.0f} s measured, server {args.url}")
+    database = os.environ.get("DATABASE_URL", "")
+    counter = BackendCounter(database) if database.startswith(("postgres://", "postgresql://")) else None
+    if counter:
+        counter.start()
+    print(f"{args.learners} learners on {len(targets)} process(es), lesson {args.lesson} ({len(commands)} commands), "
+          f"think {args.think_min}-{args.think_max} s, ramp {args.ramp:.0f} s, {args.duration:.0f} s measured")
     try:
-        site = asyncio.run(run_phase("console", learner, args, args.pid, commands))
+        if not args.url:
+            asyncio.run(first_learner_after_start(targets, args, commands))
+        site = asyncio.run(run_phase("console", learner, targets, args, commands))
         if not args.no_echo:
-            echo = asyncio.run(run_phase("echo", echoer, args, args.pid))
-            print(f"console / echo p95 ratio: {site.p95 / echo.p95:.1f}x")
+            echo = asyncio.run(run_phase("echo", echoer, targets, args, commands))
+            print(f"console / echo: p95 {site['p95'] / echo['p95']:.1f}x, CPU per command "
+                  f"{site['cpu_per_command'] / max(echo['cpu_per_command'], 1e-9):.1f}x")
+        if counter:
+            pool = (int(os.environ.get("DATABASE_POOL_SIZE", "8"))
+                    + int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8")))
+            print(f"PostgreSQL backends: peak {counter.peak}" + (f" ({counter.error})" if counter.error else "")
+                  + f"; budget {len(targets)} x {pool} = {len(targets) * pool} (tutorial/settings.py)")
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        if counter:
+            counter.stopping.set()
+        stop(targets)
 
 
 if __name__ == "__main__":

@@ -95,24 +95,86 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Persistent connections: Channels closes connections around each database call, and a new
-        # PostgreSQL connection per call was a fifth of the server's CPU under load (bench/load.py).
+        # SQLite: persistent connections (a file open per thread is cheap; Channels closes
+        # connections around each database call otherwise). PostgreSQL uses the pool below.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+# PostgreSQL connection budget per server process (README, Deployment):
+#   DATABASE_POOL_SIZE            Django's pool, shared by every thread of the process: page views,
+#                                 Channels' database_sync_to_async, the consoles' threads
+#                                 (CONSOLE_DATABASE_THREADS, tutorial/sandbox/db.py)
+# + CONSOLE_DATABASE_CONNECTIONS  the consoles' async pool for saves and lease renewals, used on
+#                                 the event loop (tutorial/sandbox/pg_async.py)
+# = 8 + 8 = 16 by default: six processes fit PostgreSQL's default max_connections of 100.
+# Persistent connections (CONN_MAX_AGE > 0) kept one connection per thread, and under ASGI every
+# concurrent request may run in a thread of its own: a ramp of learners used all 100.
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "8"))
+# A thread waits this long for a pooled connection before the request fails: longer is an outage
+# (as pg_async's CONNECTION_TIMEOUT_SECONDS), and /healthz and the console must say so promptly.
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "3"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django refuses a pool with persistent connections; CONN_HEALTH_CHECKS (on) makes the pool
+    # check each connection it hands out, so a restarted PostgreSQL costs no failed request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_SIZE),
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+        # psycopg_pool retries a lost connection with a doubling delay (1, 2, 4, 8 s...); after an
+        # outage the pool could sit in that back-off while PostgreSQL is back (/healthz 503).
+        # Giving an attempt up after 5 s lets the next request start a fresh one at once.
+        "reconnect_timeout": 5.0,
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        # Why SQLite broke down near 1,000 learners with the CPU idle: every console command saves
+        # its sandbox, and in SQLite's default rollback-journal mode with synchronous=FULL each
+        # commit waits for several fsyncs: ~150 commits/s on this machine, while 1,000 learners
+        # send ~250 commands/s, so the writes queued without end. Write-ahead logging with
+        # synchronous=NORMAL commits without an fsync (~9,000 commits/s measured); a power cut
+        # may lose the last commits, never corrupt the file. Readers no longer wait for writers.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        # Take the write lock when a transaction starts: a deferred read-then-write transaction
+        # fails with "database is locked" at once when another writer got in first.
+        "transaction_mode": "IMMEDIATE",
+        # Wait this long for the write lock (Python's default is 5 s) rather than fail a burst.
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL connections for the consoles' saves and lease renewals, made on the event loop
-# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py).
+# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py; they
+# take their connections from DATABASE_POOL_SIZE).
 CONSOLE_DATABASE_CONNECTIONS = int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8"))
 CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 
+# Live consoles one server process serves before it refuses new learners with a translated
+# "server is full" (tutorial/admission.py; 0: no limit). README, Performance: one process keeps
+# p95 < 50 ms up to about this many on this project's reference 2-core machine.
+CONSOLE_CAPACITY = int(os.environ.get("CONSOLE_CAPACITY", "800"))
+# Load the catalogue, compile templates and build a sandbox before accepting (tutorial/warmup.py).
+WARM_UP = env_bool("DJANGO_WARM_UP", True)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_BLOCKING_SECONDS = 5  # channels_redis.core.RedisChannelLayer.brpop_timeout (4.3.0)
+REDIS_SOCKET_TIMEOUT = max(float(os.environ.get("REDIS_SOCKET_TIMEOUT", "15")), REDIS_BLOCKING_SECONDS + 5)
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "3"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{
+                "address": REDIS_URL,
+                # channels-redis waits for a message with BZPOPMIN of REDIS_BLOCKING_SECONDS (its
+                # brpop_timeout, 5 s); redis-py 8 reads with a 5 s socket_timeout by default, so an
+                # idle read timed out first and killed idle sockets with 1011 (channels_redis
+                # issue 422). The read timeout must outlast the blocking wait; it still bounds a
+                # read from a Redis that stopped answering (a dead one resets the connection).
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_keepalive": True,
+            }]},
         }
     }
 else:
