@@ -108,9 +108,9 @@ def _open_database_pool() -> int:
 def _urls_and_translations() -> int:
     """The URL resolver fills its reverse tables per language on first use (the language links
     of every page reverse and translate URLs); the .mo catalogues load on first gettext."""
-    resolve("/ko/lessons/")
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
+        with translation.override(code):  # i18n_patterns resolve only the active language's prefix
+            resolve(f"/{code}/lessons/")
             translation.gettext("Console")
             translate_url(reverse("lessons:lesson", args=["warm-up"]), code)
             render_to_string("sandbox/_console_output.html", {"entries": [{"kind": "info", "text": "-"}]})
