@@ -65,12 +65,20 @@ def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
         return
     uid = rs["metadata"]["uid"]
     pods = _claim_pods(eng, rs)
-    active = [p for p in pods if is_pod_active(p)]
+    active = _active(pods)
     failure = None
     if not rs["metadata"].get("deletionTimestamp"):
         failure = _manage_replicas(eng, rs, active)
-        active = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod" and is_pod_active(p)]
+        active = _active(eng.store.dependents(uid))
     _update_status(eng, rs, active, failure)
+
+
+def _active(objects: list[dict]) -> list[dict]:
+    """The pods among `objects` that is_pod_active keeps, inlined: this runs over every pod of a
+    ReplicaSet on each of its reconciles, the hottest loop of a big rollout."""
+    return [p for p in objects if p["kind"] == "Pod"
+            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+            and not p["metadata"].get("deletionTimestamp")]
 
 
 def _claim_pods(eng, rs: dict) -> list[dict]:
@@ -224,11 +232,19 @@ def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
     template_labels = get_path(rs, "spec.template.metadata.labels") or {}
     ready = available = fully_labeled = 0
     waiting_for_min_ready = None
+    # hot loop (every pod, every reconcile): with string label values, "all template labels
+    # match" is a dict_items subset test, which compares values without hashing them
+    template_items = template_labels.items()
+    subset_ok = all(isinstance(v, str) for v in template_labels.values())
     for pod in active:
         lbls = pod["metadata"].get("labels") or {}
-        if all(lbls.get(k) == v for k, v in template_labels.items()):
+        if (template_items <= lbls.items()) if subset_ok else all(lbls.get(k) == v for k, v in template_items):
             fully_labeled += 1
-        cond = ready_condition(pod)
+        cond = None
+        for c in (pod.get("status") or {}).get("conditions") or ():  # ready_condition, inlined
+            if c.get("type") == "Ready":
+                cond = c
+                break
         if cond is not None and cond.get("status") == "True":
             ready += 1
             since = eng.parse_time(cond["lastTransitionTime"]) if min_ready else 0.0
