@@ -86,12 +86,11 @@ def schedule_pod(eng, namespace: str, name: str) -> None:
     load = {n["metadata"]["name"]: counts.get(n["metadata"]["name"], 0) for n in nodes}
     node = min(sorted(load), key=lambda n: load[n])
     counts[node] = load[node] + 1
-    pod = clone(pod)
-    pod["spec"]["nodeName"] = node
-    status = pod.setdefault("status", {})
+    # only what bind() reads (metadata, spec.nodeName, status, which it copies): no deep copy of the pod
+    status = dict(pod.get("status") or {})
     status["conditions"] = [{"lastProbeTime": None, "lastTransitionTime": eng.stamp(), "status": "True",
                              "type": "PodScheduled"}]
-    pod = eng.api.bind(pod)
+    pod = eng.api.bind({"metadata": pod["metadata"], "spec": {"nodeName": node}, "status": status})
     uid = pod["metadata"]["uid"]
     eng.kubelet["pods"][uid] = {"ns": namespace, "name": name, "node": node, "containers": {}, "gen": 0}
     eng.record_event(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
@@ -119,7 +118,7 @@ def start_pod(eng, uid: str) -> None:
     status["startTime"] = eng.stamp()
     status["containerStatuses"] = [_waiting_status(c, "ContainerCreating") for c in pod["spec"].get("containers") or ()]
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     for c in pod["spec"].get("containers") or ():
         ref["containers"][c["name"]] = {"gen": 0, "pulls": 0, "requests": 0, "ready_ok": 0, "ready_fail": 0,
                                         "live_fail": 0, "restarts": 0, "ready": False}
@@ -215,7 +214,7 @@ def _set_waiting(eng, uid, cname, reason, message) -> None:
         if st["name"] == cname:
             pod["status"]["containerStatuses"][i] = _waiting_status(c, reason, message, prior=st)
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 def _image_id(image_ref: str) -> str:
@@ -270,7 +269,7 @@ def run_container(eng, uid, cname, gen) -> None:
                 new["volumeMounts"] = mounts
             pod["status"]["containerStatuses"][i] = new
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     if readiness is not None:
         eng.after(float(readiness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "readiness")
     liveness = c.get("livenessProbe")
@@ -398,7 +397,7 @@ def _set_ready(eng, uid, cname, ready: bool) -> None:
         if st["name"] == cname:
             st["ready"] = ready
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 # ---- exits, restarts, CrashLoopBackOff -------------------------------------------------------
@@ -426,7 +425,7 @@ def container_exited(eng, uid, cname, gen, exit_code, reason=None, restart_at_on
             st.update(ready=False, started=False, state={"terminated": terminated})
             cstate["restarts"] += 1
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     if policy == "Never" or (policy == "OnFailure" and exit_code == 0):
         return
     # back-off before the restart: none for the first restart after a liveness kill, then 10 s doubling
@@ -452,7 +451,7 @@ def crash_loop(eng, uid, cname, gen) -> None:
             prior = {**st, "lastState": {"terminated": st["state"].get("terminated", {})}}
             pod["status"]["containerStatuses"][i] = _waiting_status(c, "CrashLoopBackOff", msg, prior=prior)
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 def restart_container(eng, uid, cname, gen) -> None:
@@ -463,7 +462,7 @@ def restart_container(eng, uid, cname, gen) -> None:
     for st in pod["status"]["containerStatuses"]:
         if st["name"] == cname and "terminated" in st["state"]:
             st["lastState"] = {"terminated": st["state"]["terminated"]}
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     eng.after(CREATE_SECONDS, "kubelet_run", uid, cname, gen)
 
 

@@ -129,7 +129,8 @@ def _pod_from_template(rs: dict) -> dict:
         metadata["labels"] = dict(tmeta["labels"])
     if tmeta.get("annotations"):
         metadata["annotations"] = dict(tmeta["annotations"])
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template.get("spec") or {})}
+    # not copied here: ApiServer.create deep-copies the whole pod before it changes anything
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template.get("spec") or {}}
 
 
 # ---- which pods go first ------------------------------------------------------------------
