@@ -11,6 +11,7 @@ optional (the simulator's own tests need nothing beyond PyYAML); values it canno
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import zlib
 
@@ -45,4 +46,16 @@ def encode(state) -> str:
 
 
 def decode(data: str):
-    return _loads(zlib.decompress(base64.b64decode(data)))
+    raw = zlib.decompress(base64.b64decode(data))
+    # Parsing builds hundreds of thousands of dicts and lists at once (a 1,000-pod snapshot), and
+    # every few hundred of them the cyclic garbage collector would walk the ever larger heap:
+    # that was two thirds of a restore. Parsed JSON cannot hold reference cycles, so automatic
+    # collection is paused for the parse only; the new objects are then ordinary survivors.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _loads(raw)
+    finally:
+        if paused:
+            gc.enable()

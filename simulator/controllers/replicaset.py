@@ -68,8 +68,10 @@ def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
     active = _active(pods)
     failure = None
     if not rs["metadata"].get("deletionTimestamp"):
+        written = eng.store.resource_version
         failure = _manage_replicas(eng, rs, active)
-        active = _active(eng.store.dependents(uid))
+        if eng.store.resource_version != written:  # else the pods are exactly the ones just read
+            active = _active(eng.store.dependents(uid))
     _update_status(eng, rs, active, failure)
 
 
