@@ -11,9 +11,10 @@ optional (the simulator's own tests need nothing beyond PyYAML); values it canno
 from __future__ import annotations
 
 import base64
-import gc
 import json
 import zlib
+
+from . import gcpause
 
 try:
     import orjson
@@ -49,13 +50,6 @@ def decode(data: str):
     raw = zlib.decompress(base64.b64decode(data))
     # Parsing builds hundreds of thousands of dicts and lists at once (a 1,000-pod snapshot), and
     # every few hundred of them the cyclic garbage collector would walk the ever larger heap:
-    # that was two thirds of a restore. Parsed JSON cannot hold reference cycles, so automatic
-    # collection is paused for the parse only; the new objects are then ordinary survivors.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    # that was two thirds of a restore. Parsed JSON cannot hold reference cycles (gcpause.py).
+    with gcpause.paused():
         return _loads(raw)
-    finally:
-        if paused:
-            gc.enable()
