@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 from ..labels import map_selector_matches, selector_matches
 from ..objects import clone, controller_ref, get_path
@@ -62,25 +63,65 @@ def _component(owner: dict) -> str:
 def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
     rs = eng.store.get(kind, namespace, name)
     if rs is None:
+        _pod_facts_cache(eng).pop((kind, namespace, name), None)
         return
     uid = rs["metadata"]["uid"]
-    pods = _claim_pods(eng, rs)
-    active = _active(pods)
+    facts = _active_facts(eng, rs, _claim_pods(eng, rs))
     failure = None
     if not rs["metadata"].get("deletionTimestamp"):
         written = eng.store.resource_version
-        failure = _manage_replicas(eng, rs, active)
+        failure = _manage_replicas(eng, rs, [f[0] for f in facts])
         if eng.store.resource_version != written:  # else the pods are exactly the ones just read
-            active = _active(eng.store.dependents(uid))
-    _update_status(eng, rs, active, failure)
+            facts = _active_facts(eng, rs, eng.store.dependents(uid))
+    _update_status(eng, rs, facts, failure)
 
 
-def _active(objects: list[dict]) -> list[dict]:
-    """The pods among `objects` that is_pod_active keeps, inlined: this runs over every pod of a
-    ReplicaSet on each of its reconciles, the hottest loop of a big rollout."""
-    return [p for p in objects if p["kind"] == "Pod"
-            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
-            and not p["metadata"].get("deletionTimestamp")]
+# What calculateStatus reads of each pod, per ReplicaSet and per pod object. Stored objects are
+# immutable (store.py), so a pod that is the same object as on the last reconcile (most pods, on
+# most reconciles of a big rollout) is not read again. Derived data only: never snapshotted, and a
+# restored or rolled-back engine is a new object with an empty cache.
+_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _pod_facts_cache(eng) -> dict:
+    cache = _FACTS.get(eng)
+    if cache is None:
+        cache = _FACTS[eng] = {}
+    return cache
+
+
+def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
+    """(pod, fully labeled, Ready condition if True else None) for each active pod among
+    `objects` (is_pod_active), in order. Runs over every pod of a ReplicaSet on each of its
+    reconciles: the hottest loop of a big rollout, hence the cache and the inlining."""
+    meta = rs["metadata"]
+    key = (rs["kind"], meta.get("namespace", ""), meta["name"])
+    template_labels = get_path(rs, "spec.template.metadata.labels") or {}
+    cache = _pod_facts_cache(eng)
+    known = cache.get(key)
+    # a new template (or a new ReplicaSet of the same name) changes "fully labeled": start over
+    seen = known[2] if known is not None and known[0] == meta["uid"] and known[1] is template_labels else {}
+    # with string label values, "all template labels match" is a dict_items subset test
+    template_items = template_labels.items()
+    subset_ok = all(isinstance(v, str) for v in template_labels.values())
+    now_seen, out = {}, []
+    for p in objects:
+        entry = seen.get(id(p))
+        if entry is None or entry[0] is not p:
+            if p["kind"] != "Pod" or (p.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
+                    or p["metadata"].get("deletionTimestamp"):
+                entry = (p, None, None)  # not active
+            else:
+                lbls = p["metadata"].get("labels") or {}
+                labeled = (template_items <= lbls.items()) if subset_ok else \
+                    all(lbls.get(k) == v for k, v in template_items)
+                cond = ready_condition(p)
+                entry = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
+        now_seen[id(p)] = entry
+        if entry[1] is not None:
+            out.append(entry)
+    cache[key] = (meta["uid"], template_labels, now_seen)
+    return out
 
 
 def _claim_pods(eng, rs: dict) -> list[dict]:
@@ -229,26 +270,15 @@ def _compare(a: _Ranked, b: _Ranked) -> int:
 
 # ---- status ----------------------------------------------------------------------------------
 
-def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
-    """calculateStatus (replica_set_utils.go); writes only when something changed."""
+def _update_status(eng, rs: dict, facts: list[tuple], failure) -> None:
+    """calculateStatus (replica_set_utils.go) over _active_facts; writes only when something changed."""
     min_ready = int(get_path(rs, "spec.minReadySeconds") or 0)
-    template_labels = get_path(rs, "spec.template.metadata.labels") or {}
     ready = available = fully_labeled = 0
     waiting_for_min_ready = None
-    # hot loop (every pod, every reconcile): with string label values, "all template labels
-    # match" is a dict_items subset test, which compares values without hashing them
-    template_items = template_labels.items()
-    subset_ok = all(isinstance(v, str) for v in template_labels.values())
-    for pod in active:
-        lbls = pod["metadata"].get("labels") or {}
-        if (template_items <= lbls.items()) if subset_ok else all(lbls.get(k) == v for k, v in template_items):
+    for _, labeled, cond in facts:
+        if labeled:
             fully_labeled += 1
-        cond = None
-        for c in (pod.get("status") or {}).get("conditions") or ():  # ready_condition, inlined
-            if c.get("type") == "Ready":
-                cond = c
-                break
-        if cond is not None and cond.get("status") == "True":
+        if cond is not None:
             ready += 1
             since = eng.parse_time(cond["lastTransitionTime"]) if min_ready else 0.0
             if not min_ready or since + min_ready < eng.now:  # IsPodAvailable
@@ -257,7 +287,7 @@ def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
                 due = since + min_ready + 1
                 waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
     old = rs.get("status") or {}
-    status = {"replicas": len(active)}
+    status = {"replicas": len(facts)}
     if fully_labeled:
         status["fullyLabeledReplicas"] = fully_labeled
     if ready:
