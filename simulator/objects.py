@@ -36,10 +36,18 @@ def labels(obj: dict) -> dict:
     return (obj.get("metadata") or {}).get("labels") or {}
 
 
+_PATH_PARTS: dict[str, list[str]] = {}  # the few dozen paths the code uses, split once
+
+
 def get_path(obj, path: str, default=None):
     """Dotted path lookup (`spec.strategy.type`); missing parts give `default`."""
     cur = obj
-    for part in path.split("."):
+    parts = _PATH_PARTS.get(path)
+    if parts is None:
+        parts = path.split(".")
+        if len(_PATH_PARTS) < 1024:  # bounded, should a caller ever build paths from input
+            _PATH_PARTS[path] = parts
+    for part in parts:
         if not isinstance(cur, dict) or part not in cur:
             return default
         cur = cur[part]

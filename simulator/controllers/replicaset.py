@@ -184,11 +184,17 @@ def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
     on_node: dict[str, int] = {}
     for p in related:
         if is_pod_active(p):
-            node = get_path(p, "spec.nodeName") or ""
+            node = _node_name(p)
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [_Ranked(eng, p, on_node.get(get_path(p, "spec.nodeName") or "", 0)) for p in active]
+    ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0)) for p in active]
     ranked.sort(key=functools.cmp_to_key(_compare))
     return [r.pod for r in ranked[:diff]]
+
+
+def _node_name(pod: dict) -> str:
+    # get_path(pod, "spec.nodeName") or "", for loops over every pod of a Deployment
+    spec = pod.get("spec")
+    return (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
 
 
 def _related_pods(eng, rs: dict) -> list[dict]:
@@ -229,7 +235,7 @@ class _Ranked:
     def __init__(self, eng, pod: dict, rank: int):
         self.pod = pod
         self.uid = pod["metadata"]["uid"]
-        self.unassigned = not get_path(pod, "spec.nodeName")
+        self.unassigned = not _node_name(pod)
         self.phase = PHASE_ORDINAL.get(get_path(pod, "status.phase"), 0)
         cond = ready_condition(pod)
         self.ready = cond is not None and cond.get("status") == "True"
