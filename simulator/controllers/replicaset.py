@@ -70,7 +70,7 @@ def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
     failure = None
     if not rs["metadata"].get("deletionTimestamp"):
         written = eng.store.resource_version
-        failure = _manage_replicas(eng, rs, [f[0] for f in facts])
+        failure = _manage_replicas(eng, rs, facts)
         if eng.store.resource_version != written:  # else the pods are exactly the ones just read
             facts = _active_facts(eng, rs, eng.store.dependents(uid))
     _update_status(eng, rs, facts, failure)
@@ -101,25 +101,33 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
     known = cache.get(key)
     # a new template (or a new ReplicaSet of the same name) changes "fully labeled": start over
     seen = known[2] if known is not None and known[0] == meta["uid"] and known[1] is template_labels else {}
-    # with string label values, "all template labels match" is a dict_items subset test
-    template_items = template_labels.items()
-    subset_ok = all(isinstance(v, str) for v in template_labels.values())
-    now_seen, out = {}, []
-    for p in objects:
-        entry = seen.get(id(p))
-        if entry is None or entry[0] is not p:
+    # A cached entry holds its pod, so no other live object can have that id: a hit by id is
+    # that very pod. Lookups and the rebuilt map run in C (map, dict(zip)); only misses, the
+    # pods written since the last reconcile, are read in Python.
+    ids = list(map(id, objects))
+    entries = list(map(seen.get, ids))
+    if None in entries:
+        # with string label values, "all template labels match" is a dict_items subset test
+        template_items = template_labels.items()
+        subset_ok = all(isinstance(v, str) for v in template_labels.values())
+        i = -1
+        while True:
+            try:
+                i = entries.index(None, i + 1)
+            except ValueError:
+                break
+            p = objects[i]
             if p["kind"] != "Pod" or (p.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
                     or p["metadata"].get("deletionTimestamp"):
-                entry = (p, None, None)  # not active
-            else:
-                lbls = p["metadata"].get("labels") or {}
-                labeled = (template_items <= lbls.items()) if subset_ok else \
-                    all(lbls.get(k) == v for k, v in template_items)
-                cond = ready_condition(p)
-                entry = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
-        now_seen[id(p)] = entry
-        if entry[1] is not None:
-            out.append(entry)
+                entries[i] = (p, None, None)  # not active
+                continue
+            lbls = p["metadata"].get("labels") or {}
+            labeled = (template_items <= lbls.items()) if subset_ok else \
+                all(lbls.get(k) == v for k, v in template_items)
+            cond = ready_condition(p)
+            entries[i] = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
+    now_seen = dict(zip(ids, entries))
+    out = [e for e in entries if e[1] is not None]
     cache[key] = (meta["uid"], template_labels, now_seen)
     return out
 
@@ -142,9 +150,10 @@ def _claim_pods(eng, rs: dict) -> list[dict]:
     return owned
 
 
-def _manage_replicas(eng, rs: dict, active: list[dict]):
+def _manage_replicas(eng, rs: dict, facts: list[tuple]):
+    """manageReplicas over the active pods (_active_facts entries)."""
     want = int(get_path(rs, "spec.replicas") if get_path(rs, "spec.replicas") is not None else 1)
-    diff = len(active) - want
+    diff = len(facts) - want
     if diff < 0:
         count = min(-diff, BURST_REPLICAS)
         for _ in range(count):
@@ -156,6 +165,7 @@ def _manage_replicas(eng, rs: dict, active: list[dict]):
                 return ("FailedCreate", message)
             eng.record_event(rs, "Normal", "SuccessfulCreate", f'Created pod: {pod["metadata"]["name"]}', _component(rs))
     elif diff > 0:
+        active = [f[0] for f in facts]
         for pod in _pods_to_delete(eng, rs, active, min(diff, BURST_REPLICAS)):
             eng.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], internal=True)
             eng.record_event(rs, "Normal", "SuccessfulDelete", f'Deleted pod: {pod["metadata"]["name"]}', _component(rs))
