@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})  # clone returns these as they are
+
+
 def clone(value):
-    """Deep copy of JSON-shaped data; several times faster than copy.deepcopy."""
+    """Deep copy of JSON-shaped data; several times faster than copy.deepcopy. Leaves (most
+    values) are kept without a recursive call: the copy runs on every object write."""
     if isinstance(value, dict):
-        return {k: clone(v) for k, v in value.items()}
+        return {k: v if v.__class__ in _ATOMS else clone(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clone(v) for v in value]
+        return [v if v.__class__ in _ATOMS else clone(v) for v in value]
     return value
 
 

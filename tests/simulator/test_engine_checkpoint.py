@@ -47,3 +47,20 @@ def test_checkpoint_is_independent_of_later_changes():
     c.run("kubectl delete pod --all --wait=false")
     c.advance(5)
     assert snapshot_codec.decode(snapshot_codec.encode(data)) == frozen
+
+
+def test_clone_copies_every_container_and_keeps_leaves():
+    import collections
+
+    from simulator.objects import clone
+
+    src = {"a": [1, 2.5, None, True, "x", {"b": [[], {"c": "d"}]}], "e": collections.OrderedDict(f=[1]),
+           "t": (1, [2])}
+    out = clone(src)
+    assert out == src
+    assert out["a"] is not src["a"] and out["a"][5] is not src["a"][5]
+    assert out["a"][5]["b"][1] is not src["a"][5]["b"][1]
+    assert type(out["e"]) is dict and out["e"]["f"] is not src["e"]["f"]
+    assert out["t"] is src["t"]  # not JSON data: handed back as it is, as before
+    out["a"][5]["b"][1]["c"] = "changed"
+    assert src["a"][5]["b"][1]["c"] == "d"
