@@ -192,9 +192,11 @@ def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
     """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order."""
     related = _related_pods(eng, rs)
     on_node: dict[str, int] = {}
-    for p in related:
-        if is_pod_active(p):
-            node = _node_name(p)
+    for p in related:  # every pod of the Deployment: is_pod_active and _node_name, inlined
+        if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
+                and not p["metadata"].get("deletionTimestamp"):
+            spec = p.get("spec")
+            node = (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
             on_node[node] = on_node.get(node, 0) + 1
     ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0)) for p in active]
     ranked.sort(key=functools.cmp_to_key(_compare))
