@@ -165,8 +165,7 @@ def _manage_replicas(eng, rs: dict, facts: list[tuple]):
                 return ("FailedCreate", message)
             eng.record_event(rs, "Normal", "SuccessfulCreate", f'Created pod: {pod["metadata"]["name"]}', _component(rs))
     elif diff > 0:
-        active = [f[0] for f in facts]
-        for pod in _pods_to_delete(eng, rs, active, min(diff, BURST_REPLICAS)):
+        for pod in _pods_to_delete(eng, rs, facts, min(diff, BURST_REPLICAS)):
             eng.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], internal=True)
             eng.record_event(rs, "Normal", "SuccessfulDelete", f'Deleted pod: {pod["metadata"]["name"]}', _component(rs))
     return None
@@ -188,8 +187,9 @@ def _pod_from_template(rs: dict) -> dict:
 
 # ---- which pods go first ------------------------------------------------------------------
 
-def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
-    """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order."""
+def _pods_to_delete(eng, rs: dict, facts: list[tuple], diff: int) -> list[dict]:
+    """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order.
+    `facts`: the active pods as _active_facts gives them (their Ready condition already found)."""
     related = _related_pods(eng, rs)
     on_node: dict[str, int] = {}
     for p in related:  # every pod of the Deployment: is_pod_active and _node_name, inlined
@@ -198,7 +198,7 @@ def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
             spec = p.get("spec")
             node = (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0)) for p in active]
+    ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0), ready) for p, _, ready in facts]
     ranked.sort(key=functools.cmp_to_key(_compare))
     return [r.pod for r in ranked[:diff]]
 
@@ -244,13 +244,13 @@ class _Ranked:
     __slots__ = ("pod", "uid", "unassigned", "phase", "ready", "cost", "rank", "ready_time", "ready_bucket",
                  "restarts", "created", "created_bucket")
 
-    def __init__(self, eng, pod: dict, rank: int):
+    def __init__(self, eng, pod: dict, rank: int, ready_cond: dict | None):
         self.pod = pod
         self.uid = pod["metadata"]["uid"]
         self.unassigned = not _node_name(pod)
         self.phase = PHASE_ORDINAL.get(get_path(pod, "status.phase"), 0)
-        cond = ready_condition(pod)
-        self.ready = cond is not None and cond.get("status") == "True"
+        cond = ready_cond  # the Ready condition when it is True, else None (_active_facts)
+        self.ready = cond is not None
         self.cost = _deletion_cost(pod)
         self.rank = rank
         self.ready_time = cond["lastTransitionTime"] if self.ready else None

@@ -69,3 +69,42 @@ def test_deleted_and_crashing_pods_leave_the_counts():
     assert st["replicas"] == 3 and st["readyReplicas"] == 2
     c.advance(30)
     assert _status(c)["readyReplicas"] == 3 and victim not in _pods(c)
+
+
+
+def _three_ready_and_a_stray(annotate=None) -> tuple[Cluster, list[str]]:
+    c = Cluster(seed=4)
+    c.files["rs.yaml"] = _rs_yaml(replicas=3)
+    c.run("kubectl create -f rs.yaml")
+    c.advance(30)
+    ready = _pods(c)
+    if annotate is not None:
+        r = c.run(f"kubectl annotate pod {annotate} controller.kubernetes.io/pod-deletion-cost=-100")
+        assert r.exit_code == 0, r.stderr
+    c.files["pod.yaml"] = json.dumps({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "stray", "labels": {"app": "web", "tier": "front"}},
+        "spec": {"containers": [{"name": "c", "image": "no-such-registry.example/none:1"}]}})
+    # an orphan matching the selector is adopted; the ReplicaSet then has one pod too many
+    assert c.run("kubectl create -f pod.yaml").exit_code == 0
+    c.advance(5)
+    return c, ready
+
+
+def test_scale_down_takes_the_pending_pod_then_the_cheapest_by_deletion_cost():
+    """getPodsToDelete order (controller_utils.go ActivePodsWithRanks) read from the cached facts:
+    the not-ready Pending pod goes before the Ready ones; among Ready ones, a lower
+    pod-deletion-cost goes first, whatever the other criteria say."""
+    c, ready = _three_ready_and_a_stray()
+    assert set(ready + ["stray"]) - set(_pods(c)) == {"stray"}
+    c.run("kubectl scale rs web --replicas=2")
+    c.advance(1)
+    (default_victim,) = set(ready) - set(_pods(c))
+
+    cheap = next(p for p in ready if p != default_victim)
+    c, ready_again = _three_ready_and_a_stray(annotate=cheap)
+    assert ready_again == ready  # same seed, same pods
+    assert set(ready + ["stray"]) - set(_pods(c)) == {"stray"}
+    c.run("kubectl scale rs web --replicas=2")
+    c.advance(1)
+    assert set(ready) - set(_pods(c)) == {cheap}
