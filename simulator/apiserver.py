@@ -250,16 +250,18 @@ class ApiServer:
             return old
         return self.store.put(obj)
 
-    def update_status(self, obj: dict, with_annotations: bool = False) -> dict:
+    def update_status(self, obj: dict, with_annotations: bool = False, fresh_status: bool = False) -> dict:
         """The status subresource: only status (and, for the deployment controller's revision
-        bookkeeping, annotations) change."""
+        bookkeeping, annotations) change. fresh_status: the caller built obj["status"] for this
+        write alone and never touches it again, so it is stored without another deep copy (the
+        kubelet's writes, several per pod)."""
         kind, meta = obj["kind"], obj["metadata"]
         old = self.store.get(kind, meta.get("namespace", ""), meta["name"])
         if old is None:
             raise NotFound(resource_of(kind), meta["name"])
         new = dict(old)
         new["metadata"] = dict(old["metadata"])
-        new["status"] = clone(obj.get("status") or {})
+        new["status"] = (obj.get("status") or {}) if fresh_status else clone(obj.get("status") or {})
         if with_annotations and "annotations" in meta:
             new["metadata"]["annotations"] = dict(meta["annotations"])
         if new.get("status") == old.get("status") and new["metadata"].get("annotations") == old["metadata"].get("annotations"):

@@ -229,7 +229,7 @@ class Cluster:
                 del self.history[: len(self.history) - 1000]
 
     def _checkpoint(self):
-        return clone(self._eng.to_data()), dict(self.files)
+        return self._eng.checkpoint_data(), dict(self.files)
 
     def _rollback(self, checkpoint) -> None:
         data, files = checkpoint

@@ -15,8 +15,9 @@ from . import cpu_budget, timeutil
 from .apiserver import ApiServer
 from .clock import TimerQueue
 from .controllers import deployment, endpoints, events, kubelet, replicaset
+from .gcpause import while_paused
 from .labels import map_selector_matches
-from .objects import controller_ref, get_path
+from .objects import clone, controller_ref, get_path
 from .rng import Rng
 from .store import Store
 from .timeline import Timeline
@@ -105,6 +106,7 @@ class Engine:
         self._pending_enqueues.add(token)
         self.timers.schedule(max(due, self.now), "enqueue", controller, list(key), round(due, 3))
 
+    @while_paused  # a burst of allocations: see gcpause.py
     def advance_to(self, target: float) -> None:
         """Run every timer due up to `target`, each at its own time, then stop at `target`."""
         fired_here, instant = 0, None
@@ -135,6 +137,7 @@ class Engine:
     def enqueue(self, controller: str, key) -> None:
         self._queue[(controller, tuple(key))] = None
 
+    @while_paused
     def settle(self) -> None:
         n = 0
         while self._queue:
@@ -267,6 +270,20 @@ class Engine:
                 "allocated": self.allocated, "event_index": self.event_index, "event_seq": self.event_seq,
                 "events_swept": self.events_swept, "timeline": self.timeline.to_data(),
                 "pending": sorted([list(t[:2]) + [list(t[2])] for t in self._pending_enqueues])}
+
+    def checkpoint_data(self) -> dict:
+        """What to_data() gives, safe to keep while the engine goes on (for a rollback): stored
+        objects are immutable (store.py), so they are shared, not copied; that keeps a checkpoint
+        before every command O(mutable state) instead of a deep copy of every pod."""
+        data = self.to_data()
+        store, timeline = data.pop("store"), data.pop("timeline")
+        lives = timeline.pop("lives")
+        data = clone(data)
+        data["store"] = store
+        data["timeline"] = clone(timeline)
+        # a life record changes in place (gone, its states list); the [t, state] entries do not
+        data["timeline"]["lives"] = [dict(r, states=list(r["states"])) for r in lives]
+        return data
 
     @classmethod
     def from_data(cls, data: dict) -> "Engine":

@@ -15,7 +15,13 @@ DEFAULT_EPOCH = _dt.datetime(2026, 1, 1, 9, 0, 0, tzinfo=_dt.timezone.utc)
 
 def to_rfc3339(epoch: _dt.datetime, t: float) -> str:
     """`metav1.Time` as serialised by the API server: whole seconds, UTC, `Z` suffix."""
-    moment = epoch + _dt.timedelta(seconds=int(t))
+    return _rfc3339_seconds(epoch, int(t))
+
+
+@functools.lru_cache(maxsize=1024)
+def _rfc3339_seconds(epoch: _dt.datetime, seconds: int) -> str:
+    # cached: every object write and event stamps "now", and many share one simulated second
+    moment = epoch + _dt.timedelta(seconds=seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

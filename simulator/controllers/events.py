@@ -16,10 +16,10 @@ def record(eng, obj: dict, etype: str, reason: str, message: str, component: str
            host: str | None = None, field_path: str | None = None) -> None:
     m = obj["metadata"]
     ns = m.get("namespace") or "default"
-    key = (m.get("uid"), field_path, reason, message, component, etype)
+    key = repr((m.get("uid"), field_path, reason, message, component, etype))
     cache = eng.event_index
     stamp = eng.stamp()
-    name = cache.get(repr(key))
+    name = cache.get(key)
     existing = eng.store.get("Event", ns, name) if name else None
     if existing is not None:
         ev = clone(existing)
@@ -43,7 +43,7 @@ def record(eng, obj: dict, etype: str, reason: str, message: str, component: str
           "reason": reason, "reportingComponent": component, "reportingInstance": host or "",
           "source": source, "type": etype}
     eng.api.put_internal(ev)
-    cache[repr(key)] = name
+    cache[key] = name
     _expire(eng)
 
 

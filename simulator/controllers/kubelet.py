@@ -99,12 +99,11 @@ def schedule_pod(eng, namespace: str, name: str) -> None:
     load = {n["metadata"]["name"]: counts.get(n["metadata"]["name"], 0) for n in nodes}
     node = min(sorted(load), key=lambda n: load[n])
     counts[node] = load[node] + 1
-    pod = clone(pod)
-    pod["spec"]["nodeName"] = node
-    status = pod.setdefault("status", {})
+    # only what bind() reads (metadata, spec.nodeName, status, which it copies): no deep copy of the pod
+    status = dict(pod.get("status") or {})
     status["conditions"] = [{"lastProbeTime": None, "lastTransitionTime": eng.stamp(), "status": "True",
                              "type": "PodScheduled"}]
-    pod = eng.api.bind(pod)
+    pod = eng.api.bind({"metadata": pod["metadata"], "spec": {"nodeName": node}, "status": status})
     uid = pod["metadata"]["uid"]
     eng.kubelet["pods"][uid] = {"ns": namespace, "name": name, "node": node, "containers": {}, "gen": 0}
     eng.record_event(pod, "Normal", "Scheduled", f"Successfully assigned {namespace}/{name} to {node}",
@@ -137,7 +136,7 @@ def start_pod(eng, uid: str) -> None:
     if inits:
         status["initContainerStatuses"] = [_waiting_status(c, "PodInitializing") for c in inits]
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     for c in inits + (pod["spec"].get("containers") or []):
         ref["containers"][c["name"]] = {"gen": 0, "pulls": 0, "requests": 0, "ready_ok": 0, "ready_fail": 0,
                                         "live_fail": 0, "restarts": 0, "ready": False}
@@ -251,7 +250,7 @@ def _set_waiting(eng, uid, cname, reason, message) -> None:
         if st["name"] == cname:
             lst[i] = _waiting_status(c, reason, message, prior=st)
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 def _image_id(image_ref: str) -> str:
@@ -332,7 +331,7 @@ def run_container(eng, uid, cname, gen) -> None:
                 new["volumeMounts"] = mounts
             lst[i] = new
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     if readiness is not None:
         eng.after(float(readiness.get("initialDelaySeconds") or 0), "kubelet_probe", uid, cname, gen, "readiness")
     liveness = c.get("livenessProbe")
@@ -488,7 +487,7 @@ def _set_ready(eng, uid, cname, ready: bool) -> None:
         if st["name"] == cname:
             st["ready"] = ready
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 # ---- exits, restarts, CrashLoopBackOff -------------------------------------------------------
@@ -519,7 +518,7 @@ def container_exited(eng, uid, cname, gen, exit_code, reason=None, restart_at_on
         if not done:
             cstate["restarts"] += 1
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     if init and exit_code == 0:
         _next_after_init(eng, pod, ref, cname)
         return
@@ -549,7 +548,7 @@ def crash_loop(eng, uid, cname, gen) -> None:
             prior = {**st, "lastState": {"terminated": st["state"].get("terminated", {})}}
             lst[i] = _waiting_status(c, "CrashLoopBackOff", msg, prior=prior)
     _recompute(eng, pod)
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
 
 
 def restart_container(eng, uid, cname, gen) -> None:
@@ -560,7 +559,7 @@ def restart_container(eng, uid, cname, gen) -> None:
     for st in _statuses(pod, cname):
         if st["name"] == cname and "terminated" in st["state"]:
             st["lastState"] = {"terminated": st["state"]["terminated"]}
-    eng.api.update_status(pod)
+    eng.api.update_status(pod, fresh_status=True)  # a _status_copy, not touched after
     eng.after(CREATE_SECONDS, "kubelet_run", uid, cname, gen)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 from ..labels import map_selector_matches, selector_matches
 from ..objects import clone, controller_ref, get_path
@@ -62,15 +63,73 @@ def _component(owner: dict) -> str:
 def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
     rs = eng.store.get(kind, namespace, name)
     if rs is None:
+        _pod_facts_cache(eng).pop((kind, namespace, name), None)
         return
     uid = rs["metadata"]["uid"]
-    pods = _claim_pods(eng, rs)
-    active = [p for p in pods if is_pod_active(p)]
+    facts = _active_facts(eng, rs, _claim_pods(eng, rs))
     failure = None
     if not rs["metadata"].get("deletionTimestamp"):
-        failure = _manage_replicas(eng, rs, active)
-        active = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod" and is_pod_active(p)]
-    _update_status(eng, rs, active, failure)
+        written = eng.store.resource_version
+        failure = _manage_replicas(eng, rs, facts)
+        if eng.store.resource_version != written:  # else the pods are exactly the ones just read
+            facts = _active_facts(eng, rs, eng.store.dependents(uid))
+    _update_status(eng, rs, facts, failure)
+
+
+# What calculateStatus reads of each pod, per ReplicaSet and per pod object. Stored objects are
+# immutable (store.py), so a pod that is the same object as on the last reconcile (most pods, on
+# most reconciles of a big rollout) is not read again. Derived data only: never snapshotted, and a
+# restored or rolled-back engine is a new object with an empty cache.
+_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _pod_facts_cache(eng) -> dict:
+    cache = _FACTS.get(eng)
+    if cache is None:
+        cache = _FACTS[eng] = {}
+    return cache
+
+
+def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
+    """(pod, fully labeled, Ready condition if True else None) for each active pod among
+    `objects` (is_pod_active), in order. Runs over every pod of a ReplicaSet on each of its
+    reconciles: the hottest loop of a big rollout, hence the cache and the inlining."""
+    meta = rs["metadata"]
+    key = (rs["kind"], meta.get("namespace", ""), meta["name"])
+    template_labels = get_path(rs, "spec.template.metadata.labels") or {}
+    cache = _pod_facts_cache(eng)
+    known = cache.get(key)
+    # a new template (or a new ReplicaSet of the same name) changes "fully labeled": start over
+    seen = known[2] if known is not None and known[0] == meta["uid"] and known[1] is template_labels else {}
+    # A cached entry holds its pod, so no other live object can have that id: a hit by id is
+    # that very pod. Lookups and the rebuilt map run in C (map, dict(zip)); only misses, the
+    # pods written since the last reconcile, are read in Python.
+    ids = list(map(id, objects))
+    entries = list(map(seen.get, ids))
+    if None in entries:
+        # with string label values, "all template labels match" is a dict_items subset test
+        template_items = template_labels.items()
+        subset_ok = all(isinstance(v, str) for v in template_labels.values())
+        i = -1
+        while True:
+            try:
+                i = entries.index(None, i + 1)
+            except ValueError:
+                break
+            p = objects[i]
+            if p["kind"] != "Pod" or (p.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
+                    or p["metadata"].get("deletionTimestamp"):
+                entries[i] = (p, None, None)  # not active
+                continue
+            lbls = p["metadata"].get("labels") or {}
+            labeled = (template_items <= lbls.items()) if subset_ok else \
+                all(lbls.get(k) == v for k, v in template_items)
+            cond = ready_condition(p)
+            entries[i] = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
+    now_seen = dict(zip(ids, entries))
+    out = [e for e in entries if e[1] is not None]
+    cache[key] = (meta["uid"], template_labels, now_seen)
+    return out
 
 
 def _claim_pods(eng, rs: dict) -> list[dict]:
@@ -91,9 +150,10 @@ def _claim_pods(eng, rs: dict) -> list[dict]:
     return owned
 
 
-def _manage_replicas(eng, rs: dict, active: list[dict]):
+def _manage_replicas(eng, rs: dict, facts: list[tuple]):
+    """manageReplicas over the active pods (_active_facts entries)."""
     want = int(get_path(rs, "spec.replicas") if get_path(rs, "spec.replicas") is not None else 1)
-    diff = len(active) - want
+    diff = len(facts) - want
     if diff < 0:
         count = min(-diff, BURST_REPLICAS)
         for _ in range(count):
@@ -105,7 +165,7 @@ def _manage_replicas(eng, rs: dict, active: list[dict]):
                 return ("FailedCreate", message)
             eng.record_event(rs, "Normal", "SuccessfulCreate", f'Created pod: {pod["metadata"]["name"]}', _component(rs))
     elif diff > 0:
-        for pod in _pods_to_delete(eng, rs, active, min(diff, BURST_REPLICAS)):
+        for pod in _pods_to_delete(eng, rs, facts, min(diff, BURST_REPLICAS)):
             eng.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"], internal=True)
             eng.record_event(rs, "Normal", "SuccessfulDelete", f'Deleted pod: {pod["metadata"]["name"]}', _component(rs))
     return None
@@ -121,22 +181,32 @@ def _pod_from_template(rs: dict) -> dict:
         metadata["labels"] = dict(tmeta["labels"])
     if tmeta.get("annotations"):
         metadata["annotations"] = dict(tmeta["annotations"])
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": clone(template.get("spec") or {})}
+    # not copied here: ApiServer.create deep-copies the whole pod before it changes anything
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template.get("spec") or {}}
 
 
 # ---- which pods go first ------------------------------------------------------------------
 
-def _pods_to_delete(eng, rs: dict, active: list[dict], diff: int) -> list[dict]:
-    """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order."""
+def _pods_to_delete(eng, rs: dict, facts: list[tuple], diff: int) -> list[dict]:
+    """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order.
+    `facts`: the active pods as _active_facts gives them (their Ready condition already found)."""
     related = _related_pods(eng, rs)
     on_node: dict[str, int] = {}
-    for p in related:
-        if is_pod_active(p):
-            node = get_path(p, "spec.nodeName") or ""
+    for p in related:  # every pod of the Deployment: is_pod_active and _node_name, inlined
+        if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
+                and not p["metadata"].get("deletionTimestamp"):
+            spec = p.get("spec")
+            node = (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [_Ranked(eng, p, on_node.get(get_path(p, "spec.nodeName") or "", 0)) for p in active]
+    ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0), ready) for p, _, ready in facts]
     ranked.sort(key=functools.cmp_to_key(_compare))
     return [r.pod for r in ranked[:diff]]
+
+
+def _node_name(pod: dict) -> str:
+    # get_path(pod, "spec.nodeName") or "", for loops over every pod of a Deployment
+    spec = pod.get("spec")
+    return (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
 
 
 def _related_pods(eng, rs: dict) -> list[dict]:
@@ -174,13 +244,13 @@ class _Ranked:
     __slots__ = ("pod", "uid", "unassigned", "phase", "ready", "cost", "rank", "ready_time", "ready_bucket",
                  "restarts", "created", "created_bucket")
 
-    def __init__(self, eng, pod: dict, rank: int):
+    def __init__(self, eng, pod: dict, rank: int, ready_cond: dict | None):
         self.pod = pod
         self.uid = pod["metadata"]["uid"]
-        self.unassigned = not get_path(pod, "spec.nodeName")
+        self.unassigned = not _node_name(pod)
         self.phase = PHASE_ORDINAL.get(get_path(pod, "status.phase"), 0)
-        cond = ready_condition(pod)
-        self.ready = cond is not None and cond.get("status") == "True"
+        cond = ready_cond  # the Ready condition when it is True, else None (_active_facts)
+        self.ready = cond is not None
         self.cost = _deletion_cost(pod)
         self.rank = rank
         self.ready_time = cond["lastTransitionTime"] if self.ready else None
@@ -218,18 +288,15 @@ def _compare(a: _Ranked, b: _Ranked) -> int:
 
 # ---- status ----------------------------------------------------------------------------------
 
-def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
-    """calculateStatus (replica_set_utils.go); writes only when something changed."""
+def _update_status(eng, rs: dict, facts: list[tuple], failure) -> None:
+    """calculateStatus (replica_set_utils.go) over _active_facts; writes only when something changed."""
     min_ready = int(get_path(rs, "spec.minReadySeconds") or 0)
-    template_labels = get_path(rs, "spec.template.metadata.labels") or {}
     ready = available = fully_labeled = 0
     waiting_for_min_ready = None
-    for pod in active:
-        lbls = pod["metadata"].get("labels") or {}
-        if all(lbls.get(k) == v for k, v in template_labels.items()):
+    for _, labeled, cond in facts:
+        if labeled:
             fully_labeled += 1
-        cond = ready_condition(pod)
-        if cond is not None and cond.get("status") == "True":
+        if cond is not None:
             ready += 1
             since = eng.parse_time(cond["lastTransitionTime"]) if min_ready else 0.0
             if not min_ready or since + min_ready < eng.now:  # IsPodAvailable
@@ -238,7 +305,7 @@ def _update_status(eng, rs: dict, active: list[dict], failure) -> None:
                 due = since + min_ready + 1
                 waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
     old = rs.get("status") or {}
-    status = {"replicas": len(active)}
+    status = {"replicas": len(facts)}
     if fully_labeled:
         status["fullyLabeledReplicas"] = fully_labeled
     if ready:

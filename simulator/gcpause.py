@@ -1,0 +1,46 @@
+"""Pausing Python's cyclic garbage collector around bursts of simulator work.
+
+A rollout of 1,000 replicas allocates millions of dicts and lists. With automatic collection,
+every 700 net allocations trigger a young collection and, every few of those, a full one that
+walks every object of the process: at 5,000 replicas eleven full collections of a 1.5 M-object
+heap were a third of the CPU time, and what made the cost per replica grow with the replica
+count. The simulator's data is JSON-shaped trees, freed by reference counting; it makes no
+reference cycles for the collector to find (gc.get_stats() shows nothing collected during a
+rollout). So the collector is paused for one burst (a settle, a clock advance, a snapshot parse)
+and resumed after it: the burst's survivors are then looked at once, not again and again.
+
+Nesting-safe, and a collector that someone else disabled stays disabled. The pause is
+process-wide, so it lasts one bounded burst only, never across a wait.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused():
+    if not gc.isenabled():  # nested, or disabled by the host process: leave it to them
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def while_paused(fn):
+    """Decorator: run `fn` with automatic collection paused (see paused())."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
