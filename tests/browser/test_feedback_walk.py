@@ -75,7 +75,11 @@ def test_walking_lesson_09_shows_no_mistake(page: Page, live_url_real_content, a
         expect(panel.locator("article").nth(i)).to_have_attribute("data-state", "not_started")
     # the canary needs a pause right after set image: the clock runs at ×1 until then
     states = walk(page, artifacts, "09", fast_after="kubectl rollout pause deployment kubia", fast=False)
-    assert states == ["passed", "passed"]  # exercise 1 stays passed after exercise 2's resume
+    assert states[0] == "passed"  # exercise 1 stays passed after exercise 2's resume
+    # exercise 2 is judged once the cluster is at rest: the v1 pods may still be terminating when
+    # `rollout status` returns, so its pass arrives with a later push
+    expect(panel.locator("article").nth(1)).to_have_attribute("data-state", "passed", timeout=30_000)
+    expect(panel.locator(".feedback-mistake")).to_have_count(0)
     first = panel.locator("article").first
     expect(first.locator(".exercise-passed")).to_have_text("이 실습을 통과했습니다.")  # no red, no stale claim
 
