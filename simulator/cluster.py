@@ -21,26 +21,60 @@ from .objects import clone
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FORMAT = 1
-# Commands that never change the cluster: no checkpoint is needed before them.
-_READ_ONLY = {"get", "describe", "explain", "api-resources", "api-versions", "version", "cluster-info",
-              "ls", "cat", "help", "echo", "clear", "config", "logs", "history", "top"}
+# kubectl commands (canonical paths from kubectl/cli.parse) that never change the cluster, so no
+# checkpoint (a full copy of the state) is needed before them: pkg/cmd/get, describe, explain,
+# apiresources, version, clusterinfo, logs, top, config (the console's kubeconfig is not cluster
+# state), rollout status/history (pkg/cmd/rollout/rollout_status.go, rollout_history.go).
+_READ_ONLY_KUBECTL = {("get",), ("describe",), ("explain",), ("api-resources",), ("api-versions",),
+                      ("version",), ("cluster-info",), ("logs",), ("rollout", "status"),
+                      ("rollout", "history")}
+_READ_ONLY_KUBECTL_GROUPS = {"config", "top", "cluster-info", "completion"}
+# Shell words of the console (simulator/shell.py) that only read: files, help, text.
+_READ_ONLY_SHELL = {"ls", "cat", "help", "echo", "clear", "true", "false", "sleep"}
 
 
 def _read_only(line) -> bool:
-    """Commands that cannot change the cluster need no checkpoint (a full copy of the state)."""
-    if not isinstance(line, str) or "|" in line:
+    """Commands that cannot change the cluster need no checkpoint; decided from the parsed
+    command (kubectl's own command tree), so flags anywhere (`kubectl -n x get`) or aliases
+    (`k rollout history`) read the same. Anything unclear counts as a change."""
+    from .kubectl import cli
+    from .kubectl.commands.common import dry_run_mode
+
+    if not isinstance(line, str):
         return False
-    words = line.split()
+    try:
+        words = cli.tokenize(line)
+    except KubeError:
+        return True  # not even tokenized: it runs nothing
     if not words:
         return True
+    if "|" in words:
+        return False
     if words[0] not in ("kubectl", "k"):
-        return words[0] in _READ_ONLY
-    rest = [w for w in words[1:] if not w.startswith("-")]
-    if not rest:
+        return words[0] in _READ_ONLY_SHELL
+    if len(words) == 1:
         return True
-    if rest[0] == "rollout":
-        return len(rest) > 1 and rest[1] in ("status", "history")
-    return rest[0] in _READ_ONLY
+    try:
+        inv = cli.parse(words[1:])
+    except KubeError:
+        return True  # a usage error: nothing runs
+    if inv.wants_help or not inv.path:
+        return True
+    if inv.path in _READ_ONLY_KUBECTL or inv.path[0] in _READ_ONLY_KUBECTL_GROUPS:
+        return True
+    try:
+        return "dry-run" in inv.flags and dry_run_mode(inv) == "client"
+    except KubeError:
+        return True  # an invalid --dry-run value: kubectl refuses before doing anything
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    """What `kubectl rollout status deployment/NAME` prints now (one line, without the newline),
+    whether it would stop waiting (`done`), and whether it stopped with an error."""
+    message: str
+    done: bool
+    error: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +284,27 @@ class Cluster:
     def decisions(self, deployment: str, namespace: str = "default") -> list[dict]:
         """The deployment controller's decisions with their numbers (for "why" explanations)."""
         return clone(self._eng.timeline.decisions_for(namespace, deployment))
+
+    def rollout_status(self, deployment: str, namespace: str = "default") -> RolloutStatus | None:
+        """kubectl's rollout status of one Deployment now (DeploymentStatusViewer.Status in
+        kubectl pkg/polymorphichelpers/rollout_status.go), None when there is no such Deployment.
+        A paused Deployment is `done` too: waiting would not move it (the console's command keeps
+        waiting, as kubectl does; this is for front-ends deciding when a rollout has settled)."""
+        from .kubectl.commands.rollout import status_message
+
+        obj = self._eng.store.get("Deployment", namespace, deployment)
+        if obj is None:
+            return None
+        try:
+            text, done = status_message(obj)
+        except KubeError as err:  # exceeded its progress deadline
+            return RolloutStatus(err.render(), True, error=True)
+        paused = bool((obj.get("spec") or {}).get("paused"))
+        return RolloutStatus(text.rstrip("\n"), done or paused)
+
+    def read_only(self, line: str) -> bool:
+        """True when `line` cannot change the cluster (from the parsed command)."""
+        return _read_only(line)
 
     def service_timeline(self, service: str, namespace: str = "default") -> list[dict]:
         return clone(self._eng.timeline.for_service(namespace, service))

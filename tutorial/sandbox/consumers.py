@@ -64,7 +64,7 @@ from tutorial.sandbox.owners import owner_for
 from tutorial.sandbox.editor import MAX_EDITOR_MESSAGE_BYTES
 from tutorial.sandbox.panels_consumer import EditorMixin, ReplayMixin
 from tutorial.sandbox.scheduler import scheduler
-from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, get_deployment, rollout_settled
+from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, RolloutChoice, chosen_deployment, rollout_settled
 from tutorial.sandbox.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import (
     SPEEDS,
@@ -146,7 +146,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         self.exercise_since = {}
         self.last_panel = None
         self.time_mark = time.monotonic()
-        self.rollout_ref = None  # "namespace/name" chosen in the Rollout panel; None = the first
+        self.rollout = RolloutChoice()  # the Rollout panel's Deployment: picked, else the rolling one
         self.traffic = TrafficStrip()
         self.rollout_dirty = True
         self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
@@ -675,12 +675,12 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
     async def _step(self, value) -> None:
         """Let simulated time pass at once; streaming commands see every change on the way."""
         if value == "settle":
-            ref = chosen_deployment(self.cluster, self.rollout_ref)
+            ref = self.rollout.ref(self.cluster)
             if ref is None:
                 await self._send_error(self._t(_("There is no Deployment whose rollout could settle.")))
                 return
             waited = 0.0
-            while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(get_deployment(self.cluster, ref)):
+            while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(self.cluster, ref):
                 self.traffic.advance(self.cluster, 1.0)
                 waited += 1.0
         else:
@@ -702,7 +702,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
         if not isinstance(ref, str) or chosen_deployment(self.cluster, ref) != ref:
             await self._send_error(self._t(_("There is no Deployment %(name)s.")) % {"name": str(ref)[:120]})
             return
-        self.rollout_ref = ref
+        self.rollout.pick(ref)
         await self._send_rollout()
 
     async def _choose_service(self, ref) -> None:
@@ -714,7 +714,7 @@ class SandboxConsumer(NoLoopConnectionSweep, BatchedSends, EditorMixin, ReplayMi
 
     def _rollout_context(self) -> dict:
         with translation.override(self.language):
-            ref = chosen_deployment(self.cluster, self.rollout_ref)
+            ref = self.rollout.ref(self.cluster)
             return fragments.rollout_context(self.cluster, ref, self.traffic, self.language, at=self.replay_at)
 
     async def _send_rollout(self) -> None:
