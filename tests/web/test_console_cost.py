@@ -1,21 +1,15 @@
-"""Per-command cost cuts in the console consumer (tutorial/sandbox/consumers.py): what grading reads
+"""Per-command cost cuts in the console consumer (tutorial/sandbox/session/): what grading reads
 is keyed so a skipped grading never misses a change, and unchanged fragments are not re-sent."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 
 from simulator import Cluster
 from tests.web.test_console import open_console, new_session
-from tutorial.sandbox.consumers import SandboxConsumer
+from tutorial.sandbox.session.grading import grade_key
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-def grade_key(cluster) -> tuple:
-    return SandboxConsumer._grade_key(SimpleNamespace(cluster=cluster))
 
 
 async def test_grade_key_moves_with_objects_and_with_read_only_commands():

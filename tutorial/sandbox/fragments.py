@@ -60,12 +60,13 @@ def full_state(context: dict, language: str) -> str:
     )
 
 
-def appended_entries(entries: list[dict], language: str) -> str:
-    return _render("sandbox/_console_output.html", {"entries": entries, "append": True}, language)
+def appended_entries(entries: list[dict], language: str, suffix: str = "") -> str:
+    """New entries at the end of one terminal's output (suffix "" = terminal 1, "-N" = terminal N)."""
+    return _render("sandbox/_console_output.html", {"entries": entries, "append": True, "suffix": suffix}, language)
 
 
-def cleared_output(language: str) -> str:
-    return _render("sandbox/_console_output.html", {"entries": [], "oob": True}, language)
+def cleared_output(language: str, suffix: str = "") -> str:
+    return _render("sandbox/_console_output.html", {"entries": [], "oob": True, "suffix": suffix}, language)
 
 
 def controls(context: dict, language: str) -> str:
@@ -78,16 +79,23 @@ def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str 
                    {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}, language)
 
 
-def history(history_list: list[str], language: str) -> str:
+def history(history_list: list[str], language: str, suffix: str = "") -> str:
     return _render(
         "sandbox/_console_history.html",
-        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True},
+        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True, "suffix": suffix},
         language,
     )
 
 
-def completion(text: str, value: str, seq: int, language: str) -> str:
-    return _render("sandbox/_console_completion.html", {"text": text, "value": value, "seq": seq}, language)
+def terminal_state(transcript: list, history_list: list[str], language: str, suffix: str) -> str:
+    """One terminal's whole output and ↑/↓ history (terminals after the first, on (re)connect)."""
+    return (_render("sandbox/_console_output.html", {"entries": transcript, "oob": True, "suffix": suffix}, language)
+            + history(history_list, language, suffix))
+
+
+def completion(text: str, value: str, seq: int, language: str, suffix: str = "") -> str:
+    return _render("sandbox/_console_completion.html",
+                   {"text": text, "value": value, "seq": seq, "suffix": suffix}, language)
 
 
 def exercises(context: dict, language: str) -> str:

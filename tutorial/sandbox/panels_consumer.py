@@ -1,6 +1,6 @@
 """The console consumer's file editor panel, `kubectl edit` in that panel, and replay.
 
-Mixed into SandboxConsumer (consumers.py), which calls these under its lock. Messages:
+Mixed into SandboxSession (session/session.py), which calls these under its lock. Messages:
 {"file_open": name}, {"file_save": name, "text": ...}, {"file_new": name}, {"file_delete": name},
 {"file_close": true}; {"edit_save": token, "text": ...}, {"edit_cancel": token};
 {"replay": seconds | "live"}.
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import build_cluster_view
 from tutorial.sandbox.editor import name_problem, save_problem
-from tutorial.sandbox.services import transcript_append
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +116,13 @@ class EditorMixin:
         await self._save()
 
     # ---------------------------------------------------------------- kubectl edit
-    async def _begin_edit(self, line: str) -> bool:
-        """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled."""
+    async def _begin_edit(self, line: str, terminal) -> bool:
+        """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled.
+        The edit's output goes to the terminal it was typed in."""
         opened = self.cluster.edit_begin(line)
         if opened is None:
             return False
+        self.edit_terminal = terminal
         if isinstance(opened, dict):
             if opened.get("stderr"):
                 await self._console_output(opened["stderr"])
@@ -160,8 +161,9 @@ class EditorMixin:
 
     async def _console_output(self, text: str) -> None:
         if text:
-            transcript_append(self.transcript, "output", text)
-            await self._send_entries([{"kind": "output", "text": text}])
+            terminal = getattr(self, "edit_terminal", None) or self.terminals.first
+            terminal.note("output", text)
+            await self._send_entries([{"kind": "output", "text": text}], terminal)
 
 
 class ReplayMixin:
