@@ -1,13 +1,17 @@
 """The console WebSocket: transport only. Accept, authorise, limit size and rate, decode the JSON
-into a typed message once (session/messages.py), hand it to the sandbox's session in this process
-(session/hub.py) and send the frames the session renders. Several sockets may attach to one
-session (two windows on one sandbox are both live).
+into a typed message once (session/messages.py), hand it to the sandbox's session and send the
+frames the session renders. Several sockets may attach to one session (two windows on one sandbox
+are both live).
 
-Outgoing messages are HTML fragments whose top-level elements htmx swaps out of band by id.
+The session lives in the process that holds the sandbox's lease. Here (session/hub.py), the socket
+attaches to it directly; in another live process, it attaches there as a remote client through the
+channel layer (bridge.py) and relays the frames; when that host dies (its lease expires) or does
+not answer, this process hosts the session, restored from the last save.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from asgiref.sync import sync_to_async
@@ -18,10 +22,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.lessons.catalogue import get_catalogue
-from tutorial.sandbox import fragments
+from tutorial.sandbox import fragments, lease
 from tutorial.sandbox.db import NoLoopConnectionSweep, console_db
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.owners import owner_for
+from tutorial.sandbox.realtime.bridge import HostListener, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
 from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import hub
@@ -29,11 +34,22 @@ from tutorial.sandbox.session.messages import Refusal, parse
 
 CLOSE_FORBIDDEN = 4003  # htmx's ws extension does not reconnect after 4xxx codes
 CLOSE_NOT_FOUND = 4004
+REMOTE_ANSWER_SECONDS = lease.HANDOFF_SECONDS  # a host that does not answer by then is taken over
+HOST_CHECK_SECONDS = lease.RENEW_INTERVAL_SECONDS  # how often a remote socket checks its host lives
+
+
+def hosted_elsewhere(sandbox_id: int) -> bool:
+    """A live lease held by another process."""
+    current = lease.current(sandbox_id)
+    return (current is not None and current.expires_at > time.time()
+            and not current.holder.startswith(lease.PROCESS_ID + "/"))
 
 
 class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsumer):
     read_only = False
-    session = None
+    session = None  # the session hosted in this process, when attached to it
+    remote = False  # attached to a session hosted by another process
+    watchdog: asyncio.Task | None = None
 
     async def connect(self) -> None:
         self.bucket = TokenBucket(COMMANDS_PER_SECOND, COMMANDS_PER_SECOND, time.monotonic())
@@ -47,37 +63,87 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if self.language not in dict(settings.LANGUAGES):
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        lesson = (await sync_to_async(get_catalogue)()).get(slug)
-        if lesson is None:
+        self.lesson = (await sync_to_async(get_catalogue)()).get(slug)
+        if self.lesson is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        user = self.scope.get("user")
-        owner = await console_db(owner_for)(user, self.scope.get("session"), create=False)
-        if owner is None:  # no session cookie: the page was never opened in this browser
+        self.user = self.scope.get("user")
+        self.owner = await console_db(owner_for)(self.user, self.scope.get("session"), create=False)
+        if self.owner is None:  # no session cookie: the page was never opened in this browser
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        sandbox = await console_db(sandbox_get_or_create)(owner=owner, user=user, lesson=lesson)
-        sandbox.exercise_since = await console_db(sandbox_exercise_since)(sandbox, lesson)
-        self.group = sandbox.group_name
+        self.sandbox = await console_db(sandbox_get_or_create)(owner=self.owner, user=self.user, lesson=self.lesson)
+        self.sandbox.exercise_since = await console_db(sandbox_exercise_since)(self.sandbox, self.lesson)
+        self.group = self.sandbox.group_name
+        if hub().hosted(self.sandbox.pk) is None and await console_db(hosted_elsewhere)(self.sandbox.pk):
+            await self._attach_remote()
+        else:
+            await self._host()
+
+    async def _host(self) -> None:
+        """Attach to the session in this process, opening it here if needed."""
+        layer = self.channel_layer
 
         async def ask_holder() -> None:
             # Another process may host it: it saves and lets go (lease.py), this one opens it.
             await self._layer_call("group_send", self.group, {"type": "sandbox.takeover", "by": self.channel_name})
 
-        await self._layer_call("group_add", self.group, self.channel_name)
-        self.session = await hub().attach(sandbox, lesson, self.language, self, owner=owner, user=user,
-                                          ask_holder=ask_holder)
+        async def listen(session) -> None:
+            if layer is not None:
+                await HostListener(layer, session, hub()).start()
 
+        self.remote = False
+        self.session = await hub().attach(self.sandbox, self.lesson, self.language, self, owner=self.owner,
+                                          user=self.user, ask_holder=ask_holder, on_open=listen)
+
+    # ---------------------------------------------------------------- remote: the host is elsewhere
+    async def _attach_remote(self) -> None:
+        self.remote = True
+        self.answered = False
+        await self._layer_call("group_send", self.group, {"type": "sandbox.remote.attach",
+                                                          "client": self.channel_name, "language": self.language})
+        self.watchdog = asyncio.get_running_loop().create_task(self._watch_host())
+
+    async def _watch_host(self) -> None:
+        """No answer soon, or later a host whose lease expired (SIGKILL): host it here."""
+        try:
+            await asyncio.sleep(REMOTE_ANSWER_SECONDS)
+            while self.remote and not self.closed:
+                if not self.answered or not await console_db(hosted_elsewhere)(self.sandbox.pk):
+                    break
+                await asyncio.sleep(HOST_CHECK_SECONDS)
+            if self.remote and not self.closed:
+                await self._layer_call("group_send", self.group, {"type": "sandbox.remote.detach",
+                                                                  "client": self.channel_name})
+                await self._host()
+        except asyncio.CancelledError:
+            raise
+        except DatabaseError:  # the database is down: the host (if alive) carries on
+            pass
+
+    async def sandbox_remote_frame(self, event) -> None:
+        self.answered = True
+        if self.remote and not self.closed:
+            await self.send(text_data=event["text"])
+
+    async def sandbox_remote_end(self, event) -> None:
+        if self.remote and not self.closed:
+            await self.end(event.get("code") or 4000, event.get("text"))
+
+    # ---------------------------------------------------------------- both
     async def disconnect(self, code) -> None:
         self.closed = True
+        if self.watchdog is not None and self.watchdog is not asyncio.current_task():
+            self.watchdog.cancel()
+        if self.remote:
+            await self._layer_call("group_send", self.group, {"type": "sandbox.remote.detach",
+                                                              "client": self.channel_name})
         if self.session is not None:
             session, self.session = self.session, None
             await hub().detach(session, self)
-        if getattr(self, "group", None) is not None:
-            await self._layer_call("group_discard", self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        if self.session is None:
+        if self.session is None and not self.remote:
             return
         if not self.bucket.take(time.monotonic()):
             # Say it once per second at most: a flood must not turn into a flood of replies.
@@ -90,8 +156,10 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         message = parse(text_data)
         if isinstance(message, Refusal):
             await self._say(message.reason, message.params)
-            return
-        await self.session.handle(message, self)
+        elif self.remote:
+            await self._layer_call("group_send", self.group, message_event(self.channel_name, message))
+        else:
+            await self.session.handle(message, self)
 
     async def _say(self, reason, params=None) -> None:
         with translation.override(self.language):
@@ -105,41 +173,19 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
             await self.send(text_data=text)
 
     async def end(self, code: int, text: str | None) -> None:
+        """The session stopped (another process hosts the sandbox now): say why and close."""
         if text:
             await self.deliver(fragments.appended_entries([{"kind": "info", "text": text + "\n"}], self.language))
+        self.remote = False
         if self.session is not None:
             session, self.session = self.session, None
             await session.detach(self)
         self.closed = True
         await self.close(code=code)
 
-    async def rejoin(self) -> bool:
-        try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        except Exception:
-            return False
-        return True
-
     async def _layer_failed(self) -> None:
-        if self.session is not None:
-            await self.session.layer_failed()
-            if self.session.planned is None and not self.session.stopped:
-                self.session._plan()  # a quiet session must still tick to rejoin once Redis is back
-
-    # ---------------------------------------------------------------- channel-layer events
-    def _speaks_for_session(self) -> bool:
-        """Every socket of the session is in the group: the first one attached passes events on."""
-        return self.session is not None and self.session.outbox.clients[:1] == [self]
-
-    async def sandbox_takeover(self, event) -> None:
-        if event.get("by") == self.channel_name or not self._speaks_for_session():
-            return
-        await self.session.takeover()
-
-    async def sandbox_reload(self, event) -> None:
-        """Someone reset or replaced the sandbox outside the session (e.g. an instructor)."""
-        if self._speaks_for_session():
-            try:
-                await self.session.reload()
-            except DatabaseError as exc:
-                await self.session._database_failed(exc)
+        session = self.session
+        if session is not None:
+            await session.layer_failed()
+            if session.planned is None and not session.stopped:
+                session._plan()  # a quiet session must still tick to rejoin once Redis is back

@@ -27,8 +27,11 @@ class Hub:
         return session if session is not None and not session.stopped else None
 
     async def attach(self, sandbox, lesson, language: str, client: Client, *, owner: str, user=None,
-                     ask_holder: Callable[[], Awaitable[None]] | None = None) -> SandboxSession:
-        """The sandbox's session in this process (opened first if needed), with `client` attached."""
+                     ask_holder: Callable[[], Awaitable[None]] | None = None,
+                     on_open: Callable[[SandboxSession], Awaitable[None]] | None = None) -> SandboxSession:
+        """The sandbox's session in this process (opened first if needed: `ask_holder` first asks
+        another process to let go, `on_open` lets the transport listen for it), with `client`
+        attached."""
         while True:
             closing = self._closing.get(sandbox.pk)
             if closing is not None:  # reopened while the last window's session saves: wait for it
@@ -48,6 +51,8 @@ class Hub:
                 session = SandboxSession(sandbox, lesson, language, owner=owner, user=user)
                 await session.open()
                 self.sessions[sandbox.pk] = session
+                if on_open is not None:
+                    await on_open(session)
             finally:
                 del self._opening[sandbox.pk]
                 future.set_result(None)

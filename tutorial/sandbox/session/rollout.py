@@ -7,11 +7,11 @@ each part is kept, not the HTML). Mixed into SandboxSession.
 
 from __future__ import annotations
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox import fragments
 from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, rollout_settled
+from tutorial.sandbox.session.state import rollout_state
 from tutorial.sandbox.traffic import service_names
 
 STEPS = {1: 1.0, 10: 10.0}  # the +1 s / +10 s buttons
@@ -63,9 +63,7 @@ class RolloutPanel:
         await self._send_rollout()
 
     def _rollout_context(self) -> dict:
-        with translation.override(self.language):
-            ref = self.rollout.ref(self.cluster)
-            return fragments.rollout_context(self.cluster, ref, self.traffic, self.language, at=self.replay_at)
+        return rollout_state(self.cluster, self.rollout, self.traffic, self.language, at=self.replay_at)
 
     async def _send_rollout(self) -> None:
         """The parts of the Rollout panel whose HTML changed since they were last sent."""

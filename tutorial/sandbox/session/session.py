@@ -23,24 +23,26 @@ import uuid
 
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox import fragments
 from tutorial.sandbox.cluster_view import view_of
-from tutorial.sandbox.completion import apply_completion
 from tutorial.sandbox.db import console_db
 from tutorial.sandbox.lease import PROCESS_ID, LeaseHolder
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.panels_consumer import EditorMixin, ReplayMixin
 from tutorial.sandbox.rollout_panel import RolloutChoice
-from tutorial.sandbox.services import SPEEDS, catch_up_seconds, restore_cluster, sandbox_reset
+from tutorial.sandbox.services import sandbox_reset
+from tutorial.sandbox.session.commands import TerminalCommands
 from tutorial.sandbox.session.driving import ClockDriving
 from tutorial.sandbox.session.grading import Grading, progress_rows
 from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Message
 from tutorial.sandbox.session.outbox import Client, Outbox
 from tutorial.sandbox.session.rollout import RolloutPanel
+from tutorial.sandbox.session.saving import Saving
+from tutorial.sandbox.session.state import console_state
 from tutorial.sandbox.session.terminals import Terminal, Terminals
 from tutorial.sandbox.traffic import TrafficStrip
 
@@ -52,7 +54,7 @@ TAKEN_OVER = _("This sandbox was opened in another window; this console stopped.
 ENDED_BY_RESTORE = _("The sandbox was restored; the running command was stopped.")
 
 
-class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDriving, LeaseHolder):
+class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDriving, LeaseHolder):
     def __init__(self, sandbox: Sandbox, lesson, language: str, *, owner: str, user=None):
         self.sandbox = sandbox
         self.lesson = lesson
@@ -90,6 +92,10 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
         self.edit_token = None
         self.edit_terminal = None
         self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
+        # The transport's hooks (realtime/bridge.py HostListener): called when the session closes
+        # or stops, and to rejoin the channel layer after an outage.
+        self.on_close: list = []
+        self.on_rejoin: list = []
 
     # ---------------------------------------------------------------- lifecycle
     async def open(self) -> None:
@@ -136,6 +142,15 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
                 await self._save()
                 await self._account_time()
             await self._lease_release()
+        await self._closed()
+
+    async def _closed(self) -> None:
+        hooks, self.on_close = self.on_close, []
+        for hook in hooks:
+            try:
+                await hook()
+            except Exception:
+                logger.exception("Close hook of sandbox %s failed", self.sandbox.pk)
 
     async def _stop(self, text, code: int) -> None:
         """Stop driving (another process has the sandbox now), say why, close every client."""
@@ -150,6 +165,7 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
                 await client.end(code, message)
             except Exception:  # already gone
                 pass
+        await self._closed()
 
     async def takeover(self) -> None:
         """Another process opens this sandbox and asks for it: save under the lease, let it go."""
@@ -178,31 +194,12 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
             self._plan()
 
     async def _rejoin_clients(self) -> bool:
+        """After a channel-layer outage: the transport joins the sandbox's group again."""
         rejoined = False
-        for client in list(self.outbox.clients):
-            rejoin = getattr(client, "rejoin", None)
-            if rejoin is not None and await rejoin():
+        for rejoin in list(self.on_rejoin):
+            if await rejoin():
                 rejoined = True
-        return rejoined
-
-    def _load(self, sandbox: Sandbox, *, catch_up: bool) -> None:
-        """Restore the cluster from the sandbox row (letting missed time pass if asked)."""
-        cluster = restore_cluster(sandbox.snapshot)
-        self.terminals = Terminals.from_row(sandbox.transcript, sandbox.history, sandbox.terminals)
-        self.saved_rows = self._rows()
-        self.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
-        self.paused = sandbox.paused
-        self.exercise_since = dict(sandbox.exercise_since or {})
-        if catch_up:
-            missed = catch_up_seconds(
-                saved_at=sandbox.saved_at, now=timezone.now(), speed=self.speed, paused=self.paused
-            )
-            if missed > 0:
-                cluster.advance(missed)
-                self.unsaved = True
-        self._use_cluster(cluster)
-        self.last_snapshot = sandbox.snapshot
-        self.clock_at = self.busy_at = asyncio.get_running_loop().time()
+        return rejoined or not self.on_rejoin
 
     def _use_cluster(self, cluster) -> None:
         self.cluster = cluster
@@ -325,132 +322,6 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
             await self._grade_soon()
         return result
 
-    # ---------------------------------------------------------------- commands
-    async def _run_command(self, line: str, terminal: Terminal) -> None:
-        if terminal.command is not None:
-            await self._send_error(self._t(_(
-                "A command is still running. Press Ctrl+C to stop it first.")), terminal)
-            return
-        if self.edit_token is not None:
-            await self._send_error(self._t(_(
-                "kubectl edit is waiting in the editor panel: save or cancel it first.")), terminal)
-            return
-        if self.replay_at is not None:
-            await self._leave_replay()
-        entries = [{"kind": "input", "text": line}]
-        terminal.note("input", line)
-        if not line:
-            await self._send_entries(entries, terminal)
-            return
-        changed = terminal.remember(line)  # ↑/↓ list unchanged: not re-sent
-        await self._send_entries(entries, terminal)
-        if changed:
-            await self.send(fragments.history(terminal.history, self.language, terminal.suffix))
-        # Cluster.start rolls a crashed command back itself; this is for a failure around it. The
-        # last save (after the previous command, or ≤ 5 s ago) is cheaper than a snapshot per command.
-        before = self.last_snapshot
-        try:
-            if await self._begin_edit(line, terminal):
-                await self._save()
-                await self._grade_soon()
-                return
-            terminal.command = self.cluster.start(line)
-            await self._send_terminal_output(terminal, just_started=True)
-        except Exception:
-            logger.exception("Command %r failed in sandbox %s", line, self.sandbox.pk)
-            self._end_commands()
-            self._use_cluster(restore_cluster(before))
-            await self._send_error(self._t(_(
-                "Internal error while running this command; it was reported and your sandbox is unchanged.")), terminal)
-        if terminal.command is not None:
-            await self._send_controls()  # shows the Stop button
-        await self._save()
-        await self._grade_soon()
-
-    def _flush_command_output(self, terminal: Terminal) -> list[dict]:
-        """Collect new output of the terminal's running command; forget it once it is done."""
-        command = terminal.command
-        if command is None:
-            return []
-        text = command.read()
-        entries = []
-        if text:
-            terminal.note("output", text)
-            entries.append({"kind": "output", "text": text})
-        if command.done:
-            terminal.command = None
-            if getattr(command, "clear_screen", False):
-                terminal.transcript = []
-                entries = [{"clear": True}]
-        return entries
-
-    async def _send_command_output(self) -> None:
-        for terminal in self.terminals.running():
-            await self._send_terminal_output(terminal)
-
-    async def _send_terminal_output(self, terminal: Terminal, *, just_started: bool = False) -> None:
-        """just_started: the command was started by this message; when it is over at once (most
-        are), the controls never showed its Stop button and need no re-render."""
-        was_running = terminal.command is not None
-        entries = self._flush_command_output(terminal)
-        if entries and entries[0].get("clear"):
-            await self.send(fragments.cleared_output(self.language, terminal.suffix))
-        elif entries:
-            await self._send_entries(entries, terminal)
-        if was_running and terminal.command is None:
-            self.unsaved = True
-            if not just_started:
-                await self._send_controls()
-            await self._grade_soon()  # e.g. `rollout status` returned: the rollout is over
-
-    async def _cancel(self, terminal: Terminal) -> None:
-        if self.edit_token is not None and self.edit_terminal in (None, terminal):
-            await self._finish_edit(self.edit_token, None)  # Ctrl+C while kubectl edit waits: Cancel
-            return
-        if terminal.command is None:
-            # Ctrl+C at an idle prompt: a terminal just shows ^C and a new prompt.
-            terminal.note("input", "^C")
-            await self._send_entries([{"kind": "input", "text": "^C"}], terminal)
-            return
-        terminal.command.cancel()
-        await self._send_terminal_output(terminal)
-        if terminal.command is not None and not terminal.command.done:
-            return
-        terminal.command = None
-        terminal.note("output", "^C\n")
-        await self._send_entries([{"kind": "output", "text": "^C\n"}], terminal)
-        await self._send_controls()
-        await self._save()
-
-    async def _complete(self, text: str, terminal: Terminal) -> None:
-        try:
-            candidates = list(self.cluster.complete(text))
-        except Exception:
-            logger.exception("Completion of %r failed in sandbox %s", text, self.sandbox.pk)
-            candidates = []
-        value, listing = apply_completion(text, candidates)
-        if listing:
-            await self._send_entries([
-                {"kind": "input", "text": text},
-                {"kind": "info", "text": "  ".join(listing) + "\n"},
-            ], terminal)
-        terminal.completion_seq += 1
-        await self.send(fragments.completion(text, value, terminal.completion_seq, self.language, terminal.suffix))
-
-    async def _set_speed(self, value) -> None:
-        try:
-            speed = int(value)
-        except (TypeError, ValueError):
-            speed = None
-        if speed not in SPEEDS:
-            await self._send_error(self._t(_("Speed must be one of %(speeds)s."))
-                                   % {"speeds": ", ".join(f"×{s}" for s in SPEEDS)})
-            return
-        self.speed = speed
-        self.paused = False
-        await self._send_controls()
-        await self._save()
-
     async def _reset(self) -> None:
         lesson = (await sync_to_async(get_catalogue)()).get(self.lesson.slug)
         if lesson is None:
@@ -483,14 +354,9 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
         return self.terminals.first.command is not None or self.edit_token is not None
 
     def state_context(self) -> dict:
-        """The console's whole state as the page renders it first (lessons/views.py) and the
-        session re-sends it: one function for both."""
-        first = self.terminals.first
-        return fragments.console_context(
-            transcript=first.transcript, history=first.history, view=view_of(self.cluster),
-            clock=self.cluster.now, speed=self.speed, paused=self.paused,
-            running=first.command is not None, tick=self.view_tick,
-        )
+        """The console's whole state, as the lesson page renders it first (state.py: one place)."""
+        return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
+                             running=self.terminals.first.command is not None, tick=self.view_tick)
 
     async def _send_full_state(self, client: Client | None = None) -> None:
         self.view_tick += 1
@@ -498,7 +364,7 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
         self.changes_seen = self.cluster.changes
         await self.send(fragments.full_state(self.state_context(), self.language))
         for terminal in self.terminals:
-            if terminal.id != "1":
+            if terminal.id != "1":  # the page shows terminal N > 1 under ids suffixed "-N"
                 await self.send(fragments.terminal_state(terminal.transcript, terminal.history, self.language,
                                                          terminal.suffix))
         await self._send_editor_files()
@@ -530,27 +396,3 @@ class SandboxSession(EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDrivi
     async def _send_error(self, text: str, terminal: Terminal | None = None) -> None:
         """A clear message in the console; not kept in the transcript (it is about the message)."""
         await self._send_entries([{"kind": "error", "text": text + "\n"}], terminal)
-
-    # ---------------------------------------------------------------- saving
-    def _rows(self) -> tuple:
-        first = self.terminals.first
-        return list(first.transcript), list(first.history), self.terminals.others_stored()
-
-    async def _save(self) -> None:
-        snapshot = self.cluster.snapshot()
-        # Transcripts and histories are written only when they differ from the last saved copies
-        # (shallow copies: comparing them is cheap, the entries are mostly the same objects).
-        rows = self._rows()
-        saved_transcript, saved_history, saved_others = self.saved_rows
-        transcript = None if rows[0] == saved_transcript else rows[0]
-        history = None if rows[1] == saved_history else rows[1]
-        others = None if rows[2] == saved_others else rows[2]
-        # Written only while this session holds the sandbox's lease (lease.save_if_holder).
-        saved = await self._lease_save(
-            snapshot=snapshot, transcript=transcript, history=history, speed=self.speed, paused=self.paused,
-            terminals=others,
-        )
-        if saved:
-            self.last_snapshot = snapshot
-            self.saved_rows = rows
-        self.unsaved = not saved

@@ -1,0 +1,141 @@
+"""Sessions across processes, over the channel layer (channels-redis with several processes).
+
+The lease (lease.py) decides which process HOSTS a sandbox's session. The host listens on the
+sandbox's group (`sandbox.<pk>`) with a channel of its own (`HostListener`), whatever its windows
+do. A socket that reaches another process attaches to the host as a remote client instead of
+taking the sandbox away: it forwards its typed messages to the group and relays the frames the
+host renders for it (`RemoteClient` on the host side; realtime/consumer.py on the other).
+
+Events on the group: sandbox.remote.attach {client, language}, sandbox.remote.message {client,
+message}, sandbox.remote.detach {client}; sandbox.takeover {by} (a process that must host: the
+host saves and lets go) and sandbox.reload (the sandbox was replaced, e.g. an instructor's reset).
+To one remote socket: sandbox.remote.frame {text} and sandbox.remote.end {code, text}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+from tutorial.sandbox.realtime.layer import LAYER_RETRY_SECONDS
+from tutorial.sandbox.session.messages import Message
+
+logger = logging.getLogger(__name__)
+
+
+def message_event(client: str, message: Message) -> dict:
+    return {"type": "sandbox.remote.message", "client": client, "message": dataclasses.asdict(message)}
+
+
+class RemoteClient:
+    """A socket of another process, attached to a session hosted here."""
+
+    read_only = False
+
+    def __init__(self, layer, channel: str, language: str, on_gone):
+        self.layer = layer
+        self.channel = channel
+        self.language = language
+        self._on_gone = on_gone
+
+    async def deliver(self, text: str) -> None:
+        try:
+            await self.layer.send(self.channel, {"type": "sandbox.remote.frame", "text": text})
+        except Exception as exc:  # ChannelFull: nobody reads it any more (its process died)
+            logger.info("Remote client %s dropped: %s", self.channel, exc)
+            self._on_gone(self)
+
+    async def end(self, code: int, text: str | None) -> None:
+        try:
+            await self.layer.send(self.channel, {"type": "sandbox.remote.end", "code": code, "text": text})
+        except Exception:
+            pass
+
+
+class HostListener:
+    """The hosted session's own channel on the sandbox's group."""
+
+    def __init__(self, layer, session, hub):
+        self.layer = layer
+        self.session = session
+        self.hub = hub
+        self.group = session.sandbox.group_name
+        self.remotes: dict[str, RemoteClient] = {}
+        self.channel: str | None = None
+        self.task: asyncio.Task | None = None
+        self._pending: set[asyncio.Task] = set()
+
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel()  # the process's own prefix: one receive loop
+        try:
+            await self.layer.group_add(self.group, self.channel)
+        except Exception as exc:  # Redis down: the renewal ticks rejoin (session._rejoin_clients)
+            logger.warning("Host listener of sandbox %s not in its group: %s", self.session.sandbox.pk, exc)
+        self.task = asyncio.get_running_loop().create_task(self._run(), name=f"sandbox-host-{self.session.sandbox.pk}")
+        self.session.on_close.append(self.stop)
+        self.session.on_rejoin.append(self.rejoin)
+
+    async def rejoin(self) -> bool:
+        try:
+            await self.layer.group_add(self.group, self.channel)
+        except Exception:
+            return False
+        return True
+
+    async def stop(self) -> None:
+        """The session closed or stopped (its remote clients were told by the session itself)."""
+        self.remotes.clear()
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+        try:
+            await self.layer.group_discard(self.group, self.channel)
+        except Exception:
+            pass
+
+    async def _run(self) -> None:
+        attempt = 0
+        while not self.session.stopped:
+            try:
+                event = await self.layer.receive(self.channel)
+                attempt = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis down: wait and retry
+                logger.warning("Host listener receive failed (%s); retrying", exc)
+                await self.session.layer_failed()
+                await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
+                attempt += 1
+                continue
+            try:
+                await self._handle(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Host listener event %r failed", event.get("type"))
+
+    async def _handle(self, event: dict) -> None:
+        kind = event.get("type")
+        if kind == "sandbox.remote.attach":
+            client = RemoteClient(self.layer, event["client"], event.get("language") or self.session.language,
+                                  self._gone)
+            self.remotes[client.channel] = client
+            await self.session.attach(client)
+        elif kind == "sandbox.remote.message":
+            client = self.remotes.get(event.get("client"))
+            if client is not None:
+                await self.session.handle(Message(**event["message"]), client)
+        elif kind == "sandbox.remote.detach":
+            client = self.remotes.pop(event.get("client"), None)
+            if client is not None:
+                await self.hub.detach(self.session, client)
+        elif kind == "sandbox.takeover":
+            await self.session.takeover()
+        elif kind == "sandbox.reload":
+            await self.session.reload()
+
+    def _gone(self, client: RemoteClient) -> None:
+        if self.remotes.pop(client.channel, None) is not None:
+            task = asyncio.get_running_loop().create_task(self.hub.detach(self.session, client))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
