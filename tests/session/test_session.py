@@ -191,3 +191,14 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
     assert session.cluster.now >= start + 19
     assert "kubia-" in client.views()[-1]
     await hub.detach(session, client)
+
+
+async def test_the_owner_key_has_one_home():
+    from types import SimpleNamespace
+
+    from tutorial.sandbox.owners import LEARNER_SESSION_KEY, anon_owner, is_user_owner, owner_for, user_owner
+
+    user = SimpleNamespace(pk=7, is_authenticated=True)
+    assert user_owner(user) == user_owner(7) == "user:7" == owner_for(user, None, create=False)
+    assert owner_for(None, {LEARNER_SESSION_KEY: "abc"}, create=False) == anon_owner("abc") == "anon:abc"
+    assert is_user_owner("user:7") and not is_user_owner("anon:abc")
