@@ -99,6 +99,39 @@ class EditResult(Result):
 MAX_OPEN_EDITS = 4  # edits waiting for the editor panel; older ones are forgotten
 
 
+class EditProcess(Process):
+    """`kubectl edit` started for a front-end with its own editor (Cluster.start_edit): a running
+    command that waits for its editor. `editor` is {"text", "token"} while it waits; `save(text)`
+    is the editor exiting with the saved text (kubectl applies it, or reopens the editor with the
+    failures on top: `editor` then holds the new text), `cancel()` the editor quitting without
+    saving (Ctrl+C). Simulated time passes while it waits (it is not blocking: no wake-up)."""
+
+    def __init__(self, cluster: "Cluster", line: str, opened: dict):
+        super().__init__(line)
+        self._cluster = cluster
+        self.editor: dict | None = {"text": opened["text"], "token": opened["token"]}
+        if opened.get("stderr"):
+            self.write("err", opened["stderr"])
+
+    def save(self, text: str | None) -> None:
+        if self.done or self.editor is None:
+            return
+        result = self._cluster.edit_finish(self.editor["token"], text)
+        if result.stdout:
+            self.write("out", result.stdout)
+        if result.stderr:
+            self.write("err", result.stderr)
+        if result.reopen is not None:
+            self.editor = {"text": result.reopen, "token": result.token}
+            return
+        self.editor = None
+        self.finish(result.exit_code)
+
+    def cancel(self) -> None:
+        """The editor closed without saving: kubectl's "Edit cancelled, no changes made."."""
+        self.save(None)
+
+
 class Files(dict):
     """The learner's working directory: file name → text, with Rollout Lab's size caps."""
 
@@ -386,6 +419,24 @@ class Cluster:
         while len(self._edits) > MAX_OPEN_EDITS:
             del self._edits[next(iter(self._edits))]
         return {"text": text, "token": token, "stderr": proc.stderr}
+
+    def start_edit(self, line: str, env: dict | None = None) -> Process | None:
+        """`kubectl edit …` as a command that waits for the front-end's editor: an EditProcess
+        (running, `editor` set) when the editor should open; a finished Process when kubectl ended
+        at once (NotFound, a bad type...: the console's output); None when `line` is not such an
+        edit (another command, --help, an editor in `env`): run it with start()."""
+        opened = self.edit_begin(line, env)
+        if opened is None:
+            return None
+        if isinstance(opened, Result):
+            proc = Process(line)
+            if opened.stdout:
+                proc.write("out", opened.stdout)
+            if opened.stderr:
+                proc.write("err", opened.stderr)
+            proc.finish(opened.exit_code)
+            return proc
+        return EditProcess(self, line, opened)
 
     def edit_finish(self, token: str, edited_text: str | None) -> EditResult:
         """The learner saved (`edited_text`) or closed the editor without saving (None) in the edit

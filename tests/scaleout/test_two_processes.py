@@ -110,6 +110,37 @@ def test_a_socket_on_another_process_drives_the_session_hosted_by_the_first(serv
     asyncio.run(scenario())
 
 
+def test_a_quiet_host_whose_lease_expired_keeps_its_session_and_its_windows(servers, scaleout_env):
+    """A dormant session does not renew its lease (idle learners cost nothing); a window on B then
+    still attaches to A's session (A answers through Redis) instead of stopping A's window."""
+    a, b = servers
+
+    async def scenario():
+        cookie = session_cookie(a.http, "en", SLUG)
+        first = await Console.open(a.ws, a.http, cookie, "en", SLUG)
+        await first.command("ls")
+        await first.wait_for("kubia-deployment.yaml")
+        deadline = time.monotonic() + 30
+        while True:  # wait for the lease to expire: the session went quiet
+            rows = database_rows(scaleout_env, "SELECT l.expires_at FROM sandbox_lease l JOIN sandbox_sandbox s"
+                                               " ON s.id = l.sandbox_id ORDER BY s.created_at DESC LIMIT 1")
+            if rows and rows[0][0] < time.time():
+                break
+            assert time.monotonic() < deadline, "the lease never expired"
+            await asyncio.sleep(0.5)
+        second = await Console.open(b.ws, b.http, cookie, "en", SLUG)
+        await second.wait_for(r"\$ ls")
+        mark = len(first.received)
+        await second.command("kubectl get deployments")
+        await first.wait_for("No resources found", since=mark)
+        assert "opened in another window" not in first.text()
+        assert holder_pid(scaleout_env) == a.process.pid
+        await second.close()
+        await first.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_killed_host_moves_the_session_to_the_process_of_a_remote_window(servers, scaleout_env):
     """SIGKILL of the hosting process: a window attached from B notices the lease expire and B
     hosts the session from the last save, with every command kept, without a reconnect."""

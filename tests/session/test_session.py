@@ -202,3 +202,22 @@ async def test_the_owner_key_has_one_home():
     assert user_owner(user) == user_owner(7) == "user:7" == owner_for(user, None, create=False)
     assert owner_for(None, {LEARNER_SESSION_KEY: "abc"}, create=False) == anon_owner("abc") == "anon:abc"
     assert is_user_owner("user:7") and not is_user_owner("anon:abc")
+
+
+async def test_kubectl_edit_from_a_second_terminal_answers_there_while_the_first_is_free():
+    import re
+
+    hub, client = Hub(), FakeClient()
+    session = await paused_session(hub, client)
+    await session.handle(message(command=CREATE), client)
+    await session.handle(message(command="kubectl edit deploy kubia", terminal="2"), client)
+    token = re.findall(r'data-token="([^"]+)"', "".join(client.frames))[-1]
+    assert session.edit_token == token
+    await session.handle(message(command="kubectl get deploy", terminal="1"), client)  # refused: edit waits
+    assert "kubectl edit is waiting in the editor panel" in client.frames[-1]
+    text = session.edit_process.editor["text"]
+    await session.handle(message(edit_save=token, text=text.replace("replicas: 3", "replicas: 1")), client)
+    assert "deployment.apps/kubia edited" in client.output("2")
+    assert "edited" not in client.output("1")
+    assert session.cluster.get("Deployment", "default", "kubia")["spec"]["replicas"] == 1
+    await hub.detach(session, client)

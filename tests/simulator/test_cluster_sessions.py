@@ -178,3 +178,26 @@ def test_snapshot_mid_way_keeps_the_cluster_not_the_running_commands():
     again.advance(30)
     again_too.advance(30)
     assert again.snapshot() == again_too.snapshot()
+
+
+def test_edit_is_a_command_that_waits_for_its_editor():
+    c = _kubia()
+    assert c.start_edit("kubectl get pods") is None
+    assert c.start_edit("kubectl edit deploy kubia", env={"KUBE_EDITOR": "vi"}) is None
+    missing = c.start_edit("kubectl edit deploy nope")
+    assert missing.done and missing.exit_code == 1 and 'deployments.apps "nope" not found' in missing.read()
+    edit = c.start_edit("kubectl edit deploy kubia")
+    assert not edit.done and "image: luksa/kubia:v1" in edit.editor["text"]
+    c.advance(5)  # time passes while the editor is open
+    assert not edit.done
+    edit.save(edit.editor["text"].replace("replicas: 3", "replicas: -3"))  # invalid: reopened
+    assert not edit.done and edit.editor["text"].startswith("# Please edit the object below.")
+    assert "is invalid" in edit.read()
+    fixed = edit.editor["text"].replace("replicas: -3", "replicas: 2")
+    edit.save(fixed)
+    assert edit.done and edit.exit_code == 0 and "deployment.apps/kubia edited" in edit.read()
+    assert c.get("Deployment", "default", "kubia")["spec"]["replicas"] == 2
+    assert c.history[-1]["line"] == "kubectl edit deploy kubia" and c.history[-1]["exit"] == 0
+    quit_ = c.start_edit("kubectl edit deploy kubia")
+    quit_.cancel()  # Ctrl+C in the terminal: the editor quits without saving
+    assert quit_.done and "Edit cancelled, no changes made." in quit_.read()

@@ -5,9 +5,10 @@ Mixed into SandboxSession (session/session.py), which calls these under its lock
 {"file_close": true}; {"edit_save": token, "text": ...}, {"edit_cancel": token};
 {"replay": seconds | "live"}.
 
-`kubectl edit` typed in the console opens the object's YAML in the editor (Cluster.edit_begin); the
-console waits like a terminal whose editor is open, until Save (Cluster.edit_finish: kubectl's
-output, or its errors and the reopened text) or Cancel ("Edit cancelled, no changes made.").
+`kubectl edit` typed in the console opens the object's YAML in the editor (Cluster.start_edit: a
+command waiting for its editor); the console waits like a terminal whose editor is open, until Save
+(EditProcess.save: kubectl's output, or its errors and the reopened text) or Cancel ("Edit
+cancelled, no changes made.").
 """
 
 from __future__ import annotations
@@ -118,40 +119,40 @@ class EditorMixin:
     # ---------------------------------------------------------------- kubectl edit
     async def _begin_edit(self, line: str, terminal) -> bool:
         """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled.
-        The edit's output goes to the terminal it was typed in."""
-        opened = self.cluster.edit_begin(line)
-        if opened is None:
+        The edit (Cluster.start_edit: a command waiting for its editor) writes to the terminal it
+        was typed in."""
+        edit = self.cluster.start_edit(line)
+        if edit is None:
             return False
         self.edit_terminal = terminal
-        if isinstance(opened, dict):
-            if opened.get("stderr"):
-                await self._console_output(opened["stderr"])
-            self.edit_token = opened["token"]
+        await self._console_output(edit.read())
+        if not edit.done:
+            self.edit_process = edit
+            self.edit_token = edit.editor["token"]
             self.edit_line = line
-            await self._editor_open("edit", line, opened["text"], opened["token"])
+            await self._editor_open("edit", line, edit.editor["text"], edit.editor["token"])
             await self._editor_status(self._t(_("Editing in the editor panel: Save applies, Cancel aborts.")))
             await self._send_controls()
-        else:
-            await self._console_output(opened.output)
         return True
 
     async def _finish_edit(self, token, text) -> None:
-        if self.edit_token is None or token != self.edit_token:
+        edit = getattr(self, "edit_process", None)
+        if self.edit_token is None or edit is None or token != self.edit_token:
             await self._editor_status(self._t(_("This edit is no longer open; run kubectl edit again.")),
                                       error=True)
             return
         if text is not None and not isinstance(text, str):
             await self._editor_status(self._t(_("The file's text is missing.")), error=True)
             return
-        result = self.cluster.edit_finish(token, text)
-        await self._console_output(result.output)
-        if result.reopen is not None:
-            self.edit_token = result.token
-            await self._editor_open("edit", self.edit_line, result.reopen, result.token)
+        edit.save(text)  # the editor exited: kubectl applies, or reopens it with the failures
+        await self._console_output(edit.read())
+        if not edit.done:
+            self.edit_token = edit.editor["token"]
+            await self._editor_open("edit", self.edit_line, edit.editor["text"], edit.editor["token"])
             await self._editor_status(self._t(_(
                 "kubectl reopened the editor: fix the errors listed at the top, then save again.")), error=True)
         else:
-            self.edit_token = None
+            self.edit_token = self.edit_process = None
             await self._editor_open("none")
             await self._editor_status("")
         self.unsaved = True

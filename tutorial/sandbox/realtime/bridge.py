@@ -7,9 +7,12 @@ taking the sandbox away: it forwards its typed messages to the group and relays 
 host renders for it (`RemoteClient` on the host side; realtime/consumer.py on the other).
 
 Events on the group: sandbox.remote.attach {client, language}, sandbox.remote.message {client,
-message}, sandbox.remote.detach {client}; sandbox.takeover {by} (a process that must host: the
+message}, sandbox.remote.detach {client}, sandbox.remote.ping {client} (answered with
+sandbox.remote.pong: a quiet host does not renew its lease, so the lease alone cannot say it
+lives); sandbox.takeover {by} (a process that must host: the
 host saves and lets go) and sandbox.reload (the sandbox was replaced, e.g. an instructor's reset).
-To one remote socket: sandbox.remote.frame {text} and sandbox.remote.end {code, text}.
+To one remote socket: sandbox.remote.frame {text}, sandbox.remote.end {code, text} and
+sandbox.remote.pong.
 """
 
 from __future__ import annotations
@@ -129,6 +132,13 @@ class HostListener:
             client = self.remotes.pop(event.get("client"), None)
             if client is not None:
                 await self.hub.detach(self.session, client)
+        elif kind == "sandbox.remote.ping":  # a remote socket checks that its host lives
+            client = self.remotes.get(event.get("client"))
+            if client is not None:
+                try:
+                    await self.layer.send(client.channel, {"type": "sandbox.remote.pong"})
+                except Exception:
+                    self._gone(client)
         elif kind == "sandbox.takeover":
             await self.session.takeover()
         elif kind == "sandbox.reload":

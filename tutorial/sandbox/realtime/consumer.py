@@ -38,11 +38,16 @@ REMOTE_ANSWER_SECONDS = lease.HANDOFF_SECONDS  # a host that does not answer by 
 HOST_CHECK_SECONDS = lease.RENEW_INTERVAL_SECONDS  # how often a remote socket checks its host lives
 
 
-def hosted_elsewhere(sandbox_id: int) -> bool:
-    """A live lease held by another process."""
+def held_elsewhere(sandbox_id: int, *, live: bool) -> bool:
+    """Another process holds the lease (`live`: and it has not expired). A quiet host does not
+    renew it, so an expired lease may still have a living host: ask it first (bridge.py)."""
     current = lease.current(sandbox_id)
-    return (current is not None and current.expires_at > time.time()
-            and not current.holder.startswith(lease.PROCESS_ID + "/"))
+    return (current is not None and not current.holder.startswith(lease.PROCESS_ID + "/")
+            and (not live or current.expires_at > time.time()))
+
+
+def hosted_elsewhere(sandbox_id: int) -> bool:
+    return held_elsewhere(sandbox_id, live=True)
 
 
 class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsumer):
@@ -75,7 +80,7 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         self.sandbox = await console_db(sandbox_get_or_create)(owner=self.owner, user=self.user, lesson=self.lesson)
         self.sandbox.exercise_since = await console_db(sandbox_exercise_since)(self.sandbox, self.lesson)
         self.group = self.sandbox.group_name
-        if hub().hosted(self.sandbox.pk) is None and await console_db(hosted_elsewhere)(self.sandbox.pk):
+        if hub().hosted(self.sandbox.pk) is None and await console_db(held_elsewhere)(self.sandbox.pk, live=False):
             await self._attach_remote()
         else:
             await self._host()
@@ -105,13 +110,18 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         self.watchdog = asyncio.get_running_loop().create_task(self._watch_host())
 
     async def _watch_host(self) -> None:
-        """No answer soon, or later a host whose lease expired (SIGKILL): host it here."""
+        """Host it here when the host never answered, or later when it stops answering pings and
+        its lease has expired (SIGKILL). A quiet host lets its lease expire (dormant sessions do
+        not renew it) but still answers pings: it keeps the session."""
         try:
             await asyncio.sleep(REMOTE_ANSWER_SECONDS)
-            while self.remote and not self.closed:
-                if not self.answered or not await console_db(hosted_elsewhere)(self.sandbox.pk):
-                    break
+            while self.remote and not self.closed and self.answered:
+                self.pong = False
+                await self._layer_call("group_send", self.group, {"type": "sandbox.remote.ping",
+                                                                  "client": self.channel_name})
                 await asyncio.sleep(HOST_CHECK_SECONDS)
+                if not self.pong and not await console_db(hosted_elsewhere)(self.sandbox.pk):
+                    break
             if self.remote and not self.closed:
                 await self._layer_call("group_send", self.group, {"type": "sandbox.remote.detach",
                                                                   "client": self.channel_name})
@@ -120,6 +130,9 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
             raise
         except DatabaseError:  # the database is down: the host (if alive) carries on
             pass
+
+    async def sandbox_remote_pong(self, event) -> None:
+        self.pong = True
 
     async def sandbox_remote_frame(self, event) -> None:
         self.answered = True

@@ -89,7 +89,8 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         self.traffic = TrafficStrip()
         self.rollout_dirty = True
         self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
-        self.edit_token = None
+        self.edit_token = None  # the `kubectl edit` waiting for the editor panel (panels_consumer.py)
+        self.edit_process = None
         self.edit_terminal = None
         self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
         # The transport's hooks (realtime/bridge.py HostListener): called when the session closes
@@ -206,7 +207,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         self.dormant_snapshot = None
         for terminal in self.terminals:
             terminal.command = None
-        self.edit_token = None
+        self.edit_token = self.edit_process = None
         self.edit_terminal = None
         self.replay_at = None
         self.changes_seen = self.graded_changes = None
@@ -223,7 +224,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             terminal.command = None
             ended.append(terminal.id)
             self._say_ended([terminal.id])
-        self.edit_token = None
+        self.edit_token = self.edit_process = None
         return ended
 
     def _say_ended(self, terminal_ids: list[str]) -> None:
