@@ -102,7 +102,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL connections for the consoles' saves and lease renewals, made on the event loop
-# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py).
+# (tutorial/sandbox/persistence/pg_async.py), and threads for their rarer calls (tutorial/sandbox/persistence/db.py).
 CONSOLE_DATABASE_CONNECTIONS = int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8"))
 CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 

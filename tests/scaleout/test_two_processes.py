@@ -19,7 +19,7 @@ def holder_pid(env) -> int | None:
                               " ORDER BY s.created_at DESC LIMIT 1")
     if not rows:
         return None
-    # PROCESS_ID is host:pid:random, then /channel name (tutorial/sandbox/lease.py).
+    # PROCESS_ID is host:pid:random, then /channel name (tutorial/sandbox/persistence/lease.py).
     return int(rows[0][0].split("/", 1)[0].split(":")[1])
 
 

@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.session.helpers import FakeClient, message, open_session
-from tutorial.sandbox import lease
+from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.session import messages
 from tutorial.sandbox.session.hub import Hub

@@ -93,7 +93,7 @@ def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list | None, h
 
 def save_fields(*, snapshot: dict, transcript: list | None, history: list | None, speed: float,
                 paused: bool, terminals: dict | None = None) -> dict:
-    """The columns a save writes (also tutorial/sandbox/pg_async.py's)."""
+    """The columns a save writes (also tutorial/sandbox/persistence/pg_async.py's)."""
     fields = {"snapshot": snapshot, "speed": speed, "paused": paused, "saved_at": timezone.now()}
     if transcript is not None:
         fields["transcript"] = transcript

@@ -22,8 +22,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.lessons.catalogue import get_catalogue
-from tutorial.sandbox import fragments, lease
-from tutorial.sandbox.db import NoLoopConnectionSweep, console_db
+from tutorial.sandbox.panels import fragments
+from tutorial.sandbox.persistence import lease
+from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.owners import owner_for
 from tutorial.sandbox.realtime.bridge import HostListener, message_event

@@ -11,8 +11,8 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import fragments
-from tutorial.sandbox.completion import apply_completion
+from tutorial.sandbox.panels import fragments
+from tutorial.sandbox.panels.completion import apply_completion
 from tutorial.sandbox.services import SPEEDS, restore_cluster
 from tutorial.sandbox.session.terminals import Terminal
 

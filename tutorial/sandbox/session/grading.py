@@ -20,7 +20,7 @@ from tutorial.progress.services import (
     result_signature,
     reveal_hint,
 )
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.session.driving import GRADE_INTERVAL_SECONDS
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox.editor import MAX_EDITOR_MESSAGE_BYTES
+from tutorial.sandbox.panels.editor import MAX_EDITOR_MESSAGE_BYTES
 from tutorial.sandbox.limits import MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES
 
 MAX_TERMINALS = 4

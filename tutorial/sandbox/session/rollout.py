@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, rollout_settled
 from tutorial.sandbox.session.state import rollout_state
-from tutorial.sandbox.traffic import service_names
+from tutorial.sandbox.panels.traffic import service_names
 
 STEPS = {1: 1.0, 10: 10.0}  # the +1 s / +10 s buttons
 

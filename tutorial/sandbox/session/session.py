@@ -9,8 +9,8 @@ resets never interleave.
 
 The session owns the Cluster and its terminals (terminals.py: per-terminal running command,
 transcript and history; simulated time is shared), the clock (driving.py, through the process
-scheduler), saving under the lease (lease.py LeaseHolder), grading (grading.py), the Rollout panel
-(rollout.py), the file editor, `kubectl edit` and replay (panels_consumer.py). The process's hub
+scheduler), saving under the lease (persistence/lease.py LeaseHolder), grading (grading.py), the Rollout panel
+(rollout.py), the file editor, `kubectl edit` and replay (editing.py). The process's hub
 (hub.py) creates one session per sandbox, and closes it when its last client leaves.
 """
 
@@ -27,12 +27,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.lessons.catalogue import get_catalogue
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.cluster_view import view_of
-from tutorial.sandbox.db import console_db
-from tutorial.sandbox.lease import PROCESS_ID, LeaseHolder
+from tutorial.sandbox.persistence.db import console_db
+from tutorial.sandbox.persistence.lease import PROCESS_ID, LeaseHolder
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.panels_consumer import EditorMixin, ReplayMixin
+from tutorial.sandbox.session.editing import EditorMixin, ReplayMixin
 from tutorial.sandbox.rollout_panel import RolloutChoice
 from tutorial.sandbox.services import sandbox_reset
 from tutorial.sandbox.session.commands import TerminalCommands
@@ -44,7 +44,7 @@ from tutorial.sandbox.session.rollout import RolloutPanel
 from tutorial.sandbox.session.saving import Saving
 from tutorial.sandbox.session.state import console_state
 from tutorial.sandbox.session.terminals import Terminal, Terminals
-from tutorial.sandbox.traffic import TrafficStrip
+from tutorial.sandbox.panels.traffic import TrafficStrip
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         self.traffic = TrafficStrip()
         self.rollout_dirty = True
         self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
-        self.edit_token = None  # the `kubectl edit` waiting for the editor panel (panels_consumer.py)
+        self.edit_token = None  # the `kubectl edit` waiting for the editor panel (editing.py)
         self.edit_process = None
         self.edit_terminal = None
         self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
@@ -341,7 +341,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         await self.outbox.send(text_data)
 
     async def _db(self, func, *args, **kwargs):
-        """A database call (tutorial/sandbox/db.py) after sending what is ready."""
+        """A database call (tutorial/sandbox/persistence/db.py) after sending what is ready."""
         await self.outbox.flush()
         return await console_db(func)(*args, **kwargs)
 

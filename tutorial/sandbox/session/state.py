@@ -9,11 +9,11 @@ import json
 
 from django.utils import translation
 
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.rollout_panel import RolloutChoice
 from tutorial.sandbox.session.terminals import Terminals
-from tutorial.sandbox.traffic import TrafficStrip
+from tutorial.sandbox.panels.traffic import TrafficStrip
 
 
 def terminals_context(terminals: Terminals) -> list[dict]:

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tutorial.sandbox.cluster_view import ClusterView
 from tutorial.sandbox.rollout_panel import deployment_names, panel_context
-from tutorial.sandbox.traffic import TrafficStrip, service_names
+from tutorial.sandbox.panels.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import SPEEDS
 
 
@@ -136,9 +136,9 @@ def rollout_parts(context: dict, language: str) -> dict[str, str]:
     return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
 
 
-# ---- the file editor panel (tutorial/sandbox/editor.py) and replay
+# ---- the file editor panel (tutorial/sandbox/panels/editor.py) and replay
 def editor_files(files, language: str) -> str:
-    from tutorial.sandbox.editor import file_rows
+    from tutorial.sandbox.panels.editor import file_rows
 
     return _render("sandbox/_editor_files.html", {"editor_files": file_rows(files), "oob": True}, language)
 

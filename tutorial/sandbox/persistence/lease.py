@@ -35,7 +35,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import pg_async
+from tutorial.sandbox.persistence import pg_async
 
 logger = logging.getLogger(__name__)
 

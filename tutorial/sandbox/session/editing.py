@@ -18,9 +18,9 @@ import logging
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.cluster_view import build_cluster_view
-from tutorial.sandbox.editor import name_problem, save_problem
+from tutorial.sandbox.panels.editor import name_problem, save_problem
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class EditorMixin:
                                                        seq=self.editor_seq, language=self.language))
 
     def _in_language(self, check, *args):
-        """A check of tutorial/sandbox/editor.py, its message in the console's language."""
+        """A check of tutorial/sandbox/panels/editor.py, its message in the console's language."""
         with translation.override(self.language):
             return check(*args)
 
