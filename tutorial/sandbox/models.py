@@ -38,5 +38,5 @@ class Sandbox(models.Model):
 
     @property
     def group_name(self) -> str:
-        """Channel-layer group of the consumer currently driving this sandbox."""
+        """Channel-layer group of the sandbox: its host session listens there (realtime/bridge.py)."""
         return f"sandbox.{self.pk}"

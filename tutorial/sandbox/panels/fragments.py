@@ -26,7 +26,7 @@ def format_clock(seconds: float) -> str:
 
 def console_context(*, transcript, history, view: ClusterView, clock: float, speed: float,
                     paused: bool, running: bool, tick: int = 0) -> dict:
-    """Context shared by the lesson page and the consumer's full-state message."""
+    """Context shared by the lesson page and the session's full state (session/state.py)."""
     return {
         "transcript": transcript,
         "history_json": json.dumps(history, ensure_ascii=False),
@@ -103,7 +103,7 @@ def exercises(context: dict, language: str) -> str:
     return _render("sandbox/_exercises.html", {**context, "oob": True}, language)
 
 
-# ---- the Rollout panel: each part is sent only when its HTML changed (see the consumer)
+# ---- the Rollout panel: each part is sent only when its HTML changed (session/rollout.py)
 ROLLOUT_PARTS = (
     "sandbox/_rollout_controls.html",
     "sandbox/_rollout_chart_panel.html",
@@ -115,7 +115,7 @@ ROLLOUT_PARTS = (
 
 def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str,
                     at: float | None = None) -> dict:
-    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the consumer);
+    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the session);
     `at`: the replay's simulated time (None = live)."""
     context = panel_context(cluster, rollout_ref, language, at) if cluster is not None else {"rollout_ref": None}
     context.update(
