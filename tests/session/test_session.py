@@ -221,3 +221,21 @@ async def test_kubectl_edit_from_a_second_terminal_answers_there_while_the_first
     assert "edited" not in client.output("1")
     assert session.cluster.get("Deployment", "default", "kubia")["spec"]["replicas"] == 1
     await hub.detach(session, client)
+
+
+async def test_tab_and_a_read_only_refusal_answer_only_the_window_that_asked():
+    hub, first, second, watcher = Hub(), FakeClient(), FakeClient(), FakeClient(read_only=True)
+    session = await paused_session(hub, first)
+    await open_session(hub, second)
+    await open_session(hub, watcher)
+    counts = [len(c.frames) for c in (first, second, watcher)]
+    await session.handle(message(complete="kubectl rollout sta"), first)
+    assert 'data-value="kubectl rollout status "' in first.frames[-1]
+    assert [len(second.frames), len(watcher.frames)] == counts[1:]
+    await session.handle(message(command="kubectl delete deploy kubia"), watcher)
+    assert "This view is read-only." in watcher.frames[-1]
+    assert "This view is read-only." not in "".join(first.frames + second.frames)
+    await session.handle(message(command="ls"), second)  # a command shows in every window
+    assert all("kubia-deployment.yaml" in c.output() for c in (first, second, watcher))
+    for client in (first, second, watcher):
+        await hub.detach(session, client)

@@ -6,7 +6,7 @@ do. A socket that reaches another process attaches to the host as a remote clien
 taking the sandbox away: it forwards its typed messages to the group and relays the frames the
 host renders for it (`RemoteClient` on the host side; realtime/consumer.py on the other).
 
-Events on the group: sandbox.remote.attach {client, language}, sandbox.remote.message {client,
+Events on the group: sandbox.remote.attach {client, language, read_only}, sandbox.remote.message {client,
 message}, sandbox.remote.detach {client}, sandbox.remote.ping {client} (answered with
 sandbox.remote.pong: a quiet host does not renew its lease, so the lease alone cannot say it
 lives); sandbox.takeover {by} (a process that must host: the
@@ -34,12 +34,11 @@ def message_event(client: str, message: Message) -> dict:
 class RemoteClient:
     """A socket of another process, attached to a session hosted here."""
 
-    read_only = False
-
-    def __init__(self, layer, channel: str, language: str, on_gone):
+    def __init__(self, layer, channel: str, language: str, on_gone, *, read_only: bool = False):
         self.layer = layer
         self.channel = channel
         self.language = language
+        self.read_only = read_only
         self._on_gone = on_gone
 
     async def deliver(self, text: str) -> None:
@@ -121,7 +120,7 @@ class HostListener:
         kind = event.get("type")
         if kind == "sandbox.remote.attach":
             client = RemoteClient(self.layer, event["client"], event.get("language") or self.session.language,
-                                  self._gone)
+                                  self._gone, read_only=bool(event.get("read_only")))
             self.remotes[client.channel] = client
             await self.session.attach(client)
         elif kind == "sandbox.remote.message":

@@ -73,18 +73,24 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if self.lesson is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.user = self.scope.get("user")
-        self.owner = await console_db(owner_for)(self.user, self.scope.get("session"), create=False)
-        if self.owner is None:  # no session cookie: the page was never opened in this browser
-            await self.close(code=CLOSE_FORBIDDEN)
+        self.sandbox = await self._find_sandbox()
+        if self.sandbox is None:
             return
-        self.sandbox = await console_db(sandbox_get_or_create)(owner=self.owner, user=self.user, lesson=self.lesson)
         self.sandbox.exercise_since = await console_db(sandbox_exercise_since)(self.sandbox, self.lesson)
         self.group = self.sandbox.group_name
         if hub().hosted(self.sandbox.pk) is None and await console_db(held_elsewhere)(self.sandbox.pk, live=False):
             await self._attach_remote()
         else:
             await self._host()
+
+    async def _find_sandbox(self):
+        """The learner's own sandbox of the lesson (made on the first visit); None when closed."""
+        self.user = self.scope.get("user")
+        self.owner = await console_db(owner_for)(self.user, self.scope.get("session"), create=False)
+        if self.owner is None:  # no session cookie: the page was never opened in this browser
+            await self.close(code=CLOSE_FORBIDDEN)
+            return None
+        return await console_db(sandbox_get_or_create)(owner=self.owner, user=self.user, lesson=self.lesson)
 
     async def _host(self) -> None:
         """Attach to the session in this process, opening it here if needed."""
@@ -106,8 +112,8 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
     async def _attach_remote(self) -> None:
         self.remote = True
         self.answered = False
-        await self._layer_call("group_send", self.group, {"type": "sandbox.remote.attach",
-                                                          "client": self.channel_name, "language": self.language})
+        await self._layer_call("group_send", self.group, {"type": "sandbox.remote.attach", "client": self.channel_name,
+                                                          "language": self.language, "read_only": self.read_only})
         self.watchdog = asyncio.get_running_loop().create_task(self._watch_host())
 
     async def _watch_host(self) -> None:

@@ -7,6 +7,7 @@ passes). Mixed into SandboxSession (session.py).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.utils.translation import gettext_lazy as _
@@ -123,13 +124,16 @@ class TerminalCommands:
             logger.exception("Completion of %r failed in sandbox %s", text, self.sandbox.pk)
             candidates = []
         value, listing = apply_completion(text, candidates)
-        if listing:
-            await self._send_entries([
-                {"kind": "input", "text": text},
-                {"kind": "info", "text": "  ".join(listing) + "\n"},
-            ], terminal)
         terminal.completion_seq += 1
-        await self.send(fragments.completion(text, value, terminal.completion_seq, self.language, terminal.suffix))
+        # Only the window that pressed Tab: another window's input must not change under its user.
+        async with (self.outbox.only(self.asking) if self.asking is not None else contextlib.nullcontext()):
+            if listing:
+                await self._send_entries([
+                    {"kind": "input", "text": text},
+                    {"kind": "info", "text": "  ".join(listing) + "\n"},
+                ], terminal)
+            await self.send(fragments.completion(text, value, terminal.completion_seq, self.language,
+                                                 terminal.suffix))
 
     async def _set_speed(self, value) -> None:
         try:

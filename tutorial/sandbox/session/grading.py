@@ -99,7 +99,9 @@ class Grading:
         """Wall time with the console open counts for the exercises not passed yet."""
         now = time.monotonic()
         elapsed, self.time_mark = now - self.time_mark, now
-        if self.lesson is None or not self.exercise_rows:
+        # Only while the learner had a window open: an instructor watching is not the learner's time.
+        learner_there, self.learner_there = self.learner_there, any(not c.read_only for c in self.outbox.clients)
+        if self.lesson is None or not self.exercise_rows or not learner_there:
             return
         await self._db(self._add_time, elapsed)
 

@@ -97,6 +97,8 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         # or stops, and to rejoin the channel layer after an outage.
         self.on_close: list = []
         self.on_rejoin: list = []
+        self.asking: Client | None = None  # the client whose message is being handled
+        self.learner_there = False  # a writable client was attached since time spent was last counted
 
     # ---------------------------------------------------------------- lifecycle
     async def open(self) -> None:
@@ -115,6 +117,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         """A client joins: it gets the whole state; a new language is the session's from now on."""
         async with self.lock:
             self.outbox.clients.append(client)
+            self.learner_there = self.learner_there or not client.read_only
             if client.language != self.language:
                 self.language = client.language
                 self.last_panel = None
@@ -238,7 +241,8 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             return None
         if client is not None and client.read_only and message.kind not in READ_ONLY_KINDS \
                 and not (isinstance(message, ClusterCall) and message.read_only):
-            await self._send_error(self._t(_("This view is read-only.")))
+            async with self.outbox.only(client):  # the learner's own windows are not told
+                await self._send_error(self._t(_("This view is read-only.")))
             return None
         async with self.lock, self.outbox.batched():
             if self.stopped:
@@ -249,6 +253,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
                 self._awake()
                 self.busy_at = asyncio.get_running_loop().time()
                 self.used = True
+                self.asking = client
                 return await self._dispatch(message)
             except DatabaseError as exc:
                 await self._database_failed(exc)
@@ -256,6 +261,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
                 logger.exception("Message %r failed in sandbox %s", message, self.sandbox.pk)
                 await self._send_error(self._t(_("Internal error; it was reported.")))
             finally:
+                self.asking = None
                 if not self.stopped and self.cluster is not None:
                     self._plan()
         return None
