@@ -156,6 +156,7 @@ async def test_losing_the_lease_stops_the_session_and_closes_every_client():
     await hub.detach(session, second)
     current = await database_sync_to_async(lease.current)(session.sandbox.pk)
     assert current.holder == "other-process"  # not released by the stopped session
+    assert session.sandbox.pk not in hub.sessions  # the stopped session left the hub with its clients
 
 
 async def test_a_cluster_call_runs_on_behalf_of_a_client_and_the_views_follow():

@@ -197,9 +197,9 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if text:
             await self.deliver(fragments.appended_entries([{"kind": "info", "text": text + "\n"}], self.language))
         self.remote = False
-        if self.session is not None:
+        if self.session is not None:  # the stopped session leaves the hub with its last socket
             session, self.session = self.session, None
-            await session.detach(self)
+            await hub().detach(session, self)
         self.closed = True
         await self.close(code=code)
 
