@@ -39,6 +39,15 @@ REMOTE_ANSWER_SECONDS = lease.HANDOFF_SECONDS  # a host that does not answer by 
 HOST_CHECK_SECONDS = lease.RENEW_INTERVAL_SECONDS  # how often a remote socket checks its host lives
 
 
+class SandboxRef:
+    """What a socket attached to a session still needs of its sandbox row: the id."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
 def held_elsewhere(sandbox_id: int, *, live: bool) -> bool:
     """Another process holds the lease (`live`: and it has not expired). A quiet host does not
     renew it, so an expired lease may still have a living host: ask it first (bridge.py)."""
@@ -107,6 +116,8 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         self.remote = False
         self.session = await hub().attach(self.sandbox, self.lesson, self.language, self, owner=self.owner,
                                           user=self.user, ask_holder=ask_holder, on_open=listen)
+        # The session holds the row (snapshot, transcripts: kilobytes): an idle socket keeps none.
+        self.sandbox = SandboxRef(self.sandbox.pk)
 
     # ---------------------------------------------------------------- remote: the host is elsewhere
     async def _attach_remote(self) -> None:

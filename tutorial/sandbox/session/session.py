@@ -105,6 +105,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         """Take the lease (the previous holder, asked by the hub, saves and lets go), read the row
         it saved, restore the cluster and let the wall time missed pass."""
         self.exercise_rows = await self._db(progress_rows, self.owner, self.user, self.lesson)
+        self.user = None  # only the progress rows needed it
         await self._lease_take()
         fresh = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if fresh is not None:
