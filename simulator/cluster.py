@@ -8,6 +8,7 @@ this; keep it stable.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Callable
@@ -37,11 +38,18 @@ def _read_only(line) -> bool:
     """Commands that cannot change the cluster need no checkpoint; decided from the parsed
     command (kubectl's own command tree), so flags anywhere (`kubectl -n x get`) or aliases
     (`k rollout history`) read the same. Anything unclear counts as a change."""
+    if not isinstance(line, str) or len(line) > limits.MAX_COMMAND_BYTES:
+        return False
+    return _read_only_line(line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_only_line(line: str) -> bool:
+    """Cached: the answer depends on the line alone (the command tree is fixed), and learners
+    type the same commands again and again; the parse is not paid twice per command."""
     from .kubectl import cli
     from .kubectl.commands.common import dry_run_mode
 
-    if not isinstance(line, str):
-        return False
     try:
         words = cli.tokenize(line)
     except KubeError:

@@ -27,13 +27,12 @@ def rolling_deployment(cluster) -> str | None:
     """The Deployment whose rollout is under way (not settled), the most recently changed first;
     None when every rollout is over."""
     rolling = []
-    for ref in deployment_names(cluster):
-        namespace, _, name = ref.partition("/")
-        status = cluster.rollout_status(name, namespace)
+    for deployment in cluster.list("Deployment", copy=False):  # only read: no copies
+        meta = deployment.get("metadata") or {}
+        namespace, name = meta.get("namespace", "default"), meta.get("name")
+        status = cluster.rollout_status(name, namespace) if name else None
         if status is not None and not status.done:
-            deployment = cluster.get("Deployment", namespace, name) or {}
-            version = int((deployment.get("metadata") or {}).get("resourceVersion") or 0)
-            rolling.append((version, ref))
+            rolling.append((int(meta.get("resourceVersion") or 0), f"{namespace}/{name}"))
     return max(rolling)[1] if rolling else None
 
 

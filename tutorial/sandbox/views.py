@@ -18,7 +18,7 @@ def notify_sandbox_changed(sandbox: Sandbox) -> None:
     """Tell the session hosting this sandbox (if any, in any process) to reload it (realtime/bridge.py)."""
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(sandbox.group_name, {"type": "sandbox.reload"})
+        async_to_sync(layer.group_send)(sandbox.group_name, {"type": "sandbox.reload", "sandbox": sandbox.pk})
 
 
 @require_POST

@@ -27,7 +27,7 @@ from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.owners import owner_for
-from tutorial.sandbox.realtime.bridge import HostListener, message_event
+from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
 from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import hub
@@ -107,7 +107,7 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
 
         async def ask_holder() -> None:
             # Another process may host it: it saves and lets go (lease.py), this one opens it.
-            await self._layer_call("group_send", self.group, {"type": "sandbox.takeover", "by": self.channel_name})
+            await self._layer_call("group_send", self.group, event("sandbox.takeover", self.sandbox.pk, by=self.channel_name))
 
         async def listen(session) -> None:
             if layer is not None:
@@ -123,8 +123,9 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
     async def _attach_remote(self) -> None:
         self.remote = True
         self.answered = False
-        await self._layer_call("group_send", self.group, {"type": "sandbox.remote.attach", "client": self.channel_name,
-                                                          "language": self.language, "read_only": self.read_only})
+        await self._layer_call("group_send", self.group, event("sandbox.remote.attach", self.sandbox.pk,
+                                                               client=self.channel_name, language=self.language,
+                                                               read_only=self.read_only))
         self.watchdog = asyncio.get_running_loop().create_task(self._watch_host())
 
     async def _watch_host(self) -> None:
@@ -135,14 +136,14 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
             await asyncio.sleep(REMOTE_ANSWER_SECONDS)
             while self.remote and not self.closed and self.answered:
                 self.pong = False
-                await self._layer_call("group_send", self.group, {"type": "sandbox.remote.ping",
-                                                                  "client": self.channel_name})
+                await self._layer_call("group_send", self.group, event("sandbox.remote.ping", self.sandbox.pk,
+                                                                       client=self.channel_name))
                 await asyncio.sleep(HOST_CHECK_SECONDS)
                 if not self.pong and not await console_db(hosted_elsewhere)(self.sandbox.pk):
                     break
             if self.remote and not self.closed:
-                await self._layer_call("group_send", self.group, {"type": "sandbox.remote.detach",
-                                                                  "client": self.channel_name})
+                await self._layer_call("group_send", self.group, event("sandbox.remote.detach", self.sandbox.pk,
+                                                                       client=self.channel_name))
                 await self._host()
         except asyncio.CancelledError:
             raise
@@ -167,8 +168,8 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if self.watchdog is not None and self.watchdog is not asyncio.current_task():
             self.watchdog.cancel()
         if self.remote:
-            await self._layer_call("group_send", self.group, {"type": "sandbox.remote.detach",
-                                                              "client": self.channel_name})
+            await self._layer_call("group_send", self.group, event("sandbox.remote.detach", self.sandbox.pk,
+                                                                   client=self.channel_name))
         if self.session is not None:
             session, self.session = self.session, None
             await hub().detach(session, self)
@@ -188,7 +189,7 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if isinstance(message, Refusal):
             await self._say(message.reason, message.params)
         elif self.remote:
-            await self._layer_call("group_send", self.group, message_event(self.channel_name, message))
+            await self._layer_call("group_send", self.group, message_event(self.channel_name, message, self.sandbox.pk))
         else:
             await self.session.handle(message, self)
 
