@@ -8,6 +8,7 @@ this; keep it stable.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Callable
@@ -21,26 +22,67 @@ from .objects import clone
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FORMAT = 1
-# Commands that never change the cluster: no checkpoint is needed before them.
-_READ_ONLY = {"get", "describe", "explain", "api-resources", "api-versions", "version", "cluster-info",
-              "ls", "cat", "help", "echo", "clear", "config", "logs", "history", "top"}
+# kubectl commands (canonical paths from kubectl/cli.parse) that never change the cluster, so no
+# checkpoint (a full copy of the state) is needed before them: pkg/cmd/get, describe, explain,
+# apiresources, version, clusterinfo, logs, top, config (the console's kubeconfig is not cluster
+# state), rollout status/history (pkg/cmd/rollout/rollout_status.go, rollout_history.go).
+_READ_ONLY_KUBECTL = {("get",), ("describe",), ("explain",), ("api-resources",), ("api-versions",),
+                      ("version",), ("cluster-info",), ("logs",), ("rollout", "status"),
+                      ("rollout", "history")}
+_READ_ONLY_KUBECTL_GROUPS = {"config", "top", "cluster-info", "completion"}
+# Shell words of the console (simulator/shell.py) that only read: files, help, text.
+_READ_ONLY_SHELL = {"ls", "cat", "help", "echo", "clear", "true", "false", "sleep"}
 
 
 def _read_only(line) -> bool:
-    """Commands that cannot change the cluster need no checkpoint (a full copy of the state)."""
-    if not isinstance(line, str) or "|" in line:
+    """Commands that cannot change the cluster need no checkpoint; decided from the parsed
+    command (kubectl's own command tree), so flags anywhere (`kubectl -n x get`) or aliases
+    (`k rollout history`) read the same. Anything unclear counts as a change."""
+    if not isinstance(line, str) or len(line) > limits.MAX_COMMAND_BYTES:
         return False
-    words = line.split()
+    return _read_only_line(line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_only_line(line: str) -> bool:
+    """Cached: the answer depends on the line alone (the command tree is fixed), and learners
+    type the same commands again and again; the parse is not paid twice per command."""
+    from .kubectl import cli
+    from .kubectl.commands.common import dry_run_mode
+
+    try:
+        words = cli.tokenize(line)
+    except KubeError:
+        return True  # not even tokenized: it runs nothing
     if not words:
         return True
+    if "|" in words:
+        return False
     if words[0] not in ("kubectl", "k"):
-        return words[0] in _READ_ONLY
-    rest = [w for w in words[1:] if not w.startswith("-")]
-    if not rest:
+        return words[0] in _READ_ONLY_SHELL
+    if len(words) == 1:
         return True
-    if rest[0] == "rollout":
-        return len(rest) > 1 and rest[1] in ("status", "history")
-    return rest[0] in _READ_ONLY
+    try:
+        inv = cli.parse(words[1:])
+    except KubeError:
+        return True  # a usage error: nothing runs
+    if inv.wants_help or not inv.path:
+        return True
+    if inv.path in _READ_ONLY_KUBECTL or inv.path[0] in _READ_ONLY_KUBECTL_GROUPS:
+        return True
+    try:
+        return "dry-run" in inv.flags and dry_run_mode(inv) == "client"
+    except KubeError:
+        return True  # an invalid --dry-run value: kubectl refuses before doing anything
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    """What `kubectl rollout status deployment/NAME` prints now (one line, without the newline),
+    whether it would stop waiting (`done`), and whether it stopped with an error."""
+    message: str
+    done: bool
+    error: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +105,39 @@ class EditResult(Result):
 
 
 MAX_OPEN_EDITS = 4  # edits waiting for the editor panel; older ones are forgotten
+
+
+class EditProcess(Process):
+    """`kubectl edit` started for a front-end with its own editor (Cluster.start_edit): a running
+    command that waits for its editor. `editor` is {"text", "token"} while it waits; `save(text)`
+    is the editor exiting with the saved text (kubectl applies it, or reopens the editor with the
+    failures on top: `editor` then holds the new text), `cancel()` the editor quitting without
+    saving (Ctrl+C). Simulated time passes while it waits (it is not blocking: no wake-up)."""
+
+    def __init__(self, cluster: "Cluster", line: str, opened: dict):
+        super().__init__(line)
+        self._cluster = cluster
+        self.editor: dict | None = {"text": opened["text"], "token": opened["token"]}
+        if opened.get("stderr"):
+            self.write("err", opened["stderr"])
+
+    def save(self, text: str | None) -> None:
+        if self.done or self.editor is None:
+            return
+        result = self._cluster.edit_finish(self.editor["token"], text)
+        if result.stdout:
+            self.write("out", result.stdout)
+        if result.stderr:
+            self.write("err", result.stderr)
+        if result.reopen is not None:
+            self.editor = {"text": result.reopen, "token": result.token}
+            return
+        self.editor = None
+        self.finish(result.exit_code)
+
+    def cancel(self) -> None:
+        """The editor closed without saving: kubectl's "Edit cancelled, no changes made."."""
+        self.save(None)
 
 
 class Files(dict):
@@ -281,6 +356,27 @@ class Cluster:
         """The deployment controller's decisions with their numbers (for "why" explanations)."""
         return clone(self._eng.timeline.decisions_for(namespace, deployment))
 
+    def rollout_status(self, deployment: str, namespace: str = "default") -> RolloutStatus | None:
+        """kubectl's rollout status of one Deployment now (DeploymentStatusViewer.Status in
+        kubectl pkg/polymorphichelpers/rollout_status.go), None when there is no such Deployment.
+        A paused Deployment is `done` too: waiting would not move it (the console's command keeps
+        waiting, as kubectl does; this is for front-ends deciding when a rollout has settled)."""
+        from .kubectl.commands.rollout import status_message
+
+        obj = self._eng.store.get("Deployment", namespace, deployment)
+        if obj is None:
+            return None
+        try:
+            text, done = status_message(obj)
+        except KubeError as err:  # exceeded its progress deadline
+            return RolloutStatus(err.render(), True, error=True)
+        paused = bool((obj.get("spec") or {}).get("paused"))
+        return RolloutStatus(text.rstrip("\n"), done or paused)
+
+    def read_only(self, line: str) -> bool:
+        """True when `line` cannot change the cluster (from the parsed command)."""
+        return _read_only(line)
+
     def service_timeline(self, service: str, namespace: str = "default") -> list[dict]:
         return clone(self._eng.timeline.for_service(namespace, service))
 
@@ -404,6 +500,24 @@ class Cluster:
         while len(self._edits) > MAX_OPEN_EDITS:
             del self._edits[next(iter(self._edits))]
         return {"text": text, "token": token, "stderr": proc.stderr}
+
+    def start_edit(self, line: str, env: dict | None = None) -> Process | None:
+        """`kubectl edit …` as a command that waits for the front-end's editor: an EditProcess
+        (running, `editor` set) when the editor should open; a finished Process when kubectl ended
+        at once (NotFound, a bad type...: the console's output); None when `line` is not such an
+        edit (another command, --help, an editor in `env`): run it with start()."""
+        opened = self.edit_begin(line, env)
+        if opened is None:
+            return None
+        if isinstance(opened, Result):
+            proc = Process(line)
+            if opened.stdout:
+                proc.write("out", opened.stdout)
+            if opened.stderr:
+                proc.write("err", opened.stderr)
+            proc.finish(opened.exit_code)
+            return proc
+        return EditProcess(self, line, opened)
 
     def edit_finish(self, token: str, edited_text: str | None) -> EditResult:
         """The learner saved (`edited_text`) or closed the editor without saving (None) in the edit

@@ -144,8 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL connections for the consoles' saves and lease renewals, made on the event loop
-# (tutorial/sandbox/pg_async.py), and threads for their rarer calls (tutorial/sandbox/db.py; they
-# take their connections from DATABASE_POOL_SIZE).
+# (tutorial/sandbox/persistence/pg_async.py), and threads for their rarer calls (tutorial/sandbox/persistence/db.py;
+# they take their connections from DATABASE_POOL_SIZE).
 CONSOLE_DATABASE_CONNECTIONS = int(os.environ.get("CONSOLE_DATABASE_CONNECTIONS", "8"))
 CONSOLE_DATABASE_THREADS = int(os.environ.get("CONSOLE_DATABASE_THREADS", "2"))
 

@@ -20,7 +20,7 @@ from django.db import connections  # noqa: E402
 from django.db.utils import OperationalError  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tutorial.sandbox import lease, pg_async  # noqa: E402
+from tutorial.sandbox.persistence import lease, pg_async  # noqa: E402
 from tutorial.sandbox.models import Sandbox  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""The sandbox lease (tutorial/sandbox/lease.py) against the test database (SQLite here; the same
+"""The sandbox lease (tutorial/sandbox/persistence/lease.py) against the test database (SQLite here; the same
 SQL runs on PostgreSQL in test_two_processes.py)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.web.conftest import lesson_root, plain_static_storage  # noqa: F401  (Django set-up + fixtures)
-from tutorial.sandbox import lease
+from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.models import Sandbox
 
 pytestmark = pytest.mark.django_db

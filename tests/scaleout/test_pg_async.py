@@ -1,4 +1,4 @@
-"""tutorial/sandbox/pg_async.py against the real PostgreSQL: the console's save and lease renewal
+"""tutorial/sandbox/persistence/pg_async.py against the real PostgreSQL: the console's save and lease renewal
 as single statements on the event loop keep lease.save_if_holder's and lease.renew's meaning."""
 
 from __future__ import annotations

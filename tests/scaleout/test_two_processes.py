@@ -19,7 +19,7 @@ def holder_pid(env) -> int | None:
                               " ORDER BY s.created_at DESC LIMIT 1")
     if not rows:
         return None
-    # PROCESS_ID is host:pid:random, then /channel name (tutorial/sandbox/lease.py).
+    # PROCESS_ID is host:pid:random, then /channel name (tutorial/sandbox/persistence/lease.py).
     return int(rows[0][0].split("/", 1)[0].split(":")[1])
 
 
@@ -76,26 +76,96 @@ def test_any_process_serves_a_learner_and_a_killed_one_is_resumed_by_the_other(s
     asyncio.run(scenario())
 
 
-def test_a_newer_window_on_another_process_stops_the_older_one(servers, scaleout_env):
-    """The takeover message crosses processes through channels-redis; the old console saves,
-    lets go of the lease and stops; the new one starts from that save."""
+def test_a_socket_on_another_process_drives_the_session_hosted_by_the_first(servers, scaleout_env):
+    """Process A hosts the session (its lease); a window whose socket reaches process B attaches to
+    it through Redis (tutorial/sandbox/realtime/bridge.py): both windows are live, commands from
+    either show in both, and the lease never moves while A lives."""
     a, b = servers
 
     async def scenario():
         cookie = session_cookie(a.http, "ko", SLUG)
-        old = await Console.open(a.ws, a.http, cookie, "ko", SLUG)
-        await old.command("kubectl create -f kubia-deployment.yaml")
-        await old.wait_for("deployment.apps/kubia created")
+        first = await Console.open(a.ws, a.http, cookie, "ko", SLUG)
+        await first.command("kubectl create -f kubia-deployment.yaml")
+        await first.wait_for("deployment.apps/kubia created")
         started = time.monotonic()
-        new = await Console.open(b.ws, b.http, cookie, "ko", SLUG)
-        await new.wait_for(r"\$ kubectl create -f kubia-deployment.yaml")
-        # Handed over at once (no waiting for the handoff timeout: the message went through Redis).
-        assert time.monotonic() - started < 1.9
-        await old.wait_for("다른 창에서 열려")
-        assert await old.wait_closed() == 4000
+        second = await Console.open(b.ws, b.http, cookie, "ko", SLUG)
+        await second.wait_for(r"\$ kubectl create -f kubia-deployment.yaml")
+        assert time.monotonic() - started < 1.9  # the host answered through Redis at once
+        assert holder_pid(scaleout_env) == a.process.pid
+        mark_first, mark_second = len(first.received), len(second.received)
+        await second.command("kubectl scale deployment kubia --replicas=2")
+        await second.wait_for("deployment.apps/kubia scaled", since=mark_second)
+        await first.wait_for("deployment.apps/kubia scaled", since=mark_first)  # A's window sees it
+        await first.command("kubectl get deployments")
+        await second.wait_for(r"kubia\s+\d/2", since=mark_second)
+        assert "다른 창에서 열려" not in first.text() + second.text()
+        assert holder_pid(scaleout_env) == a.process.pid
+        assert saved_history(scaleout_env)[-1] == "kubectl get deployments"
+        await second.close()
+        mark_first = len(first.received)
+        await first.command("kubectl get deploy kubia -o name")
+        await first.wait_for("deployment.apps/kubia", since=mark_first)
+        await first.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_quiet_host_whose_lease_expired_keeps_its_session_and_its_windows(servers, scaleout_env):
+    """A dormant session does not renew its lease (idle learners cost nothing); a window on B then
+    still attaches to A's session (A answers through Redis) instead of stopping A's window."""
+    a, b = servers
+
+    async def scenario():
+        cookie = session_cookie(a.http, "en", SLUG)
+        first = await Console.open(a.ws, a.http, cookie, "en", SLUG)
+        await first.command("ls")
+        await first.wait_for("kubia-deployment.yaml")
+        deadline = time.monotonic() + 30
+        while True:  # wait for the lease to expire: the session went quiet
+            rows = database_rows(scaleout_env, "SELECT l.expires_at FROM sandbox_lease l JOIN sandbox_sandbox s"
+                                               " ON s.id = l.sandbox_id ORDER BY s.created_at DESC LIMIT 1")
+            if rows and rows[0][0] < time.time():
+                break
+            assert time.monotonic() < deadline, "the lease never expired"
+            await asyncio.sleep(0.5)
+        second = await Console.open(b.ws, b.http, cookie, "en", SLUG)
+        await second.wait_for(r"\$ ls")
+        mark = len(first.received)
+        await second.command("kubectl get deployments")
+        await first.wait_for("No resources found", since=mark)
+        assert "opened in another window" not in first.text()
+        assert holder_pid(scaleout_env) == a.process.pid
+        await second.close()
+        await first.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_killed_host_moves_the_session_to_the_process_of_a_remote_window(servers, scaleout_env):
+    """SIGKILL of the hosting process: a window attached from B notices the lease expire and B
+    hosts the session from the last save, with every command kept, without a reconnect."""
+    a, b = servers
+
+    async def scenario():
+        cookie = session_cookie(a.http, "en", SLUG)
+        first = await Console.open(a.ws, a.http, cookie, "en", SLUG)
+        await first.command("kubectl create -f kubia-deployment.yaml")
+        await first.wait_for("deployment.apps/kubia created")
+        remote = await Console.open(b.ws, b.http, cookie, "en", SLUG)
+        await remote.wait_for(r"\$ kubectl create -f kubia-deployment.yaml")
+        await remote.command("kubectl scale deployment kubia --replicas=3")
+        await remote.wait_for("deployment.apps/kubia scaled")
+        assert holder_pid(scaleout_env) == a.process.pid
+        a.kill()
+        mark = len(remote.received)
+        # B hosts it once A's lease expired (lease.LEASE_TTL_SECONDS) and sends the whole state.
+        await remote.wait_for(r"\$ kubectl scale deployment kubia --replicas=3", timeout=20, since=mark)
         assert holder_pid(scaleout_env) == b.process.pid
-        await new.command("kubectl get deployments")
-        await new.wait_for(r"kubia\s+\d/6")
-        await new.close()
+        assert saved_history(scaleout_env)[-2:] == ["kubectl create -f kubia-deployment.yaml",
+                                                     "kubectl scale deployment kubia --replicas=3"]
+        mark = len(remote.received)
+        await remote.command("kubectl get deployments")
+        await remote.wait_for(r"kubia\s+\d/3", since=mark)
+        await remote.close()
 
     asyncio.run(scenario())

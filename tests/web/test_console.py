@@ -332,17 +332,32 @@ async def test_reset_message_gives_a_fresh_cluster(console):
     await console.wait_for("No resources found in default namespace.")
 
 
-async def test_a_newer_window_takes_over_the_sandbox(lesson_root):
+async def test_two_windows_on_one_sandbox_are_both_live(lesson_root):
+    """One session, two sockets: a command from either shows in both (terminal and cluster view);
+    closing one leaves the other running."""
     key = await new_session()
-    old, _, _ = await open_console(key)
-    await old.drain(0.2)
-    new, connected, _ = await open_console(key)
+    first, _, _ = await open_console(key, lang="en")
+    await first.drain(0.3)
+    second, connected, _ = await open_console(key, lang="en")
     assert connected
-    await old.wait_for("opened in another window|다른 창에서 열려")
-    await new.command("kubectl get pods")
-    await new.wait_for("No resources found")
-    await new.communicator.disconnect()
-
+    await second.drain(0.3)
+    await first.command("kubectl create -f kubia-deployment.yaml")
+    await first.wait_for("deployment.apps/kubia created")
+    await second.wait_for("deployment.apps/kubia created")
+    await second.send({"speed": 20})
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 15
+    while "kubia-" not in first.last_view() or "kubia-" not in second.last_view():
+        assert loop.time() < deadline, "the pods never showed in both cluster views"
+        await first.drain(0.1)
+        await second.drain(0.1)
+    await second.command("kubectl get deployments")
+    await first.wait_for("NAME +READY")
+    assert "opened in another window" not in first.output_text() + second.output_text()
+    await second.communicator.disconnect()
+    await first.command("kubectl scale deployment kubia --replicas=1")
+    await first.wait_for("deployment.apps/kubia scaled")
+    await first.communicator.disconnect()
 
 
 async def test_random_hostile_messages_never_break_the_console(lesson_root):

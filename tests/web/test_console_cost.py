@@ -1,21 +1,15 @@
-"""Per-command cost cuts in the console consumer (tutorial/sandbox/consumers.py): what grading reads
+"""Per-command cost cuts in the console consumer (tutorial/sandbox/session/): what grading reads
 is keyed so a skipped grading never misses a change, and unchanged fragments are not re-sent."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 
 from simulator import Cluster
 from tests.web.test_console import open_console, new_session
-from tutorial.sandbox.consumers import SandboxConsumer
+from tutorial.sandbox.session.grading import grade_key
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-def grade_key(cluster) -> tuple:
-    return SandboxConsumer._grade_key(SimpleNamespace(cluster=cluster))
 
 
 async def test_grade_key_moves_with_objects_and_with_read_only_commands():
@@ -128,34 +122,37 @@ async def test_console_messages_skip_channels_connection_sweep(lesson_root, monk
 
 
 async def test_frames_sent_before_a_database_call_are_not_held_back():
-    """BatchedSends: collected frames go out before a database call is awaited, and on close."""
-    from tutorial.sandbox.outbox import BatchedSends
+    """The session's Outbox: collected frames go out before a database call is awaited (flush),
+    to every attached client, and `only(client)` sends to that client alone."""
+    from tutorial.sandbox.session.outbox import Outbox
 
-    sent = []
+    class Client:
+        language, read_only = "en", False
 
-    class Base:
-        async def send(self, text_data=None, bytes_data=None, close=False):
-            sent.append(text_data)
+        def __init__(self):
+            self.sent = []
 
-        async def close(self, code=None, reason=None):
-            sent.append(f"close {code}")
+        async def deliver(self, text):
+            self.sent.append(text)
 
-    class Consumer(BatchedSends, Base):
-        pass
-
-    consumer = Consumer()
-    await consumer.send(text_data="<a/>")  # not batching: at once
-    assert sent == ["<a/>"]
-    async with consumer.batched():
-        await consumer.send(text_data="<b/>")
-        await consumer.send(text_data="<c/>")
-        assert sent == ["<a/>"]
-        async with consumer.batched():  # nested: the outer scope flushes
-            await consumer.send(text_data="<d/>")
-        assert sent == ["<a/>"]
-        await consumer.flush()  # what _db does before awaiting the database
-        assert sent == ["<a/>", "<b/><c/><d/>"]
-        await consumer.send(text_data="<e/>")
-        await consumer.close(code=4000)
-        assert sent == ["<a/>", "<b/><c/><d/>", "<e/>", "close 4000"]
-    assert consumer._outbox is None  # noqa: SLF001
+    one, two = Client(), Client()
+    outbox = Outbox()
+    outbox.clients += [one, two]
+    await outbox.send("<a/>")  # not batching: at once
+    assert one.sent == two.sent == ["<a/>"]
+    async with outbox.batched():
+        await outbox.send("<b/>")
+        await outbox.send("<c/>")
+        assert one.sent == ["<a/>"]
+        async with outbox.batched():  # nested: the outer scope flushes
+            await outbox.send("<d/>")
+        assert one.sent == ["<a/>"]
+        await outbox.flush()  # what _db does before awaiting the database
+        assert one.sent == two.sent == ["<a/>", "<b/><c/><d/>"]
+        await outbox.send("<e/>")
+        async with outbox.only(two):
+            await outbox.send("<full/>")
+        assert one.sent == ["<a/>", "<b/><c/><d/>", "<e/>"]
+        assert two.sent == ["<a/>", "<b/><c/><d/>", "<e/>", "<full/>"]
+        await outbox.send("<f/>")
+    assert one.sent[-1] == two.sent[-1] == "<f/>"

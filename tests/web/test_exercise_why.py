@@ -16,7 +16,7 @@ from tests.web.test_console import open_console
 from tests.web.test_exercises_ws import wait_for_panel
 from tutorial.exercises import grade, load_lesson, replay
 from tutorial.progress.panel import grade_all, panel_context
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 
 SLUG = "max-surge-unavailable"
 LESSON = load_lesson(Path(settings.BASE_DIR) / "tutorial" / "content" / "08-max-surge-unavailable")

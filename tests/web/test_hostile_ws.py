@@ -27,7 +27,7 @@ from tests.web.test_console import new_session, open_console
 from tutorial.asgi import application
 from tutorial.classroom.live import notify
 from tutorial.routing import websocket_urlpatterns
-from tutorial.sandbox import consumers
+from tutorial.sandbox.realtime import consumer as consumers
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.services import restore_cluster
 
@@ -37,11 +37,11 @@ SLUG = "deployment-basics"  # the real lesson 04: a Service set up, exercises to
 MANIFEST = "kubia-deployment-v1.yaml"
 CREATE = f"kubectl create -f {MANIFEST}"
 
-# Every key the console consumer dispatches on (consumers.py, panels_consumer.py) except "reset",
+# Every key the console session dispatches on (session/messages.py) except "reset",
 # which legitimately wipes the sandbox.
 KEYS = ["command", "cancel", "clear", "complete", "speed", "pause", "step", "rollout", "traffic",
         "traffic_service", "file_save", "text", "file_open", "file_new", "file_delete", "file_close",
-        "edit_save", "edit_cancel", "replay", "check", "hint", "HEADERS"]
+        "edit_save", "edit_cancel", "replay", "check", "hint", "terminal", "HEADERS"]
 
 # Values that reach deeper than random text: real names, numbers as text, path tricks, markup.
 # Never MANIFEST itself (file_delete/file_save of it would be a legitimate loss).

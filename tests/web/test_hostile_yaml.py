@@ -22,7 +22,7 @@ from tests.web.conftest import SAMPLE_DEPLOYMENT
 from tests.web.test_console import new_session, open_console
 from tests.web.test_editor_ws import status
 from tests.web.test_hostile_ws import run_probe
-from tutorial.sandbox import consumers
+from tutorial.sandbox.realtime import consumer as consumers
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.services import restore_cluster
 

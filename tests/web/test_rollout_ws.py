@@ -117,3 +117,31 @@ async def test_traffic_strip_shows_both_versions_and_leaves_the_history_alone(pa
     cluster = await saved_cluster()
     assert [entry["line"] for entry in cluster.history] == commands
     assert cluster.traffic == []
+
+
+async def test_the_chart_follows_the_deployment_rolling_out_unless_one_was_picked(paused_console):
+    """Lesson 08: `web` rolls out while default/kubia exists; the chart shows `web`, and stays on it
+    after its rollout ended; a Deployment picked in the panel is kept whatever rolls out."""
+    con = paused_console
+    await con.command("kubectl create -f kubia-deployment.yaml")
+    await con.wait_for("created")
+    await con.command("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+    await con.wait_for("deployment.apps/web created")
+    await con.send({"step": "settle"})
+    await con.send({"step": 10})
+    await con.command("kubectl set image deployment/web nginx=nginx:1.26")
+    await con.wait_for("image updated")
+    await con.send({"step": 1})
+    await wait_until(con, lambda: '<option value="default/web" selected>' in latest(con, "rollout-controls"))
+    await con.send({"step": "settle"})
+    await con.send({"step": 10})
+    await con.drain(0.5)
+    assert '<option value="default/web" selected>' in latest(con, "rollout-controls")  # still web
+    # a pick wins over the rolling Deployment
+    await con.send({"rollout": "default/kubia"})
+    await wait_until(con, lambda: '<option value="default/kubia" selected>' in latest(con, "rollout-controls"))
+    await con.command("kubectl set image deployment/web nginx=nginx:1.27")
+    await con.wait_for("image updated")
+    await con.send({"step": 1})
+    await con.drain(0.5)
+    assert '<option value="default/kubia" selected>' in latest(con, "rollout-controls")

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tutorial.sandbox.completion import apply_completion
-from tutorial.sandbox.fragments import format_clock
+from tutorial.sandbox.panels.completion import apply_completion
+from tutorial.sandbox.panels.fragments import format_clock
 from tutorial.sandbox.limits import TokenBucket
 from tutorial.sandbox.services import (
     MAX_TRANSCRIPT_CHARS,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import json
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,6 +30,7 @@ from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.rollout_panel import chosen_deployment, panel_context
 from tutorial.sandbox.services import restore_cluster, sandbox_reset
+from tutorial.sandbox.views import notify_sandbox_changed
 
 
 def _taught_or_404(request: HttpRequest, pk) -> Classroom:
@@ -223,11 +222,8 @@ def learner_reset(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
         messages.info(request, _("This learner has no sandbox for that lesson yet."))
         return redirect(f"{detail}?lesson={slug}")
     sandbox_reset(sandbox, lesson)
-    # The learner's open console (in whatever process) reloads the fresh cluster
-    # (SandboxConsumer.sandbox_reload).
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(sandbox.group_name, {"type": "sandbox.reload"})
+    # The learner's open console (in whatever process) reloads the fresh cluster.
+    notify_sandbox_changed(sandbox)
     notify([classroom.pk])
     messages.success(request, _("The sandbox was reset."))
     return redirect(f"{detail}?lesson={slug}")

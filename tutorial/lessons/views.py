@@ -11,12 +11,9 @@ from tutorial.lessons.estimate import lesson_minutes
 from tutorial.progress.models import ExerciseProgress
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import record_opened, summaries
-from tutorial.sandbox import fragments
-from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.owners import owner_for
-from tutorial.sandbox.rollout_panel import chosen_deployment
-from tutorial.sandbox.traffic import TrafficStrip
 from tutorial.sandbox.services import restore_cluster, sandbox_exercise_since, sandbox_get_or_create
+from tutorial.sandbox.session.state import sandbox_state
 
 
 def lesson_index(request: HttpRequest) -> HttpResponse:
@@ -43,21 +40,13 @@ def lesson_page(request: HttpRequest, slug: str) -> HttpResponse:
     sandbox = sandbox_get_or_create(owner=owner, user=request.user, lesson=lesson)
     record_opened(owner=owner, user=request.user, lesson_slug=lesson.slug)
     cluster = restore_cluster(sandbox.snapshot)
+    # The console, live view and Rollout panel as the console's session sends them
+    # (tutorial/sandbox/session/state.py: one place for both).
+    context = sandbox_state(sandbox, cluster, language)
     # The exercise panel as the console will push it (graded here without recording an attempt).
     rows = {row.exercise_id: row for row in ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson.slug)}
     graded = grade_all(cluster, lesson.exercises, sandbox_exercise_since(sandbox, lesson), language, rows=rows)
-    context = fragments.console_context(
-        transcript=sandbox.transcript,
-        history=sandbox.history,
-        view=view_of(cluster),
-        clock=cluster.now,
-        speed=sandbox.speed,
-        paused=sandbox.paused,
-        running=False,
-    )
     context.update(panel_context(graded, rows, language))
-    # The Rollout panel as the console first pushes it: the first Deployment, traffic off.
-    context.update(fragments.rollout_context(cluster, chosen_deployment(cluster, None), TrafficStrip(), language))
     context.update(
         lesson=lesson,
         text=lesson.text(language),

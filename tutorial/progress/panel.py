@@ -1,7 +1,7 @@
 """The exercise panel of a lesson page: grade each exercise and build the template context.
 
 The same context renders the panel on first load (lessons/views.py) and in every update the
-console WebSocket pushes (sandbox/consumers.py), through templates/sandbox/_exercises.html.
+console WebSocket pushes (tutorial/sandbox/session/grading.py), through templates/sandbox/_exercises.html.
 What each exercise shows follows the feedback model (tutorial/exercises/feedback.py): nothing
 judged before the learner acted on it, at most two next steps, a pass that stays a pass.
 """

@@ -16,6 +16,9 @@ class Sandbox(models.Model):
     snapshot = models.JSONField(help_text="Cluster.snapshot(): JSON-compatible, lossless")
     transcript = models.JSONField(default=list, help_text='[{"kind": "input"|"output"|"error"|"info", "text": ...}]')
     history = models.JSONField(default=list, help_text="commands the learner typed, oldest first")
+    # Terminals other than the first (tutorial/sandbox/session/terminals.py): {"2": {"transcript":
+    # [...], "history": [...]}}; terminal "1" is `transcript` and `history` above.
+    terminals = models.JSONField(default=dict, blank=True)
     # {exercise id: simulated time it started}: grading counts only commands from then on, so the
     # lesson's set-up commands are never taken for the learner's (tutorial.exercises.replay.prepare).
     exercise_since = models.JSONField(default=dict, blank=True)
@@ -35,5 +38,5 @@ class Sandbox(models.Model):
 
     @property
     def group_name(self) -> str:
-        """Channel-layer group of the consumer currently driving this sandbox."""
+        """Channel-layer group of the sandbox: its host session listens there (realtime/bridge.py)."""
         return f"sandbox.{self.pk}"

@@ -5,6 +5,21 @@ from __future__ import annotations
 import secrets
 
 LEARNER_SESSION_KEY = "rollout_lab_learner"
+USER_PREFIX, ANON_PREFIX = "user:", "anon:"
+
+
+def user_owner(user_or_pk) -> str:
+    """The owner key of a signed-in learner ("user:<pk>"): the one place it is built."""
+    pk = getattr(user_or_pk, "pk", user_or_pk)
+    return f"{USER_PREFIX}{pk}"
+
+
+def anon_owner(learner_id: str) -> str:
+    return f"{ANON_PREFIX}{learner_id}"
+
+
+def is_user_owner(owner: str) -> bool:
+    return isinstance(owner, str) and owner.startswith(USER_PREFIX)
 
 
 def owner_for(user, session, *, create: bool) -> str | None:
@@ -14,11 +29,11 @@ def owner_for(user, session, *, create: bool) -> str | None:
     django.contrib.auth.login() cycles the session key but keeps the data.
     """
     if user is not None and getattr(user, "is_authenticated", False):
-        return f"user:{user.pk}"
+        return user_owner(user)
     if session is None:
         return None
     learner = session.get(LEARNER_SESSION_KEY)
     if not learner and create:
         learner = secrets.token_hex(16)
         session[LEARNER_SESSION_KEY] = learner
-    return f"anon:{learner}" if learner else None
+    return anon_owner(learner) if learner else None

@@ -23,6 +23,19 @@ def deployment_names(cluster) -> list[str]:
     return sorted(names, key=lambda n: (not n.startswith("default/"), n))
 
 
+def rolling_deployment(cluster) -> str | None:
+    """The Deployment whose rollout is under way (not settled), the most recently changed first;
+    None when every rollout is over."""
+    rolling = []
+    for deployment in cluster.list("Deployment", copy=False):  # only read: no copies
+        meta = deployment.get("metadata") or {}
+        namespace, name = meta.get("namespace", "default"), meta.get("name")
+        status = cluster.rollout_status(name, namespace) if name else None
+        if status is not None and not status.done:
+            rolling.append((int(meta.get("resourceVersion") or 0), f"{namespace}/{name}"))
+    return max(rolling)[1] if rolling else None
+
+
 def chosen_deployment(cluster, wanted: str | None) -> str | None:
     names = deployment_names(cluster)
     if wanted in names:
@@ -30,35 +43,38 @@ def chosen_deployment(cluster, wanted: str | None) -> str | None:
     return names[0] if names else None
 
 
-def rollout_settled(deployment: dict | None) -> bool:
-    """The condition under which `kubectl rollout status` stops waiting, successfully or not.
+class RolloutChoice:
+    """Which Deployment the panel shows: the learner's pick while it exists; otherwise the one
+    rolling out now, and after its rollout the one followed last (so the chart does not jump
+    back to the first Deployment when `web`'s rollout ends), else the first by name."""
 
-    kubectl/pkg/polymorphichelpers/rollout_status.go DeploymentStatusViewer.Status: done when
-    observedGeneration >= generation and updated == replicas, no old replicas left
-    (status.replicas == updated) and available == updated; it also stops with an error when the
-    Progressing condition has reason ProgressDeadlineExceeded.
-    """
-    if not deployment:
-        return True
-    meta, spec, status = deployment.get("metadata") or {}, deployment.get("spec") or {}, deployment.get("status") or {}
-    if status.get("observedGeneration", 0) < meta.get("generation", 0):
-        return False
-    for condition in status.get("conditions") or ():
-        if condition.get("type") == "Progressing" and condition.get("reason") == "ProgressDeadlineExceeded":
-            return True
-    if spec.get("paused"):
-        return True  # a paused rollout will not progress by waiting
-    replicas = spec.get("replicas", 1)
-    updated = status.get("updatedReplicas", 0)
-    return (updated >= replicas and status.get("replicas", 0) <= updated
-            and status.get("availableReplicas", 0) >= updated)
+    def __init__(self) -> None:
+        self.picked: str | None = None
+        self.followed: str | None = None
+
+    def pick(self, ref: str | None) -> None:
+        self.picked = ref
+
+    def ref(self, cluster) -> str | None:
+        names = deployment_names(cluster)
+        if self.picked in names:
+            return self.picked
+        rolling = rolling_deployment(cluster)
+        if rolling is not None:
+            self.followed = rolling
+            return rolling
+        return chosen_deployment(cluster, self.followed)
 
 
-def get_deployment(cluster, ref: str | None) -> dict | None:
+def rollout_settled(cluster, ref: str | None) -> bool:
+    """The condition under which `kubectl rollout status` stops waiting, successfully or not
+    (Cluster.rollout_status, kubectl's DeploymentStatusViewer); a paused or missing Deployment
+    counts as settled: waiting would not move it."""
     if not ref:
-        return None
+        return True
     namespace, _, name = ref.partition("/")
-    return cluster.get("Deployment", namespace, name)
+    status = cluster.rollout_status(name, namespace)
+    return status is None or status.done
 
 
 def panel_context(cluster, ref: str | None, language: str, at: float | None = None) -> dict:

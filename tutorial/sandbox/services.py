@@ -81,23 +81,26 @@ def catch_up_seconds(*, saved_at: datetime, now: datetime, speed: float, paused:
 
 
 def sandbox_save(sandbox: Sandbox, *, snapshot: dict, transcript: list | None, history: list | None,
-                 speed: float, paused: bool) -> None:
-    """transcript/history None: unchanged since the last save, not written again (a clock save
-    while a rollout runs would otherwise re-encode up to 200 KB of transcript)."""
-    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused)
+                 speed: float, paused: bool, terminals: dict | None = None) -> None:
+    """transcript/history/terminals None: unchanged since the last save, not written again (a clock
+    save while a rollout runs would otherwise re-encode up to 200 KB of transcript)."""
+    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused,
+                         terminals=terminals)
     # update() rather than save(): never resurrect a sandbox deleted meanwhile.
     Sandbox.objects.filter(pk=sandbox.pk).update(**fields)
     apply_fields(sandbox, fields)
 
 
 def save_fields(*, snapshot: dict, transcript: list | None, history: list | None, speed: float,
-                paused: bool) -> dict:
-    """The columns a save writes (also tutorial/sandbox/pg_async.py's)."""
+                paused: bool, terminals: dict | None = None) -> dict:
+    """The columns a save writes (also tutorial/sandbox/persistence/pg_async.py's)."""
     fields = {"snapshot": snapshot, "speed": speed, "paused": paused, "saved_at": timezone.now()}
     if transcript is not None:
         fields["transcript"] = transcript
     if history is not None:
         fields["history"] = history
+    if terminals is not None:
+        fields["terminals"] = terminals
     return fields
 
 
@@ -120,6 +123,8 @@ def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
         history=sandbox.history,
         speed=sandbox.speed,
         paused=False,
+        terminals={key: {"transcript": [], "history": (data or {}).get("history") or []}
+                   for key, data in (sandbox.terminals or {}).items()},
     )
     return sandbox
 

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from tutorial.progress.services import claim
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.sandbox.owners import LEARNER_SESSION_KEY, anon_owner, user_owner
 
 
 @receiver(user_logged_in)
@@ -15,9 +15,9 @@ def claim_anonymous_sandboxes(sender, request, user, **kwargs) -> None:
     learner = request.session.get(LEARNER_SESSION_KEY) if request is not None else None
     if not learner:
         return
-    owner = f"user:{user.pk}"
+    owner = user_owner(user)
     taken = set(Sandbox.objects.filter(owner=owner).values_list("lesson_slug", flat=True))
     # A lesson the account already has a sandbox for keeps the account's one.
-    Sandbox.objects.filter(owner=f"anon:{learner}").exclude(lesson_slug__in=taken).update(owner=owner, user=user)
+    Sandbox.objects.filter(owner=anon_owner(learner)).exclude(lesson_slug__in=taken).update(owner=owner, user=user)
     # Lessons read and exercises done move too (merged where the account has its own).
-    claim(anonymous_owner=f"anon:{learner}", user=user)
+    claim(anonymous_owner=anon_owner(learner), user=user)

@@ -1,4 +1,4 @@
-"""Sandbox actions over plain HTTP (the console itself is a WebSocket: consumers.py)."""
+"""Sandbox actions over plain HTTP (the console itself is a WebSocket: realtime/consumer.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from tutorial.sandbox.services import sandbox_reset
 
 
 def notify_sandbox_changed(sandbox: Sandbox) -> None:
-    """Tell the consumer driving this sandbox (if any, in any process) to reload it."""
+    """Tell the session hosting this sandbox (if any, in any process) to reload it (realtime/bridge.py)."""
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(sandbox.group_name, {"type": "sandbox.reload"})
+        async_to_sync(layer.group_send)(sandbox.group_name, {"type": "sandbox.reload", "sandbox": sandbox.pk})
 
 
 @require_POST

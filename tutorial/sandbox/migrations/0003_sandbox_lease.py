@@ -1,4 +1,4 @@
-"""The sandbox_lease table of tutorial/sandbox/lease.py (plain SQL: no model reads it).
+"""The sandbox_lease table of tutorial/sandbox/persistence/lease.py (plain SQL: no model reads it).
 
 Portable SQL: SQLite and PostgreSQL both accept these types; `expires_at` is a Unix time.
 """

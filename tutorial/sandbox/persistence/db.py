@@ -1,4 +1,4 @@
-"""Database calls of the console consumers, off the event loop.
+"""Database calls of the console sessions and sockets, off the event loop.
 
 Channels' `database_sync_to_async` is thread-sensitive by default: every call of every console in
 the process queues for one shared thread, behind page views and connects. On PostgreSQL the

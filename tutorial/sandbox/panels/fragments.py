@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tutorial.sandbox.cluster_view import ClusterView
 from tutorial.sandbox.rollout_panel import deployment_names, panel_context
-from tutorial.sandbox.traffic import TrafficStrip, service_names
+from tutorial.sandbox.panels.traffic import TrafficStrip, service_names
 from tutorial.sandbox.services import SPEEDS
 
 
@@ -26,7 +26,7 @@ def format_clock(seconds: float) -> str:
 
 def console_context(*, transcript, history, view: ClusterView, clock: float, speed: float,
                     paused: bool, running: bool, tick: int = 0) -> dict:
-    """Context shared by the lesson page and the consumer's full-state message."""
+    """Context shared by the lesson page and the session's full state (session/state.py)."""
     return {
         "transcript": transcript,
         "history_json": json.dumps(history, ensure_ascii=False),
@@ -60,12 +60,13 @@ def full_state(context: dict, language: str) -> str:
     )
 
 
-def appended_entries(entries: list[dict], language: str) -> str:
-    return _render("sandbox/_console_output.html", {"entries": entries, "append": True}, language)
+def appended_entries(entries: list[dict], language: str, suffix: str = "") -> str:
+    """New entries at the end of one terminal's output (suffix "" = terminal 1, "-N" = terminal N)."""
+    return _render("sandbox/_console_output.html", {"entries": entries, "append": True, "suffix": suffix}, language)
 
 
-def cleared_output(language: str) -> str:
-    return _render("sandbox/_console_output.html", {"entries": [], "oob": True}, language)
+def cleared_output(language: str, suffix: str = "") -> str:
+    return _render("sandbox/_console_output.html", {"entries": [], "oob": True, "suffix": suffix}, language)
 
 
 def controls(context: dict, language: str) -> str:
@@ -78,16 +79,23 @@ def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str 
                    {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}, language)
 
 
-def history(history_list: list[str], language: str) -> str:
+def history(history_list: list[str], language: str, suffix: str = "") -> str:
     return _render(
         "sandbox/_console_history.html",
-        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True},
+        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True, "suffix": suffix},
         language,
     )
 
 
-def completion(text: str, value: str, seq: int, language: str) -> str:
-    return _render("sandbox/_console_completion.html", {"text": text, "value": value, "seq": seq}, language)
+def terminal_state(transcript: list, history_list: list[str], language: str, suffix: str) -> str:
+    """One terminal's whole output and ↑/↓ history (terminals after the first, on (re)connect)."""
+    return (_render("sandbox/_console_output.html", {"entries": transcript, "oob": True, "suffix": suffix}, language)
+            + history(history_list, language, suffix))
+
+
+def completion(text: str, value: str, seq: int, language: str, suffix: str = "") -> str:
+    return _render("sandbox/_console_completion.html",
+                   {"text": text, "value": value, "seq": seq, "suffix": suffix}, language)
 
 
 def exercises(context: dict, language: str) -> str:
@@ -95,7 +103,7 @@ def exercises(context: dict, language: str) -> str:
     return _render("sandbox/_exercises.html", {**context, "oob": True}, language)
 
 
-# ---- the Rollout panel: each part is sent only when its HTML changed (see the consumer)
+# ---- the Rollout panel: each part is sent only when its HTML changed (session/rollout.py)
 ROLLOUT_PARTS = (
     "sandbox/_rollout_controls.html",
     "sandbox/_rollout_chart_panel.html",
@@ -107,7 +115,7 @@ ROLLOUT_PARTS = (
 
 def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str,
                     at: float | None = None) -> dict:
-    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the consumer);
+    """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the session);
     `at`: the replay's simulated time (None = live)."""
     context = panel_context(cluster, rollout_ref, language, at) if cluster is not None else {"rollout_ref": None}
     context.update(
@@ -128,9 +136,9 @@ def rollout_parts(context: dict, language: str) -> dict[str, str]:
     return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
 
 
-# ---- the file editor panel (tutorial/sandbox/editor.py) and replay
+# ---- the file editor panel (tutorial/sandbox/panels/editor.py) and replay
 def editor_files(files, language: str) -> str:
-    from tutorial.sandbox.editor import file_rows
+    from tutorial.sandbox.panels.editor import file_rows
 
     return _render("sandbox/_editor_files.html", {"editor_files": file_rows(files), "oob": True}, language)
 

@@ -17,7 +17,8 @@ and stops at its next renewal.
 The table is plain SQL rather than a model: nothing but this module reads it, and it keeps the
 sandbox models untouched. Times are `time.time()` of the server processes (keep hosts NTP-synced).
 
-The second half is `LeaseHolder`, the hooks the console consumer (consumers.py) calls.
+The second half is `LeaseHolder`, the hooks the sandbox session (session/session.py) calls; the
+consumer's side of a channel-layer outage is realtime/layer.py.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import pg_async
+from tutorial.sandbox.persistence import pg_async
 
 logger = logging.getLogger(__name__)
 
@@ -129,16 +130,14 @@ LAYER_DOWN = _("Live messages between servers (Redis) are unavailable right now;
                "keeps working and catches up when they are back.")
 LAYER_BACK = _("Live messages between servers work again.")
 
-LAYER_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # back-off while the channel layer is unreachable
-
-
 class LeaseHolder:
-    """Mixin for the console consumer: take the lease on connect, keep it while driving, save only
-    while holding it, and survive a database or channel-layer outage with a clear message.
+    """Mixin for SandboxSession (session/session.py): take the lease when the session opens, keep
+    it while driving, save only while holding it, and survive a database or channel-layer outage
+    with a clear message. One session per sandbox per process holds it, whatever the number of
+    windows attached.
 
-    The consumer provides: self.sandbox, self.language, self.stopped, self.taken_over, self.ticker,
-    self.cluster, self.lock, _send_entries(entries), _save(), close(code), and _db(func, *args) for
-    database calls (tutorial/sandbox/outbox.py)."""
+    The session provides: self.sandbox, self.language, self.stopped, self.holder_id, self.outbox,
+    _send_entries(entries), _db(func, *args), _stop(text, code) and _rejoin_clients()."""
 
     lease_lost_close_code = 4000  # same as a takeover: htmx's ws extension does not reconnect
     database_down = False
@@ -146,57 +145,19 @@ class LeaseHolder:
 
     @property
     def lease_holder(self) -> str:
-        return f"{PROCESS_ID}/{self.channel_name}"
+        return self.holder_id
 
-    # Channels' AsyncConsumer.__call__ sets `self.channel_receive` to the layer's receive and lets
-    # any exception from it end the consumer (channels/consumer.py). With channels-redis a Redis
-    # restart would then close every console; wrapped, the console waits and carries on.
-    @property
-    def channel_receive(self):
-        return self._resilient_channel_receive
-
-    @channel_receive.setter
-    def channel_receive(self, receive) -> None:
-        self._raw_channel_receive = receive
-
-    async def _resilient_channel_receive(self):
-        attempt = 0
-        while True:
-            try:
-                message = await self._raw_channel_receive()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # ConnectionError, redis errors, OSError...
-                if not self.layer_down:
-                    logger.warning("Channel layer receive failed (%s); retrying", exc)
-                await self._layer_failed()
-                await asyncio.sleep(LAYER_RETRY_SECONDS[min(attempt, len(LAYER_RETRY_SECONDS) - 1)])
-                attempt += 1
-                continue
-            return message
-
-    async def _layer_failed(self) -> None:
+    async def layer_failed(self) -> None:
+        """A client's channel-layer call or receive failed (Redis down)."""
         if self.layer_down:
             return
         self.layer_down = True
         if getattr(self, "cluster", None) is not None and not self.stopped:
             await self._lease_say(LAYER_DOWN, "error")
 
-    async def _layer_call(self, method: str, *args) -> bool:
-        """group_send / group_add / group_discard that degrade instead of failing the console."""
-        try:
-            await getattr(self.channel_layer, method)(*args)
-        except Exception as exc:
-            logger.warning("Channel layer %s failed: %s", method, exc)
-            await self._layer_failed()
-            return False
-        return True
-
     async def _layer_rejoin(self) -> None:
-        """After an outage: join the sandbox's group again (a restarted Redis forgot it)."""
-        try:
-            await self.channel_layer.group_add(self.sandbox.group_name, self.channel_name)
-        except Exception:
+        """After an outage: the clients join the sandbox's group again (a restarted Redis forgot it)."""
+        if not await self._rejoin_clients():
             return
         self.layer_down = False
         logger.info("Sandbox %s: channel layer back", self.sandbox.pk)
@@ -207,7 +168,7 @@ class LeaseHolder:
             text = str(message)
         try:
             await self._send_entries([{"kind": kind, "text": text + "\n"}])
-        except Exception:  # the socket is already gone
+        except Exception:  # the sockets are already gone
             pass
 
     async def _lease_take(self) -> None:
@@ -229,7 +190,7 @@ class LeaseHolder:
         return getattr(self, "lease_renewed_at", 0.0) + RENEW_INTERVAL_SECONDS
 
     async def _lease_keep(self) -> bool:
-        """Renew now and then while driving; False (and the console stops) once it was taken."""
+        """Renew now and then while driving; False (and the session stops) once it was taken."""
         loop = asyncio.get_running_loop()
         if loop.time() - getattr(self, "lease_renewed_at", 0.0) < RENEW_INTERVAL_SECONDS:
             return True
@@ -237,7 +198,7 @@ class LeaseHolder:
             await self._layer_rejoin()
         try:
             if pg_async.enabled():
-                await self.flush()
+                await self.outbox.flush()
                 held = await pg_async.renew(self.sandbox.pk, self.lease_holder, ttl=LEASE_TTL_SECONDS)
             else:
                 held = await self._db(renew, self.sandbox.pk, self.lease_holder)
@@ -250,10 +211,10 @@ class LeaseHolder:
         return held
 
     async def _lease_save(self, **fields) -> bool:
-        """save_if_holder for the consumer's _save: True when written."""
+        """save_if_holder for the session's _save: True when written."""
         try:
             if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
-                await self.flush()
+                await self.outbox.flush()
                 saved = await pg_async.save_if_holder(self.sandbox, self.lease_holder, ttl=LEASE_TTL_SECONDS, **fields)
             else:
                 saved = await self._db(save_if_holder, self.sandbox, self.lease_holder, **fields)
@@ -281,13 +242,9 @@ class LeaseHolder:
             await self._lease_say(DATABASE_DOWN, "error")
 
     async def _lease_lost(self) -> None:
-        """Another console holds the lease: stop driving without saving, say so, close."""
+        """Another process holds the lease: stop driving without saving, say so, close the clients."""
         if self.stopped:
             return
-        logger.info("Sandbox %s: lease taken by another console; stopping", self.sandbox.pk)
-        self.stopped = True
-        self.taken_over = True  # disconnect() must not save over the new holder's work
-        if self.ticker is not None and self.ticker is not asyncio.current_task():
-            self.ticker.cancel()
-        await self._lease_say(LEASE_LOST)
-        await self.close(code=self.lease_lost_close_code)
+        logger.info("Sandbox %s: lease taken by another process; stopping", self.sandbox.pk)
+        self.taken_over = True  # closing must not save over the new holder's work
+        await self._stop(LEASE_LOST, self.lease_lost_close_code)

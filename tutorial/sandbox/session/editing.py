@@ -1,13 +1,14 @@
 """The console consumer's file editor panel, `kubectl edit` in that panel, and replay.
 
-Mixed into SandboxConsumer (consumers.py), which calls these under its lock. Messages:
+Mixed into SandboxSession (session/session.py), which calls these under its lock. Messages:
 {"file_open": name}, {"file_save": name, "text": ...}, {"file_new": name}, {"file_delete": name},
 {"file_close": true}; {"edit_save": token, "text": ...}, {"edit_cancel": token};
 {"replay": seconds | "live"}.
 
-`kubectl edit` typed in the console opens the object's YAML in the editor (Cluster.edit_begin); the
-console waits like a terminal whose editor is open, until Save (Cluster.edit_finish: kubectl's
-output, or its errors and the reopened text) or Cancel ("Edit cancelled, no changes made.").
+`kubectl edit` typed in the console opens the object's YAML in the editor (Cluster.start_edit: a
+command waiting for its editor); the console waits like a terminal whose editor is open, until Save
+(EditProcess.save: kubectl's output, or its errors and the reopened text) or Cancel ("Edit
+cancelled, no changes made.").
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import logging
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox import fragments
+from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.cluster_view import build_cluster_view
-from tutorial.sandbox.editor import name_problem, save_problem
-from tutorial.sandbox.services import transcript_append
+from tutorial.sandbox.panels.editor import name_problem, save_problem
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class EditorMixin:
                                                        seq=self.editor_seq, language=self.language))
 
     def _in_language(self, check, *args):
-        """A check of tutorial/sandbox/editor.py, its message in the console's language."""
+        """A check of tutorial/sandbox/panels/editor.py, its message in the console's language."""
         with translation.override(self.language):
             return check(*args)
 
@@ -117,40 +117,42 @@ class EditorMixin:
         await self._save()
 
     # ---------------------------------------------------------------- kubectl edit
-    async def _begin_edit(self, line: str) -> bool:
-        """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled."""
-        opened = self.cluster.edit_begin(line)
-        if opened is None:
+    async def _begin_edit(self, line: str, terminal) -> bool:
+        """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled.
+        The edit (Cluster.start_edit: a command waiting for its editor) writes to the terminal it
+        was typed in."""
+        edit = self.cluster.start_edit(line)
+        if edit is None:
             return False
-        if isinstance(opened, dict):
-            if opened.get("stderr"):
-                await self._console_output(opened["stderr"])
-            self.edit_token = opened["token"]
+        self.edit_terminal = terminal
+        await self._console_output(edit.read())
+        if not edit.done:
+            self.edit_process = edit
+            self.edit_token = edit.editor["token"]
             self.edit_line = line
-            await self._editor_open("edit", line, opened["text"], opened["token"])
+            await self._editor_open("edit", line, edit.editor["text"], edit.editor["token"])
             await self._editor_status(self._t(_("Editing in the editor panel: Save applies, Cancel aborts.")))
             await self._send_controls()
-        else:
-            await self._console_output(opened.output)
         return True
 
     async def _finish_edit(self, token, text) -> None:
-        if self.edit_token is None or token != self.edit_token:
+        edit = getattr(self, "edit_process", None)
+        if self.edit_token is None or edit is None or token != self.edit_token:
             await self._editor_status(self._t(_("This edit is no longer open; run kubectl edit again.")),
                                       error=True)
             return
         if text is not None and not isinstance(text, str):
             await self._editor_status(self._t(_("The file's text is missing.")), error=True)
             return
-        result = self.cluster.edit_finish(token, text)
-        await self._console_output(result.output)
-        if result.reopen is not None:
-            self.edit_token = result.token
-            await self._editor_open("edit", self.edit_line, result.reopen, result.token)
+        edit.save(text)  # the editor exited: kubectl applies, or reopens it with the failures
+        await self._console_output(edit.read())
+        if not edit.done:
+            self.edit_token = edit.editor["token"]
+            await self._editor_open("edit", self.edit_line, edit.editor["text"], edit.editor["token"])
             await self._editor_status(self._t(_(
                 "kubectl reopened the editor: fix the errors listed at the top, then save again.")), error=True)
         else:
-            self.edit_token = None
+            self.edit_token = self.edit_process = None
             await self._editor_open("none")
             await self._editor_status("")
         self.unsaved = True
@@ -160,8 +162,9 @@ class EditorMixin:
 
     async def _console_output(self, text: str) -> None:
         if text:
-            transcript_append(self.transcript, "output", text)
-            await self._send_entries([{"kind": "output", "text": text}])
+            terminal = getattr(self, "edit_terminal", None) or self.terminals.first
+            terminal.note("output", text)
+            await self._send_entries([{"kind": "output", "text": text}], terminal)
 
 
 class ReplayMixin:

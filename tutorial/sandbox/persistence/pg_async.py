@@ -40,7 +40,7 @@ from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.services import apply_fields, save_fields
 
 LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not the other way)
-JSON_FIELDS = ("snapshot", "transcript", "history")  # jsonb columns: sent as Jsonb
+JSON_FIELDS = ("snapshot", "transcript", "history", "terminals")  # jsonb columns: sent as Jsonb
 # Waiting longer for a pooled connection than this is an outage: say so rather than hang.
 CONNECTION_TIMEOUT_SECONDS = 3.0
 
@@ -121,10 +121,12 @@ async def renew(sandbox_id: int, holder: str, *, ttl: float) -> bool:
 
 
 async def save_if_holder(sandbox: Sandbox, holder: str, *, ttl: float, snapshot: dict,
-                         transcript: list | None, history: list | None, speed: float, paused: bool) -> bool:
+                         transcript: list | None, history: list | None, speed: float, paused: bool,
+                         terminals: dict | None = None) -> bool:
     """lease.save_if_holder (with services.sandbox_save's fields), as one statement: the lease
     UPDATE locks its row until the statement commits, as the transaction there does."""
-    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused)
+    fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused,
+                         terminals=terminals)
     values = [_json(value) if name in JSON_FIELDS else value for name, value in fields.items()]
     meta = Sandbox._meta
     assignments = ", ".join(f"{meta.get_field(name).column} = %s" for name in fields)

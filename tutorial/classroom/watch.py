@@ -1,0 +1,48 @@
+"""An instructor's read-only view of a learner's live sandbox:
+/ws/classes/<lang>/<class id>/learners/<learner id>/<slug>/.
+
+The same transport as the learner's console (tutorial/sandbox/realtime/consumer.py), attached to the same session as a
+read-only client: it sees every terminal, the cluster view and the panels live, and may only ask
+what changes nothing (Tab, the Rollout panel's Deployment, replay, opening a file). Only an
+instructor who teaches the class, for one of its learners, for one of its lessons, and only when
+that learner has a sandbox for it (the view never creates one).
+"""
+
+from __future__ import annotations
+
+from tutorial.classroom.access import learner_of, teaching_classroom
+from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.owners import user_owner
+from tutorial.sandbox.persistence.db import console_db
+from tutorial.sandbox.realtime.consumer import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, SandboxConsumer
+
+
+def watched_sandbox(instructor, class_id, learner_id, slug: str):
+    """(learner, sandbox), or None when `instructor` may not watch it (or it does not exist)."""
+    classroom = teaching_classroom(instructor, class_id)
+    if classroom is None or slug not in (classroom.lessons or []):
+        return None
+    learner = learner_of(classroom, learner_id)
+    if learner is None:
+        return None
+    sandbox = Sandbox.objects.filter(owner=user_owner(learner), lesson_slug=slug).first()
+    return None if sandbox is None else (learner, sandbox)
+
+
+class WatchConsumer(SandboxConsumer):
+    read_only = True
+
+    async def _find_sandbox(self):
+        kwargs = self.scope["url_route"]["kwargs"]
+        user = self.scope.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return None
+        found = await console_db(watched_sandbox)(user, kwargs["pk"], kwargs["learner_id"], self.lesson.slug)
+        if found is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return None
+        # The session is the learner's: progress and time spent are theirs, not the instructor's.
+        self.user, sandbox = found
+        self.owner = user_owner(self.user)
+        return sandbox

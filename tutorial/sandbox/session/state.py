@@ -1,0 +1,51 @@
+"""A sandbox's state as template context: the one place the lesson page's first render
+(tutorial/lessons/views.py) and the session's (re)sent state (session.py) both come from, so the
+page and the socket always render the same partials from the same values.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.utils import translation
+
+from tutorial.sandbox.panels import fragments
+from tutorial.sandbox.cluster_view import view_of
+from tutorial.sandbox.rollout_panel import RolloutChoice
+from tutorial.sandbox.session.terminals import Terminals
+from tutorial.sandbox.panels.traffic import TrafficStrip
+
+
+def terminals_context(terminals: Terminals) -> list[dict]:
+    """Terminals after the first, for a page that shows them (ids suffixed "-N")."""
+    return [{"id": t.id, "suffix": t.suffix, "transcript": t.transcript,
+             "history_json": json.dumps(t.history, ensure_ascii=False), "running": t.running}
+            for t in terminals if t.id != "1"]
+
+
+def console_state(cluster, terminals: Terminals, *, speed: float, paused: bool, running: bool,
+                  tick: int = 0) -> dict:
+    """The console (terminal 1's transcript and history, the other terminals), the clock controls
+    and the live cluster view."""
+    first = terminals.first
+    context = fragments.console_context(
+        transcript=first.transcript, history=first.history, view=view_of(cluster), clock=cluster.now,
+        speed=speed, paused=paused, running=running, tick=tick,
+    )
+    context["terminals"] = terminals_context(terminals)
+    return context
+
+
+def rollout_state(cluster, choice: RolloutChoice, traffic: TrafficStrip, language: str,
+                  at: float | None = None) -> dict:
+    """The Rollout panel: the chosen (or rolling) Deployment's chart and why-log, the traffic strip."""
+    with translation.override(language):
+        return fragments.rollout_context(cluster, choice.ref(cluster), traffic, language, at=at)
+
+
+def sandbox_state(sandbox, cluster, language: str) -> dict:
+    """Everything the lesson page shows of a sandbox before its socket connects."""
+    terminals = Terminals.from_row(sandbox.transcript, sandbox.history, sandbox.terminals)
+    context = console_state(cluster, terminals, speed=sandbox.speed, paused=sandbox.paused, running=False)
+    context.update(rollout_state(cluster, RolloutChoice(), TrafficStrip(), language))
+    return context
