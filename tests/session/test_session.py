@@ -46,7 +46,7 @@ async def test_every_message_kind_is_handled():
         dict(rollout="default/nope"), dict(traffic=True), dict(traffic=False), dict(traffic_service="default/nope"),
         dict(file_new="new.yaml"), dict(file_save="new.yaml", text="kind: Pod\n"), dict(file_open="new.yaml"),
         dict(file_close=True), dict(file_delete="new.yaml"), dict(command="kubectl edit deploy kubia"),
-        dict(edit_save="stale-token", text="x"), dict(edit_cancel="x"), dict(replay=1), dict(replay="live"), dict(check="nope"), dict(hint="nope"),
+        dict(edit_save="stale-token", text="x"), dict(edit_cancel="x"), dict(replay=1), dict(replay="live"), dict(check="nope"), dict(hint="nope"), dict(solution="nope"),
         dict(reset=True),
     ]
     assert {next(iter(k)) for k in kinds} == set(messages.KINDS)
