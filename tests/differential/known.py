@@ -77,10 +77,6 @@ def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
     return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
 
 
-def _client_version(console: str, oracle: str) -> bool:
-    return console.replace("v1.34.1", "v1.34.5") == oracle
-
-
 KNOWN: tuple[Known, ...] = (
     Known("rollout-undo-apply-warning", r"\brollout undo\b", "stderr",
           _without_lines(r"^Warning: resource \S+ was previously managed with 'kubectl apply'")),
@@ -102,7 +98,6 @@ KNOWN: tuple[Known, ...] = (
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
     Known("sort-by-creation-timestamp", r"--sort-by=\.metadata\.creationTimestamp", "stdout",
           _same_lines_other_order),
-    Known("client-version", r"\bversion\b", "stdout", _client_version),
 )
 
 
