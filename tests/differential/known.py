@@ -73,13 +73,7 @@ def _describe_namespace(console: str, oracle: str) -> bool:
     return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
 
 
-def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
-    return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
-
-
 KNOWN: tuple[Known, ...] = (
-    Known("rollout-undo-apply-warning", r"\brollout undo\b", "stderr",
-          _without_lines(r"^Warning: resource \S+ was previously managed with 'kubectl apply'")),
     Known("get-error-prefix", r"\b(get|describe)\b.* -f ", "stderr", _strip_error_prefix),
     Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
     Known("delete-source-prefix", r"\bdelete\b.* -f ", "stderr", _delete_source_prefix),
@@ -90,7 +84,6 @@ KNOWN: tuple[Known, ...] = (
     Known("describe-namespace", r"\bdescribe\b", "stdout",
           lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
     Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
-    Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
     # commands and formats the console does not implement work through the API with the real kubectl
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
           lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),

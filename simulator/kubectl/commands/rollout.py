@@ -204,10 +204,8 @@ def run_history(ctx, inv):
 
 # ---- undo --------------------------------------------------------------------------------------
 
-ROLLBACK_WARNING = ("Warning: resource {res} was previously managed with 'kubectl apply'. Rolling back will not "
-                    "update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause "
-                    "unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' "
-                    "with your previous configuration file instead.\n")
+# kubectl v1.34.5 prints no warning when undoing a Deployment managed by `kubectl apply`
+# (pkg/cmd/rollout/rollout_undo.go at v0.34.5 has none; the last-applied warning came in later releases).
 
 
 def run_undo(ctx, inv):
@@ -238,8 +236,6 @@ def run_undo(ctx, inv):
         if du.equal_ignore_hash(get_path(target, "spec.template"), get_path(d, "spec.template")):
             ctx.out(f"{name_of(d)} skipped rollback (current template already matches revision {to_revision})\n")
             continue
-        if du.LAST_APPLIED in annotations(d):
-            ctx.warn(ROLLBACK_WARNING.format(res=f'deployments/{d["metadata"]["name"]}'))
         new = clone(d)
         new["spec"]["template"] = du.template_without_hash(clone(get_path(target, "spec.template")))
         kept = {k: v for k, v in annotations(d).items() if k in du.SKIP_COPY}
