@@ -44,3 +44,29 @@ def test_rollout_undo_prints_no_last_applied_warning():
     c.advance(30)
     r = _run(c, "kubectl rollout undo deployment web")
     assert (r.stdout, r.stderr) == ("deployment.apps/web rolled back\n", "")
+
+
+def test_get_sort_by_sorts_rows_and_objects():
+    # kubectl pkg/cmd/get/sorter.go: RuntimeSort/TableSorter Less over a relaxed JSONPath; a missing
+    # field sorts first; strings that both parse as quantities compare as quantities
+    c = Cluster(seed=0)
+    for name, replicas in (("b", 3), ("a", 1), ("c", 2)):
+        _run(c, f"kubectl create deployment {name} --image=nginx --replicas={replicas}")
+    c.advance(30)
+    rows = _run(c, "kubectl get deploy --sort-by=.spec.replicas").stdout.splitlines()[1:]
+    assert [r.split()[0] for r in rows] == ["a", "c", "b"]
+    names = _run(c, "kubectl get deploy --sort-by={.spec.replicas} -o name").stdout.split()
+    assert names == ["deployment.apps/a", "deployment.apps/c", "deployment.apps/b"]
+    rows = _run(c, "kubectl get deploy --sort-by=metadata.name").stdout.splitlines()[1:]
+    assert [r.split()[0] for r in rows] == ["a", "b", "c"]
+    _run(c, "kubectl label deploy b tier=x")
+    rows = _run(c, "kubectl get deploy --sort-by=.metadata.labels.tier").stdout.splitlines()[1:]
+    assert rows[-1].split()[0] == "b"  # the only one with the field: the others are "less"
+
+
+def test_sort_by_quantities_compare_numerically():
+    from simulator.kubectl.printers.sort_by import sort_objects
+
+    objs = [{"v": "1Gi"}, {"v": "512Mi"}, {"v": "2"}]
+    assert [o["v"] for o in sort_objects(objs, ".v")] == ["2", "512Mi", "1Gi"]
+    assert [o["v"] for o in sort_objects([{"v": "b"}, {"v": "B"}, {"v": "a"}], "{.v}")] == ["B", "a", "b"]

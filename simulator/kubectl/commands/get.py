@@ -5,6 +5,7 @@ from ...api.errors import CLIError, KubeError
 from .. import resources
 from ..printers import go_template, serialize, tables
 from ..selectors import compile_selectors
+from ..printers.sort_by import sort_objects
 from .common import namespace, object_namespace, read_file_objects, served
 
 GET_NO_TYPE = ('You must specify the type of resource to get. Use "kubectl api-resources" for a complete list '
@@ -103,7 +104,12 @@ def run_get(ctx, inv):
     if inv.flags.get("watch") or inv.flags.get("watch-only"):
         return _watch(ctx, inv, args, groups, ns, label_sel, field_sel, fmt)
 
+    sort_by = inv.flags.get("sort-by") or ""
+    if sort_by and fmt in ("table", "wide"):  # get.go RuntimeSorter: each type's Table sorted by rows
+        groups = [(kind, sort_objects(objs, sort_by)) for kind, objs in groups]
     all_objs = [o for _, objs in groups for o in objs]
+    if sort_by and fmt not in ("table", "wide"):  # … other output: all the flattened objects at once
+        all_objs = sort_objects(all_objs, sort_by)
     # get.go printGeneric: one name given (singleItemImplied) prints that object itself, anything else
     # is coerced into a List; a single named object that is missing returns its error and prints nothing.
     single = args.has_names and len(args.items) == 1
