@@ -52,10 +52,6 @@ def _namespace_not_found(console: str, oracle: str) -> bool:
                 and re.fullmatch(r'Error from server \(NotFound\): namespaces "[^"]+" not found\n', oracle))
 
 
-def _delete_source_prefix(console: str, oracle: str) -> bool:
-    return re.sub(r'^(Error from server \(NotFound\): )error when deleting "[^"]+": ', r"\1", oracle, flags=re.M) == console
-
-
 def _apply_patch_invalid(console: str, oracle: str) -> bool:
     m = re.search(r'strict decoding error: (unknown field "[^"]+")', console)
     return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
@@ -76,7 +72,6 @@ def _describe_namespace(console: str, oracle: str) -> bool:
 KNOWN: tuple[Known, ...] = (
     Known("get-error-prefix", r"\b(get|describe)\b.* -f ", "stderr", _strip_error_prefix),
     Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
-    Known("delete-source-prefix", r"\bdelete\b.* -f ", "stderr", _delete_source_prefix),
     Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
     Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
     Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),

@@ -70,3 +70,14 @@ def test_sort_by_quantities_compare_numerically():
     objs = [{"v": "1Gi"}, {"v": "512Mi"}, {"v": "2"}]
     assert [o["v"] for o in sort_objects(objs, ".v")] == ["2", "512Mi", "1Gi"]
     assert [o["v"] for o in sort_objects([{"v": "b"}, {"v": "B"}, {"v": "a"}], "{.v}")] == ["B", "a", "b"]
+
+
+def test_delete_file_of_missing_object_names_the_source():
+    # kubectl pkg/cmd/delete/delete.go deleteResource: cmdutil.AddSourceToErr("deleting", info.Source, err)
+    c = Cluster(seed=0)
+    c.files["d.yaml"] = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+                         "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                         "    spec: {containers: [{name: c, image: 'nginx:1.25'}]}\n")
+    r = _run(c, "kubectl delete -f d.yaml", code=1)
+    assert r.stderr == ('Error from server (NotFound): error when deleting "d.yaml": '
+                        'deployments.apps "web" not found\n')

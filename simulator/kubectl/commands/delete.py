@@ -45,7 +45,9 @@ def run_delete(ctx, inv):
             k = kinds.by_kind(item.get("kind", ""))
             obj = ctx.eng.store.get(item["kind"], ns if k and k.namespaced else "", item["metadata"].get("name", ""))
             if obj is None:
-                ctx.err(NotFound(k.resource if k else item["kind"], item["metadata"].get("name", "")).render() + "\n")
+                # the DELETE answers NotFound; delete.go deleteResource: AddSourceToErr("deleting", …)
+                missing = NotFound(k.resource if k else item["kind"], item["metadata"].get("name", ""))
+                ctx.err(missing.with_source("deleting", source).render() + "\n")
                 code = 1
                 continue
             targets.append(obj)
