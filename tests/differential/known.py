@@ -43,15 +43,6 @@ def _without_lines(pattern: str) -> Callable[[str, str], bool]:
     return lambda console, oracle: "".join(l for l in console.splitlines(True) if not rx.search(l)) == oracle
 
 
-def _strip_error_prefix(console: str, oracle: str) -> bool:
-    return re.sub(r"(?m)^error: ", "", console) == oracle
-
-
-def _namespace_not_found(console: str, oracle: str) -> bool:
-    return bool(re.fullmatch(r'Error from server \(NotFound\): \S+ "[^"]+" not found\n', console)
-                and re.fullmatch(r'Error from server \(NotFound\): namespaces "[^"]+" not found\n', oracle))
-
-
 def _apply_patch_invalid(console: str, oracle: str) -> bool:
     m = re.search(r'strict decoding error: (unknown field "[^"]+")', console)
     return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
@@ -70,8 +61,6 @@ def _describe_namespace(console: str, oracle: str) -> bool:
 
 
 KNOWN: tuple[Known, ...] = (
-    Known("get-error-prefix", r"\b(get|describe)\b.* -f ", "stderr", _strip_error_prefix),
-    Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
     Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
     Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
     Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),

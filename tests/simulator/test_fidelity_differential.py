@@ -81,3 +81,21 @@ def test_delete_file_of_missing_object_names_the_source():
     r = _run(c, "kubectl delete -f d.yaml", code=1)
     assert r.stderr == ('Error from server (NotFound): error when deleting "d.yaml": '
                         'deployments.apps "web" not found\n')
+
+
+def test_get_and_describe_file_errors_have_no_error_prefix():
+    # cli-runtime builder errors reach get.go/describe.go as a utilerrors.Aggregate; kubectl
+    # pkg/cmd/util/helpers.go checkErr prints it with MultipleErrors("", …): no `error: `
+    c = Cluster(seed=0)
+    c.files["bad.yaml"] = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n"
+    for verb in ("get", "describe"):
+        r = _run(c, f"kubectl {verb} -f bad.yaml", code=1)
+        assert r.stderr.startswith("error parsing bad.yaml: error converting YAML to JSON: yaml: line"), r.stderr
+
+
+def test_get_named_object_in_missing_namespace_reports_the_namespace(web):
+    # what kubectl v1.34.5 prints against the API (tests/differential oracle run)
+    r = _run(web, "kubectl get pod nope -n nope", code=1)
+    assert r.stderr == 'Error from server (NotFound): namespaces "nope" not found\n'
+    r = _run(web, "kubectl get deploy nope", code=1)
+    assert r.stderr == 'Error from server (NotFound): deployments.apps "nope" not found\n'

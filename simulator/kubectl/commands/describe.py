@@ -19,7 +19,7 @@ from .. import resources
 from ..printers.context import PrintContext
 from ..printers.describe import describe as render
 from ..selectors import compile_selectors
-from .common import namespace, object_namespace, read_file_objects, served
+from .common import aggregated, namespace, object_namespace, read_file_objects, served
 
 # the kinds printers/describe.py has a describer for
 DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret"}
@@ -84,7 +84,7 @@ def run_describe(ctx, inv):
     if inv.flags.get("filename"):
         for _, item in read_file_objects(ctx, inv):
             if isinstance(item, KubeError):
-                errors.append(item)
+                errors.append(aggregated(item))
                 continue
             k = kinds.by_kind(item.get("kind", ""))
             name = (item.get("metadata") or {}).get("name", "")
