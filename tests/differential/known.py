@@ -38,20 +38,6 @@ class Known:
     accepts: Callable[[str, str], bool]  # (console, oracle) -> this is exactly the known difference
 
 
-def _without_lines(pattern: str) -> Callable[[str, str], bool]:
-    rx = re.compile(pattern)
-    return lambda console, oracle: "".join(l for l in console.splitlines(True) if not rx.search(l)) == oracle
-
-
-def _apply_patch_invalid(console: str, oracle: str) -> bool:
-    m = re.search(r'strict decoding error: (unknown field "[^"]+")', console)
-    return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
-
-
-def _apply_creating(console: str, oracle: str) -> bool:
-    return console.replace('error when applying "', 'error when creating "') == oracle
-
-
 def _same_lines_other_order(console: str, oracle: str) -> bool:
     return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
 
@@ -61,8 +47,6 @@ def _describe_namespace(console: str, oracle: str) -> bool:
 
 
 KNOWN: tuple[Known, ...] = (
-    Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
-    Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
     Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
     Known("describe-namespace", r"\bdescribe\b", "stderr", _describe_namespace),
     Known("describe-namespace", r"\bdescribe\b", "stdout",
@@ -73,8 +57,6 @@ KNOWN: tuple[Known, ...] = (
           lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stdout", lambda c, o: c == "" and o != ""),
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
-    Known("sort-by-creation-timestamp", r"--sort-by=\.metadata\.creationTimestamp", "stdout",
-          _same_lines_other_order),
 )
 
 

@@ -91,6 +91,9 @@ def test_get_and_describe_file_errors_have_no_error_prefix():
     for verb in ("get", "describe"):
         r = _run(c, f"kubectl {verb} -f bad.yaml", code=1)
         assert r.stderr.startswith("error parsing bad.yaml: error converting YAML to JSON: yaml: line"), r.stderr
+    # get.go printGeneric (-o yaml|json|name…): utilerrors.Reduce leaves the lone error, printed with `error: `
+    r = _run(c, "kubectl get -f bad.yaml -o yaml", code=1)
+    assert r.stderr.startswith("error: error parsing bad.yaml: "), r.stderr
 
 
 def test_get_named_object_in_missing_namespace_reports_the_namespace(web):
@@ -99,3 +102,12 @@ def test_get_named_object_in_missing_namespace_reports_the_namespace(web):
     assert r.stderr == 'Error from server (NotFound): namespaces "nope" not found\n'
     r = _run(web, "kubectl get deploy nope", code=1)
     assert r.stderr == 'Error from server (NotFound): deployments.apps "nope" not found\n'
+
+
+def test_get_several_missing_names_still_prints_the_list(web):
+    # kubectl pkg/cmd/get/get.go printGeneric: only a single implied item returns its error alone;
+    # otherwise the (here empty) List is printed beside the errors
+    r = _run(web, "kubectl get deploy nope nope2 -o yaml", code=1)
+    assert r.stdout == 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n'
+    assert r.stderr.count("Error from server (NotFound)") == 2
+    assert _run(web, "kubectl get deploy nope -o yaml", code=1).stdout == ""

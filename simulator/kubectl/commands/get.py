@@ -131,7 +131,7 @@ def run_get(ctx, inv):
     elif fmt == "name":
         ctx.out("".join(serialize.to_name(o) + "\n" for o in all_objs))
     elif fmt in ("yaml", "json"):
-        if all_objs or not errors:
+        if all_objs or not errors or not (single or file_errors):  # printGeneric: a List even beside errors
             ctx.out(serialize.to_yaml(generic_payload) if fmt == "yaml" else serialize.to_json(generic_payload))
     elif fmt in ("jsonpath", "jsonpath-as-json"):
         from ..jsonpath import render_jsonpath
@@ -148,8 +148,11 @@ def run_get(ctx, inv):
     else:
         raise CLIError(f'output format "{fmt}" is not supported in this simulator')
 
+    # get.go: table output returns NewAggregate(allErrs), printed by checkErr's MultipleErrors (no
+    # `error: `); printGeneric Reduce()s a lone error, which checkErr prints with `error: `
+    plain = fmt in ("table", "wide") or len(errors) > 1
     for err in errors:
-        ctx.err(err.render() + "\n")
+        ctx.err((aggregated(err) if plain else err).render() + "\n")
     if not all_objs and not errors and fmt in ("table", "wide", "name"):
         if ns and any(rt.namespaced for rt in args.types):
             ctx.err(f"No resources found in {ns} namespace.\n")
@@ -167,7 +170,7 @@ def _file_args(ctx, inv, errors: list) -> tuple[resources.ResourceArgs, str]:
     items, namespaces = [], set()
     for _, item in read_file_objects(ctx, inv):
         if isinstance(item, KubeError):
-            errors.append(aggregated(item))
+            errors.append(item)
             continue
         items.append((resources.resolve(item["kind"]), (item.get("metadata") or {}).get("name") or ""))
         namespaces.add(object_namespace(item, inv))
