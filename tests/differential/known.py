@@ -42,16 +42,8 @@ def _same_lines_other_order(console: str, oracle: str) -> bool:
     return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
 
 
-def _describe_namespace(console: str, oracle: str) -> bool:
-    return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
-
-
 KNOWN: tuple[Known, ...] = (
     Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
-    Known("describe-namespace", r"\bdescribe\b", "stderr", _describe_namespace),
-    Known("describe-namespace", r"\bdescribe\b", "stdout",
-          lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
-    Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
     # commands and formats the console does not implement work through the API with the real kubectl
     Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
           lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),

@@ -111,3 +111,14 @@ def test_get_several_missing_names_still_prints_the_list(web):
     assert r.stdout == 'apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n'
     assert r.stderr.count("Error from server (NotFound)") == 2
     assert _run(web, "kubectl get deploy nope -o yaml", code=1).stdout == ""
+
+
+def test_describe_namespace():
+    # kubectl pkg/describe/describe.go describeNamespace; no quotas or limit ranges in the simulator
+    c = Cluster(seed=0)
+    _run(c, "kubectl create namespace lab")
+    _run(c, "kubectl label namespace lab team=a")
+    r = _run(c, "kubectl describe ns lab")
+    assert r.stdout == ("Name:         lab\nLabels:       kubernetes.io/metadata.name=lab\n              team=a\n"
+                        "Annotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n")
+    assert _run(c, "kubectl describe ns nope", code=1).stderr == 'Error from server (NotFound): namespaces "nope" not found\n'

@@ -22,7 +22,8 @@ from ..selectors import compile_selectors
 from .common import aggregated, namespace, object_namespace, read_file_objects, served
 
 # the kinds printers/describe.py has a describer for
-DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret"}
+DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret",
+               "Namespace"}
 
 
 def events_for(ctx, obj: dict) -> list[dict]:

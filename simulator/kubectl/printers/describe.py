@@ -772,8 +772,10 @@ _DESCRIBERS = {
 def describe(kind: str, obj: dict, ctx: PrintContext, events=None, related: dict | None = None) -> str:
     """`kubectl describe <kind> <name>` output for one object (ends with a newline)."""
     from .describe_config import describe_configmap, describe_secret
+    from .describe_namespace import describe_namespace
 
-    fn = _DESCRIBERS.get(kind) or {"ConfigMap": describe_configmap, "Secret": describe_secret}.get(kind)
+    fn = _DESCRIBERS.get(kind) or {"ConfigMap": describe_configmap, "Secret": describe_secret,
+                                   "Namespace": describe_namespace}.get(kind)
     if fn is None:
         raise KeyError(f"no describer for kind {kind!r}")
     return fn(_d(obj), ctx, events, _d(related))
