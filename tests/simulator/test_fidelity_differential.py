@@ -122,3 +122,42 @@ def test_describe_namespace():
     assert r.stdout == ("Name:         lab\nLabels:       kubernetes.io/metadata.name=lab\n              team=a\n"
                         "Annotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n")
     assert _run(c, "kubectl describe ns nope", code=1).stderr == 'Error from server (NotFound): namespaces "nope" not found\n'
+
+
+def test_wait_for_condition_jsonpath_and_timeouts(web):
+    # kubectl pkg/cmd/wait/wait.go RunWait, condition.go getObjAndCheckCondition, json.go
+    r = _run(web, "kubectl wait --for=condition=available deployment/web --timeout=60s")
+    assert r.stdout == "deployment.apps/web condition met\n"
+    r = _run(web, "kubectl wait --for=jsonpath={.status.readyReplicas}=2 deploy web -o name")
+    assert r.stdout == "deployment.apps/web\n"
+    before = web.now
+    r = _run(web, "kubectl wait --for=condition=Available=false deploy/web --timeout=5s", code=1)
+    assert r.stderr == "error: timed out waiting for the condition on deployments/web\n"
+    assert web.now - before == 5  # it waited its timeout in simulated time, no longer
+    r = _run(web, "kubectl wait --for=condition=Progressing=false deploy/web --timeout=0", code=1)
+    assert r.stderr == "error: condition not met for deployments/web\n"
+    assert _run(web, "kubectl wait deploy/web", code=1).stderr == 'error: unrecognized condition: ""\n'
+    r = _run(web, "kubectl wait --for=jsonpath={.spec} deploy/web")
+    assert r.stdout == "deployment.apps/web condition met\n"  # no value: any value will do
+    r = _run(web, "kubectl wait --for=jsonpath={.spec}=x deploy/web", code=1)
+    assert r.stderr == "error: jsonpath leads to a nested object or list which is not supported\n"
+    r = _run(web, "kubectl wait --for=condition=available deploy -l app=nope", code=1)
+    assert r.stderr == "error: no matching resources found\n"
+
+
+def test_wait_blocks_until_the_condition_then_returns(web):
+    _run(web, "kubectl scale deployment web --replicas=3")
+    before = web.now
+    r = _run(web, "kubectl wait --for=jsonpath={.status.readyReplicas}=3 deploy/web --timeout=120s")
+    assert r.stdout == "deployment.apps/web condition met\n"
+    assert 0 < web.now - before < 120  # woke up on the change, not at the deadline
+
+
+def test_wait_for_delete(web):
+    # kubectl pkg/cmd/wait/delete.go IsDeleted: a missing object is no error; a deleted one is met
+    assert _run(web, "kubectl wait --for=delete pod/nope").stdout == ""
+    _run(web, "kubectl run tmp --image=busybox -- sleep 3600")
+    web.advance(10)
+    _run(web, "kubectl delete pod tmp --wait=false")
+    assert _run(web, "kubectl wait --for=delete pod/tmp --timeout=60s").stdout == "pod/tmp condition met\n"
+    assert web.get("Pod", "default", "tmp") is None
