@@ -161,3 +161,23 @@ def test_wait_for_delete(web):
     _run(web, "kubectl delete pod tmp --wait=false")
     assert _run(web, "kubectl wait --for=delete pod/tmp --timeout=60s").stdout == "pod/tmp condition met\n"
     assert web.get("Pod", "default", "tmp") is None
+
+
+def test_rollout_history_revision_prints_the_typed_replicaset(web):
+    # kubectl pkg/polymorphichelpers/history.go reads ReplicaSets with the typed client: zero
+    # omitempty ints (spec.minReadySeconds, …) are not printed
+    out = _run(web, "kubectl rollout history deployment web --revision=1 -o yaml").stdout
+    assert "kind: ReplicaSet" in out and "minReadySeconds" not in out
+    assert "  replicas: 2\n" in out
+
+
+def test_rollout_history_json_is_in_struct_order(web):
+    # a typed appsv1.ReplicaSet printed by the JSON printer: encoding/json writes struct fields in order
+    import json
+
+    out = _run(web, "kubectl rollout history deployment web --revision=1 -o json").stdout
+    doc = json.loads(out)
+    assert list(doc)[:3] == ["kind", "apiVersion", "metadata"]
+    assert list(doc["spec"]) == ["replicas", "selector", "template"]
+    assert list(doc["metadata"]["ownerReferences"][0])[:2] == ["apiVersion", "kind"]
+    assert list(doc["status"])[0] == "replicas"

@@ -11,7 +11,9 @@ from ...controllers import deployment_util as du
 from ...objects import annotations, clone, controller_ref, get_path
 from .. import builder, cli, resources
 from ..printers.describe import describe_pod_template
+from ..printers import serialize
 from ..printers.tabwriter import tabwrite
+from ..printers.typed_order import struct_ordered
 from .common import dry_run_mode, dry_suffix, name_of, with_change_cause
 from .output import check_output_format, emit
 
@@ -163,6 +165,22 @@ def _history(ctx, d) -> dict[int, dict]:
     return out
 
 
+# ReplicaSet fields with `omitempty` on a non-pointer int (k8s.io/api apps/v1 types.go)
+_RS_OMITEMPTY = (("spec", "minReadySeconds"), ("status", "fullyLabeledReplicas"), ("status", "readyReplicas"),
+                 ("status", "availableReplicas"), ("status", "observedGeneration"))
+
+
+def _typed_replicaset(rs: dict) -> dict:
+    """The history viewer (kubectl pkg/polymorphichelpers/history.go) reads ReplicaSets through the
+    typed client, so a printed revision went through appsv1.ReplicaSet: zero `omitempty` ints are gone."""
+    out = clone(rs)
+    for part, key in _RS_OMITEMPTY:
+        section = out.get(part)
+        if isinstance(section, dict) and section.get(key) == 0:
+            del section[key]
+    return out
+
+
 def run_history(ctx, inv):
     revision = int(inv.flags.get("revision") or 0)
     if revision < 0:
@@ -181,7 +199,11 @@ def run_history(ctx, inv):
             if revision > 0 and revision not in history:
                 raise CLIError("unable to find the specified revision")
             for rev in ([revision] if revision > 0 else sorted(history)):
-                emit(ctx, inv, history[rev], "", "none")
+                rs = _typed_replicaset(history[rev])
+                if inv.flags.get("output") == "json" and not inv.flags.get("template"):
+                    ctx.out(serialize.to_json(struct_ordered(rs, "ReplicaSet"), sort_keys=False))
+                else:
+                    emit(ctx, inv, rs, "", "none")
             continue
         if revision > 0:
             rs = history.get(revision)
