@@ -38,17 +38,7 @@ class Known:
     accepts: Callable[[str, str], bool]  # (console, oracle) -> this is exactly the known difference
 
 
-def _same_lines_other_order(console: str, oracle: str) -> bool:
-    return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
-
-
 KNOWN: tuple[Known, ...] = (
-    Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
-    # commands and formats the console does not implement work through the API with the real kubectl
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
-          lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stdout", lambda c, o: c == "" and o != ""),
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
 )
 
 

@@ -181,3 +181,56 @@ def test_rollout_history_json_is_in_struct_order(web):
     assert list(doc["spec"]) == ["replicas", "selector", "template"]
     assert list(doc["metadata"]["ownerReferences"][0])[:2] == ["apiVersion", "kind"]
     assert list(doc["status"])[0] == "replicas"
+
+
+def test_apply_prints_errors_after_the_warnings():
+    # kubectl pkg/cmd/apply/apply.go: builder and request errors are aggregated and returned to
+    # checkErr at the end; a warning (here the missing last-applied annotation) is printed at once
+    c = Cluster(seed=0)
+    svc = ("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {app: s}\n"
+           "  ports: [{port: 80}]\n")
+    c.files["svc.yaml"] = svc
+    _run(c, "kubectl create -f svc.yaml")
+    c.files["both.yaml"] = ("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n---\n" + svc)
+    r = _run(c, "kubectl apply -f both.yaml", code=1)
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("Warning: resource services/s is missing the kubectl.kubernetes.io/last-applied")
+    assert lines[-2].startswith('error: resource mapping not found for name: "d"'), lines
+
+
+INIT_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: init-demo}
+spec:
+  initContainers:
+  - {name: setup, image: busybox, command: ["sh", "-c", "echo preparing; sleep 5"]}
+  containers:
+  - {name: app, image: nginx:1.25}
+"""
+
+
+def test_logs_of_an_init_container_and_the_default_container_note():
+    # kubectl pkg/polymorphichelpers/logsforobject.go: init containers make the default noted,
+    # listed by podcmd.AllContainerNames; the REST log subresource serves init containers too
+    c = Cluster(seed=0)
+    c.files["p.yaml"] = INIT_POD
+    _run(c, "kubectl create -f p.yaml")
+    c.advance(20)
+    assert _run(c, "kubectl logs init-demo -c setup").stdout == "preparing\n"
+    r = _run(c, "kubectl logs init-demo")
+    assert r.stderr == 'Defaulted container "app" out of: app, setup (init)\n'
+    r = c.api("GET", "/api/v1/namespaces/default/pods/init-demo/log", query={"container": "setup"})
+    assert r.status == 200 and r.body == b"preparing\n"
+
+
+def test_describe_projected_volume_optional_lines(web):
+    # kubectl pkg/describe/describe.go printProjectedVolumeSource (v0.34.5): `Optional: false`
+    pod = [p for p in web.list("Pod") if p["metadata"]["name"].startswith("web-")][0]["metadata"]["name"]
+    out = _run(web, f"kubectl describe pod {pod}").stdout
+    assert "    ConfigMapName:           kube-root-ca.crt\n    Optional:                false\n" in out
+
+
+def test_delete_all_without_a_type_is_the_builder_selector_error():
+    c = Cluster(seed=0)
+    r = _run(c, "kubectl delete --all", code=1)
+    assert r.stderr == "error: at least one resource must be specified to use a selector\n"

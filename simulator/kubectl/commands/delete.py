@@ -52,7 +52,8 @@ def run_delete(ctx, inv):
                 continue
             targets.append(obj)
     else:
-        if not inv.args:
+        selecting = inv.flags.get("all") or inv.flags.get("selector") or inv.flags.get("field-selector")
+        if not inv.args and not selecting:  # else the builder's "at least one resource must be specified…"
             raise CLIError("You must provide one or more resources by argument or filename.\nExample resource "
                            "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   "
                            "'<resource> <name>'\n   '<resource>'")
