@@ -215,6 +215,14 @@ spec:
         image: nginx:1.25
         imagePullPolicie: Always
 """,
+    "stale-config.yaml": """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+  resourceVersion: "1"
+data:
+  MODE: stale
+""",
     "web-svc.yaml": """apiVersion: v1
 kind: Service
 metadata:
@@ -246,8 +254,11 @@ FEATURE_FLOWS = {
         "kubectl describe secret creds",
         "kubectl get cm,secret",
         "kubectl create deployment web --image=nginx:1.25 --replicas=2",
-        "kubectl set env deployment/web --from=configmap/app-config",
-        "kubectl set env deployment/web --from=secret/creds --prefix=DB_",
+        # set_env.go ranges over the source's Data map (Go's random order): one key each here
+        "kubectl create configmap env-config --from-literal=MODE=prod",
+        "kubectl create secret generic db --from-literal=user=admin",
+        "kubectl set env deployment/web --from=configmap/env-config",
+        "kubectl set env deployment/web --from=secret/db --prefix=DB_",
         "kubectl rollout status deployment web",
         "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].env}",
         "kubectl rollout restart deployment web",
@@ -257,8 +268,8 @@ FEATURE_FLOWS = {
         "kubectl rollout history deployment web --revision=1 -o json",
         "kubectl rollout history deployment web --revision=1 -o name",
         "kubectl rollout history deployment web --revision=1 -o jsonpath={.spec.template.spec.containers[0].image}",
-        "kubectl delete cm app-config files web-config",
-        "kubectl delete secret creds",
+        "kubectl delete cm app-config files web-config env-config",
+        "kubectl delete secret creds db",
     ),
     "feature/templates-and-labels": (
         "kubectl create deployment web --image=nginx:1.25 --replicas=2",
@@ -288,6 +299,45 @@ FEATURE_FLOWS = {
         "kubectl delete deployment web --dry-run=client",
         "kubectl delete deployment web",
         "kubectl wait --for=delete deployment/web --timeout=30s",
+    ),
+    "feature/pods-and-validation": (
+        'kubectl create -f init-pod.yaml',
+        'kubectl get pods',
+        '# advance 2',
+        'kubectl get pods',
+        'kubectl get pod init-demo -o jsonpath={.status.initContainerStatuses[0].state}',
+        '# advance 10',
+        'kubectl get pods',
+        'kubectl logs init-demo -c setup',
+        'kubectl logs init-demo -c nope',
+        'kubectl describe pod init-demo',
+        'kubectl logs init-demo',
+        'kubectl create deployment web --image=nginx:1.25 --replicas=2',
+        'kubectl set image deployment web nginx=nginx:1.26 --local -o yaml -f unknown-field-deploy.yaml',
+        'kubectl label -f web-svc.yaml --local tier=x -o name',
+        'kubectl expose -f web-svc.yaml --port=90 --name=web-svc2',
+        'kubectl expose deployment web --port=80 --overrides={"spec":{"type":"NodePort"}}',
+        'kubectl get svc',
+        'kubectl create -f unknown-field-deploy.yaml',
+        'kubectl create -f unknown-field-deploy.yaml --validate=warn',
+        'kubectl delete deployment strict',
+        'kubectl create -f unknown-field-deploy.yaml --validate=ignore',
+        'kubectl create -f unknown-field-deploy.yaml --validate=nope',
+        'kubectl replace -f web-config.yaml',
+        'kubectl create -f web-config.yaml',
+        'kubectl replace -f web-config.yaml --save-config',
+        'kubectl get cm web-config -o jsonpath={.metadata.annotations}',
+        'kubectl patch deployment web --subresource=scale --type=merge -p {"spec":{"replicas":3}}',
+        'kubectl patch deployment web --subresource=status --type=merge -p {"status":{"replicas":7}}',
+        'kubectl get deployment web -o jsonpath={.spec.replicas}',
+        'kubectl delete pods',
+        'kubectl delete pods --all -l app=web',
+        'kubectl delete pod init-demo web',
+        'kubectl delete --all',
+        'kubectl delete svc --all',
+        'kubectl replace -f stale-config.yaml',
+        'kubectl apply -f stale-config.yaml',
+        'kubectl get cm web-config -o jsonpath={.data.MODE}',
     ),
 }
 

@@ -234,3 +234,12 @@ def test_delete_all_without_a_type_is_the_builder_selector_error():
     c = Cluster(seed=0)
     r = _run(c, "kubectl delete --all", code=1)
     assert r.stderr == "error: at least one resource must be specified to use a selector\n"
+
+
+def test_edit_temp_file_does_not_draw_from_the_cluster_prng(web):
+    # client-side randomness (os.CreateTemp in kubectl pkg/cmd/util/editor) must not change the
+    # cluster's generated names: same PRNG state after an edit as without it
+    before = web._eng.rng.state
+    r = web.run("kubectl edit deployment web", env={"KUBE_EDITOR": "sed -i 's/replicas: 2/replicas: -2/'"})
+    assert 'A copy of your changes has been stored to "/tmp/kubectl-edit-' in r.stderr
+    assert web._eng.rng.state == before
