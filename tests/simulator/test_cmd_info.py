@@ -142,8 +142,9 @@ spec:
 def test_explain(c):
     out = ok(c, "kubectl explain deployment.spec.replicas")
     assert out.startswith("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n")
+    # kubectl pkg/explain/v2/templates/plaintext.tmpl: schema type names, one more blank line at the end
     assert ok(c, "kubectl explain deploy.spec.strategy --recursive").endswith(
-        "FIELDS:\n  rollingUpdate\t<Object>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n")
+        "FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n\n")
     assert ok(c, "kubectl explain pods --api-version=v1").startswith("KIND:       Pod\nVERSION:    v1\n")
 
 
