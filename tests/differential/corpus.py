@@ -338,6 +338,7 @@ FEATURE_FLOWS = {
         'kubectl replace -f stale-config.yaml',
         'kubectl apply -f stale-config.yaml',
         'kubectl get cm web-config -o jsonpath={.data.MODE}',
+        'kubectl apply --server-side -f web-config.yaml',
     ),
 }
 

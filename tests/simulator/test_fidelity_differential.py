@@ -243,3 +243,14 @@ def test_edit_temp_file_does_not_draw_from_the_cluster_prng(web):
     r = web.run("kubectl edit deployment web", env={"KUBE_EDITOR": "sed -i 's/replicas: 2/replicas: -2/'"})
     assert 'A copy of your changes has been stored to "/tmp/kubectl-edit-' in r.stderr
     assert web._eng.rng.state == before
+
+
+def test_server_side_apply_is_refused_as_through_the_api():
+    # the REST layer answers application/apply-patch+yaml with 415; kubectl apply.go then says
+    # "Server-side apply not available on the server: (…)" — the console says the same
+    c = Cluster(seed=0)
+    c.files["cm.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n"
+    r = _run(c, "kubectl apply --server-side -f cm.yaml", code=1)
+    assert r.stderr == ("error: Server-side apply not available on the server: (server-side apply is not "
+                        "supported by the simulated cluster; use client-side kubectl apply)\n")
+    assert c.get("ConfigMap", "default", "cm") is None

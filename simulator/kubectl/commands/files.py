@@ -172,10 +172,18 @@ def _apply_annotation(obj: dict, inv) -> dict:
     return obj
 
 
+SSA_UNAVAILABLE = ("Server-side apply not available on the server: (server-side apply is not supported by the "
+                   "simulated cluster; use client-side kubectl apply)")
+
+
 def run_apply(ctx, inv):
     mode = dry_run_mode(inv)
 
     def handle(obj, source, directive):
+        if inv.flags.get("server-side"):
+            # the simulated API server answers an apply patch 415 (it keeps no managedFields);
+            # apply.go wraps that as "Server-side apply not available on the server: (…)"
+            raise CLIError(SSA_UNAVAILABLE)
         obj = with_change_cause(obj, inv)
         kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
         if not name:
