@@ -340,6 +340,18 @@ FEATURE_FLOWS = {
         'kubectl get cm web-config -o jsonpath={.data.MODE}',
         'kubectl apply --server-side -f web-config.yaml',
     ),
+    "feature/wait-sort-version": (
+        'kubectl create deployment web --image=nginx:1.25 --replicas=3',
+        'kubectl create configmap cfg --from-literal=a=b',
+        'kubectl wait --for=create configmap/cfg --timeout=10s',
+        'kubectl wait --for=condition=Ready pod -l app=web --timeout=120s',
+        'kubectl get pods --sort-by=.status.startTime -o name',
+        'kubectl get pods --sort-by=.spec.containers[0].image',
+        'kubectl describe ns default',
+        'kubectl version --client',
+        'kubectl version -o json --client',
+        'kubectl wait --for=jsonpath={.status.phase}=Running pod -l app=web -o yaml',
+    ),
 }
 
 
