@@ -254,3 +254,12 @@ def test_server_side_apply_is_refused_as_through_the_api():
     assert r.stderr == ("error: Server-side apply not available on the server: (server-side apply is not "
                         "supported by the simulated cluster; use client-side kubectl apply)\n")
     assert c.get("ConfigMap", "default", "cm") is None
+
+
+def test_sort_by_over_several_types_in_a_table(web):
+    # kubectl v1.34.5 pkg/cmd/get/sorter.go NewTableSorter fails on multi-type Tables (seen through
+    # tests/differential); -o name sorts the flattened objects
+    r = _run(web, "kubectl get deploy,svc --sort-by=.metadata.name", code=1)
+    assert (r.stdout, r.stderr) == ("", 'error: couldn\'t find any field with path "{.metadata.name}" in the list of objects\n')
+    assert _run(web, "kubectl get deploy,svc --sort-by=.metadata.name -o name").stdout.split() == [
+        "service/kubernetes", "deployment.apps/web"]
