@@ -347,6 +347,8 @@ FEATURE_FLOWS = {
         'kubectl wait --for=condition=Ready pod -l app=web --timeout=120s',
         'kubectl get pods --sort-by=.status.startTime -o name',
         'kubectl get pods --sort-by=.spec.containers[0].image',
+        'kubectl get deploy,cm --sort-by=.metadata.name',
+        'kubectl get deploy,cm --sort-by=.metadata.name -o name',
         'kubectl describe ns default',
         'kubectl version --client',
         'kubectl version -o json --client',
