@@ -639,6 +639,28 @@ CONFIG = Command(
 )
 
 
+# --- wait (pkg/cmd/wait/wait.go NewCmdWait: PrintFlags("condition met"), ResourceBuilderFlags) ---------
+WAIT = _cmd(
+    "wait",
+    "wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) "
+    "[--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+    "Experimental: Wait for a specific condition on one or many resources",
+    PRINT_FLAGS,
+    (
+        b("all", usage="Select all resources in the namespace of the specified resource types"),
+        b("all-namespaces", short="A", usage="If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace."),
+        s("field-selector", usage="Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type."),
+        ss("filename", "f", "identifying the resource."),
+        s("for", usage="The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]. The default condition-value is true. Condition values are compared after Unicode simple case folding, which is a more general form of case-insensitivity."),
+        b("local", usage="If true, annotation will NOT contact api-server but run locally."),
+        b("recursive", True, short="R", usage="Process the directory used in -f, --filename recursively. Useful when you want to manage related manifests organized within the same directory."),
+        s("selector", short="l", usage="Selector (label query) to filter on, supports '=', '==', and '!='.(e.g. -l key1=value1,key2=value2)"),
+        d("timeout", "30s", usage="The length of time to wait before giving up. Zero means check once and don't wait, negative means wait for a week."),
+    ),
+    suggest_for=("list", "ps"),
+)
+
+
 def _unsupported(name: str, short: str, **kw) -> Command:
     return Command(name, name, short, supported=False, **kw)
 
@@ -662,7 +684,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[Command, ...]], ...] = (
         _unsupported("events", "List events"))),
     ("Advanced Commands:", (
         _unsupported("diff", "Diff the live version against a would-be applied version"), APPLY, PATCH, REPLACE,
-        _unsupported("wait", "Experimental: Wait for a specific condition on one or many resources"),
+        WAIT,
         _unsupported("kustomize", "Build a kustomization target from a directory or URL"))),
     ("Settings Commands:", (LABEL, ANNOTATE, _unsupported("completion", "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)"))),
 )

@@ -4,7 +4,7 @@ Layouts: kubectl pkg/cmd/version/version.go (`Client Version: %s`, `Kustomize Ve
 `Server Version: %s`; -o yaml/json of {clientVersion, kustomizeVersion, serverVersion}),
 pkg/cmd/apiresources/apiresources.go (NAME SHORTNAMES APIVERSION NAMESPACED KIND [VERBS CATEGORIES],
 tabwriter; filters only when --namespaced was set), apiversions.go (sorted group/versions),
-pkg/cmd/clusterinfo/clusterinfo.go. The simulated cluster is a kind v1.34 cluster: kubectl v1.34.1 (with
+pkg/cmd/clusterinfo/clusterinfo.go. The simulated cluster is a kind v1.34 cluster: kubectl v1.34.5 (with
 the kustomize it vendors, v5.7.1) against a v1.34.0 server.
 """
 from __future__ import annotations
@@ -14,15 +14,19 @@ import json
 from simulator.api.errors import CLIError
 from simulator.kubectl.resources import RESOURCE_TYPES, ResourceType
 
-KUBECTL_VERSION = "v1.34.1"
+# the same release as the oracle binary the differential suite runs (tests/differential, PyPI kubectl 1.34.5)
+KUBECTL_VERSION = "v1.34.5"
 # kind's node image for v1.34 (kindest/node:v1.34.0): the nodes report kubelet v1.34.0, so does the server
 SERVER_VERSION = "v1.34.0"
 KUSTOMIZE_VERSION = "v5.7.1"
 API_SERVER = "https://127.0.0.1:6443"
-# Build metadata of the release binaries (kubectl v1.34.1: 93248f9a…, 2025-09-09T19:44:50Z; v1.34.0:
-# f28b4c9e…, 2025-08-27T10:15:59Z, both go1.24.6). A kind image is built from the same commit.
-_CLIENT_BUILD = {"gitCommit": "93248f9ae092f571eb870b7664c534bfc7d00f03", "buildDate": "2025-09-09T19:44:50Z"}
-_SERVER_BUILD = {"gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45", "buildDate": "2025-08-27T10:15:59Z"}
+# Build metadata of the release binaries (`kubectl version -o json` of each): kubectl v1.34.5
+# (ebfac057…, 2026-02-26T20:06:18Z, go1.24.13); v1.34.0 (f28b4c9e…, 2025-08-27T10:15:59Z, go1.24.6).
+# A kind image is built from the same commit as its release.
+_CLIENT_BUILD = {"gitCommit": "ebfac057369b21558006b8815821ab2fb1e29f2d", "buildDate": "2026-02-26T20:06:18Z",
+                 "goVersion": "go1.24.13"}
+_SERVER_BUILD = {"gitCommit": "f28b4c9efbca5c5c0af716d9f2d5702667ee8a45", "buildDate": "2025-08-27T10:15:59Z",
+                 "goVersion": "go1.24.6"}
 
 
 def _info(git_version: str, build: dict, server: bool) -> dict:
@@ -34,7 +38,7 @@ def _info(git_version: str, build: dict, server: bool) -> dict:
         d.update(emulationMajor=major, emulationMinor=minor, minCompatibilityMajor=major,
                  minCompatibilityMinor=str(int(minor) - 1))
     d.update(gitVersion=git_version, gitCommit=build["gitCommit"], gitTreeState="clean",
-             buildDate=build["buildDate"], goVersion="go1.24.6", compiler="gc", platform="linux/amd64")
+             buildDate=build["buildDate"], goVersion=build["goVersion"], compiler="gc", platform="linux/amd64")
     return d
 
 

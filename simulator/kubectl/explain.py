@@ -16,7 +16,7 @@ from simulator.kubectl.resources import resolve
 
 Node = tuple[str, str, dict]  # (type, description, children)
 
-_META = ("object", "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata", {
+_META = ("ObjectMeta", "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata", {
     "annotations": ("map[string]string", "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations", {}),
     "labels": ("map[string]string", "Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels", {}),
     "name": ("string", "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", {}),
@@ -111,25 +111,24 @@ _RS_SPEC = ("ReplicaSetSpec", "Spec defines the specification of the desired beh
 })
 
 
-def _top(kind_desc: str, spec: Node) -> Node:
+def _top(kind: str, kind_desc: str, spec: Node) -> Node:
     return ("object", kind_desc, {"apiVersion": _API, "kind": _KIND, "metadata": _META, "spec": spec,
-                                  "status": ("object", "Most recently observed status. Read-only.", {})})
+                                  "status": (f"{kind}Status", "Most recently observed status. Read-only.", {})})
 
 
 SCHEMAS: dict[str, Node] = {
-    "Deployment": _top("Deployment enables declarative updates for Pods and ReplicaSets.", _DEPLOYMENT_SPEC),
-    "ReplicaSet": _top("ReplicaSet ensures that a specified number of pod replicas are running at any given time.", _RS_SPEC),
-    "Pod": _top("Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.",
+    "Deployment": _top("Deployment", "Deployment enables declarative updates for Pods and ReplicaSets.", _DEPLOYMENT_SPEC),
+    "ReplicaSet": _top("ReplicaSet", "ReplicaSet ensures that a specified number of pod replicas are running at any given time.", _RS_SPEC),
+    "Pod": _top("Pod", "Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.",
                 ("PodSpec", "Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status", _POD_SPEC_FIELDS)),
-    "Service": _top("Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.", _SERVICE_SPEC),
+    "Service": _top("Service", "Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.", _SERVICE_SPEC),
 }
 
 
 def _type_name(t: str) -> str:
-    # explain v2 shows named object types as <Object>, lists as <[]Object>
-    if t in ("string", "integer", "boolean", "IntOrString", "object") or t.startswith("map[") or t == "[]string":
-        return "Object" if t == "object" else t
-    return "[]Object" if t.startswith("[]") else "Object"
+    # explain v2 (plaintext.tmpl typeGuess) names an object type after its schema component
+    # (`<DeploymentSpec>`, `<[]ContainerPort>`), which is what our OpenAPI serves
+    return "Object" if t == "object" else t
 
 
 def _wrap(text: str, indent: str) -> str:
@@ -178,7 +177,8 @@ def explain(target: str, recursive: bool = False) -> str:
                 ct, cd, _, req = _node(children[name])
                 out += f"  {name}\t<{_type_name(ct)}>" + (" -required-" if req else "") + "\n"
                 out += _wrap(cd, "    ") + "\n\n"
-    return out
+    # plaintext.tmpl ends every explanation with one more blank line
+    return out + "\n"
 
 
 def _recursive(children: dict, indent: str) -> str:

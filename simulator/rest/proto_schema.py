@@ -1,5 +1,5 @@
 """Protobuf field numbers of the API types a typed client may send (kubectl create deployment,
-service, namespace): generated from kubernetes/api v0.34.0 apps/v1 and core/v1 generated.proto,
+service, namespace, configmap, secret): generated from kubernetes/api v0.34.0 apps/v1 and core/v1 generated.proto,
 plus the apimachinery messages they use (meta/v1 ObjectMeta, LabelSelector, Time, OwnerReference;
 util/intstr IntOrString; api/resource Quantity). Proto field names are the JSON names.
 Codes: s string, i varint int, b bool, y bytes, m:<Message>; "r" marks repeated, map:<code> maps."""
@@ -8,6 +8,9 @@ MESSAGES = {
     'Deployment': {1: ('metadata', 'm:ObjectMeta'), 2: ('spec', 'm:DeploymentSpec'), 3: ('status', 'm:DeploymentStatus')},
     'Service': {1: ('metadata', 'm:ObjectMeta'), 2: ('spec', 'm:ServiceSpec'), 3: ('status', 'm:ServiceStatus')},
     'Namespace': {1: ('metadata', 'm:ObjectMeta'), 2: ('spec', 'm:NamespaceSpec'), 3: ('status', 'm:NamespaceStatus')},
+    # kubectl create configmap|secret (core/v1 generated.proto ConfigMap, Secret; y = bytes, base64 in JSON)
+    'ConfigMap': {1: ('metadata', 'm:ObjectMeta'), 4: ('immutable', 'b'), 2: ('data', 'map:s'), 3: ('binaryData', 'map:y')},
+    'Secret': {1: ('metadata', 'm:ObjectMeta'), 5: ('immutable', 'b'), 2: ('data', 'map:y'), 4: ('stringData', 'map:s'), 3: ('type', 's')},
     'DeploymentSpec': {1: ('replicas', 'i'), 2: ('selector', 'm:LabelSelector'), 3: ('template', 'm:PodTemplateSpec'), 4: ('strategy', 'm:DeploymentStrategy'), 5: ('minReadySeconds', 'i'), 6: ('revisionHistoryLimit', 'i'), 7: ('paused', 'b'), 9: ('progressDeadlineSeconds', 'i')},
     'DeploymentStatus': {1: ('observedGeneration', 'i'), 2: ('replicas', 'i'), 3: ('updatedReplicas', 'i'), 7: ('readyReplicas', 'i'), 4: ('availableReplicas', 'i'), 5: ('unavailableReplicas', 'i'), 9: ('terminatingReplicas', 'i'), 6: ('conditions', 'rm:DeploymentCondition'), 8: ('collisionCount', 'i')},
     'ServiceSpec': {1: ('ports', 'rm:ServicePort'), 2: ('selector', 'map:s'), 3: ('clusterIP', 's'), 18: ('clusterIPs', 'rs'), 4: ('type', 's'), 5: ('externalIPs', 'rs'), 7: ('sessionAffinity', 's'), 8: ('loadBalancerIP', 's'), 9: ('loadBalancerSourceRanges', 'rs'), 10: ('externalName', 's'), 11: ('externalTrafficPolicy', 's'), 12: ('healthCheckNodePort', 'i'), 13: ('publishNotReadyAddresses', 'b'), 14: ('sessionAffinityConfig', 'm:SessionAffinityConfig'), 19: ('ipFamilies', 'rs'), 17: ('ipFamilyPolicy', 's'), 20: ('allocateLoadBalancerNodePorts', 'b'), 21: ('loadBalancerClass', 's'), 22: ('internalTrafficPolicy', 's'), 23: ('trafficDistribution', 's')},

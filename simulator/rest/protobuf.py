@@ -1,5 +1,5 @@
 """Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`), which typed clients
-send: `kubectl create deployment|service|namespace` among them. The envelope is the 4 magic bytes
+send: `kubectl create deployment|service|namespace|configmap|secret` among them. The envelope is the 4 magic bytes
 `k8s\\0` and a runtime.Unknown {typeMeta, raw} (apimachinery runtime/serializer/protobuf); `raw` is
 the object in the generated messages (proto_schema.py). The result is the object as its JSON would
 be: gogo-protobuf writes non-pointer fields even when empty, so empty strings, false, empty
@@ -16,7 +16,8 @@ MAX_DEPTH = 40
 _ZERO_KEPT = {"replicas", "revisionHistoryLimit", "progressDeadlineSeconds", "terminationGracePeriodSeconds",
               "activeDeadlineSeconds", "deletionGracePeriodSeconds", "containerPort", "port"}
 # Unknown/typed-message entry points by kind
-ROOTS = {"Deployment": "Deployment", "Service": "Service", "Namespace": "Namespace"}
+ROOTS = {"Deployment": "Deployment", "Service": "Service", "Namespace": "Namespace", "ConfigMap": "ConfigMap",
+         "Secret": "Secret"}
 
 
 class ProtobufError(BadRequest):
@@ -72,7 +73,11 @@ def _scalar(code: str, wire: int, value):
         return _signed(value) if wire == 0 else 0
     if code == "b":
         return bool(value) if wire == 0 else False
-    return None  # bytes/doubles: not in the objects these clients build
+    if code == "y":  # []byte: base64 in the JSON form (ConfigMap binaryData, Secret data)
+        import base64
+
+        return base64.b64encode(value).decode("ascii") if wire == 2 else ""
+    return None  # doubles: not in the objects these clients build
 
 
 def decode_message(name: str, buf: bytes, depth: int = 0):

@@ -50,14 +50,17 @@ def log(req: Request) -> Response:
     from ..kubectl.commands import logs as logcmd
 
     pod = live_object(req)
-    containers = [c.get("name") for c in (pod.get("spec") or {}).get("containers") or []]
+    spec = pod.get("spec") or {}
+    containers = [c.get("name") for c in spec.get("containers") or []]
+    # the kubelet serves logs of init and ephemeral containers too (pkg/registry/core/pod/strategy.go LogLocation)
+    others = [c.get("name") for key in ("initContainers", "ephemeralContainers") for c in spec.get(key) or []]
     cname = req.q("container")
     if not cname:
         if len(containers) != 1:
             raise BadRequest(f"a container name must be specified for pod {req.name}, choose one of: "
                              f"[{' '.join(containers)}]")
         cname = containers[0]
-    elif cname not in containers:
+    elif cname not in containers + others:
         raise BadRequest(f"container {cname} is not valid for pod {req.name}")
     previous = req.flag("previous")
     logcmd.check_log_status(pod, cname, previous)

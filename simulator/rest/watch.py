@@ -4,7 +4,7 @@ A hub per cluster keeps the recent events (with the resourceVersion each was wri
 watch from the resourceVersion of a list sees what happened in between, and a too-old one gets
 410 Expired like a real server's watch cache (apiserver storage/cacher). `sendInitialEvents`
 (the WatchList protocol of client-go reflectors) sends the current objects as ADDED and then a
-BOOKMARK annotated `k8s.io/initial-events-end`. Streams are driven by the caller: the iterator
+BOOKMARK annotated `k8s.io/initial-events-end`; `allowWatchBookmarks` adds a BOOKMARK a minute. Streams are driven by the caller: the iterator
 yields b"" whenever nothing is pending, and ends when `timeoutSeconds` of simulated time passed.
 """
 from __future__ import annotations
@@ -17,6 +17,9 @@ from . import table as tables
 from .response import Response, dumps, status_body
 
 HISTORY = 2000
+# a watch that allows bookmarks gets one about every minute of quiet with the latest resourceVersion
+# (apiserver storage/cacher: bookmarkFrequency = time.Minute), so a reflector can resume from it
+BOOKMARK_EVERY = 60.0
 
 
 class Expired(StatusError):
@@ -111,6 +114,8 @@ def watch(req, objects_matching) -> Response:
     start_rv = eng.store.resource_version
     initial_objects = [(start_rv, "ADDED", o) for o in objects_matching(req)] if initial else []
 
+    next_bookmark = [eng.now + BOOKMARK_EVERY]
+
     def stream():
         first = True
         last_rv = start_rv
@@ -137,6 +142,11 @@ def watch(req, objects_matching) -> Response:
                 continue
             if eng is not cluster._eng or cluster._eng.now >= deadline:  # noqa: SLF001
                 return
+            if bookmarks and cluster._eng.now >= next_bookmark[0]:  # noqa: SLF001
+                next_bookmark[0] = cluster._eng.now + BOOKMARK_EVERY  # noqa: SLF001
+                yield encode("BOOKMARK", {"kind": rt.kind, "apiVersion": rt.api_version,
+                                          "metadata": {"resourceVersion": str(max(seen, last_rv))}}, False)
+                continue
             yield b""
 
     return Response(200, {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}, stream())

@@ -175,5 +175,187 @@ DEPLOYMENT_FLOW = (
 )
 
 
+# Files the feature flows use (issue 17's surface: ConfigMaps/Secrets, init containers, field
+# validation, subresources), beside the reference manifests.
+FEATURE_FILES = {
+    "init-pod.yaml": """apiVersion: v1
+kind: Pod
+metadata:
+  name: init-demo
+  labels: {app: init-demo}
+spec:
+  initContainers:
+  - name: setup
+    image: busybox
+    command: ["sh", "-c", "echo preparing; sleep 5"]
+  containers:
+  - name: app
+    image: nginx:1.25
+""",
+    "web-config.yaml": """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  MODE: prod
+  greeting.txt: hello
+""",
+    "unknown-field-deploy.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: strict
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: strict}}
+  template:
+    metadata: {labels: {app: strict}}
+    spec:
+      containers:
+      - name: c
+        image: nginx:1.25
+        imagePullPolicie: Always
+""",
+    "stale-config.yaml": """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+  resourceVersion: "1"
+data:
+  MODE: stale
+""",
+    "web-svc.yaml": """apiVersion: v1
+kind: Service
+metadata:
+  name: web-svc
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+    targetPort: 8080
+""",
+}
+
+
+def feature_scripts() -> list[Script]:
+    files = dict(FEATURE_FILES)
+    return [Script(name, files, steps) for name, steps in FEATURE_FLOWS.items()]
+
+
+FEATURE_FLOWS = {
+    "feature/config": (
+        "kubectl create configmap app-config --from-literal=MODE=prod --from-literal=LEVEL=debug",
+        "kubectl create configmap files --from-file=web-svc.yaml",
+        "kubectl create -f web-config.yaml",
+        "kubectl get configmap app-config -o yaml",
+        "kubectl get cm files -o json",
+        "kubectl describe configmap app-config",
+        "kubectl create secret generic creds --from-literal=user=admin --from-literal=pass=s3cret",
+        "kubectl get secret creds -o yaml",
+        "kubectl describe secret creds",
+        "kubectl get cm,secret",
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2",
+        # set_env.go ranges over the source's Data map (Go's random order): one key each here
+        "kubectl create configmap env-config --from-literal=MODE=prod",
+        "kubectl create secret generic db --from-literal=user=admin",
+        "kubectl set env deployment/web --from=configmap/env-config",
+        "kubectl set env deployment/web --from=secret/db --prefix=DB_",
+        "kubectl rollout status deployment web",
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].env}",
+        "kubectl rollout restart deployment web",
+        "kubectl rollout status deployment web",
+        "kubectl rollout history deployment web",
+        "kubectl rollout history deployment web --revision=2 -o yaml",
+        "kubectl rollout history deployment web --revision=1 -o json",
+        "kubectl rollout history deployment web --revision=1 -o name",
+        "kubectl rollout history deployment web --revision=1 -o jsonpath={.spec.template.spec.containers[0].image}",
+        "kubectl delete cm app-config files web-config env-config",
+        "kubectl delete secret creds db",
+    ),
+    "feature/templates-and-labels": (
+        "kubectl create deployment web --image=nginx:1.25 --replicas=2",
+        "kubectl rollout status deployment web",
+        "kubectl get deploy web -o go-template={{.metadata.name}}:{{.spec.replicas}}",
+        "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}'",
+        "kubectl get deploy web --template={{.kind}} -o go-template",
+        "kubectl get deploy --sort-by=.metadata.name -o name",
+        "kubectl get pods --sort-by={.metadata.name}",
+        "kubectl set serviceaccount deployment web default",
+        "kubectl label deployment web tier=front",
+        "kubectl label deployment web tier=back",
+        "kubectl label deployment web tier=back --overwrite",
+        "kubectl annotate deployment --all note=x",
+        "kubectl label pods -l app=web role=w",
+        "kubectl label deployment web tier- env=dev",
+        "kubectl scale deployment web --current-replicas=3 --replicas=1",
+        "kubectl scale deployment web --current-replicas=2 --replicas=1",
+        "kubectl wait --for=condition=available deployment/web --timeout=60s",
+        "kubectl wait --for=jsonpath={.status.readyReplicas}=1 deploy web -o name",
+        "kubectl wait --for=condition=Progressing=false deploy/web --timeout=0",
+        "kubectl wait --for=jsonpath={.spec}=x deploy/web",
+        "kubectl wait deploy/web",
+        "kubectl wait --for=condition=available deploy -l app=nope",
+        "kubectl wait --for=delete pod/nope",
+        "kubectl wait --help",
+        "kubectl delete deployment web --dry-run=client",
+        "kubectl delete deployment web",
+        "kubectl wait --for=delete deployment/web --timeout=30s",
+    ),
+    "feature/pods-and-validation": (
+        'kubectl create -f init-pod.yaml',
+        'kubectl get pods',
+        '# advance 2',
+        'kubectl get pods',
+        'kubectl get pod init-demo -o jsonpath={.status.initContainerStatuses[0].state}',
+        '# advance 10',
+        'kubectl get pods',
+        'kubectl logs init-demo -c setup',
+        'kubectl logs init-demo -c nope',
+        'kubectl describe pod init-demo',
+        'kubectl logs init-demo',
+        'kubectl create deployment web --image=nginx:1.25 --replicas=2',
+        'kubectl set image deployment web nginx=nginx:1.26 --local -o yaml -f unknown-field-deploy.yaml',
+        'kubectl label -f web-svc.yaml --local tier=x -o name',
+        'kubectl expose -f web-svc.yaml --port=90 --name=web-svc2',
+        'kubectl expose deployment web --port=80 --overrides={"spec":{"type":"NodePort"}}',
+        'kubectl get svc',
+        'kubectl create -f unknown-field-deploy.yaml',
+        'kubectl create -f unknown-field-deploy.yaml --validate=warn',
+        'kubectl delete deployment strict',
+        'kubectl create -f unknown-field-deploy.yaml --validate=ignore',
+        'kubectl create -f unknown-field-deploy.yaml --validate=nope',
+        'kubectl replace -f web-config.yaml',
+        'kubectl create -f web-config.yaml',
+        'kubectl replace -f web-config.yaml --save-config',
+        'kubectl get cm web-config -o jsonpath={.metadata.annotations}',
+        'kubectl patch deployment web --subresource=scale --type=merge -p {"spec":{"replicas":3}}',
+        'kubectl patch deployment web --subresource=status --type=merge -p {"status":{"replicas":7}}',
+        'kubectl get deployment web -o jsonpath={.spec.replicas}',
+        'kubectl delete pods',
+        'kubectl delete pods --all -l app=web',
+        'kubectl delete pod init-demo web',
+        'kubectl delete --all',
+        'kubectl delete svc --all',
+        'kubectl replace -f stale-config.yaml',
+        'kubectl apply -f stale-config.yaml',
+        'kubectl get cm web-config -o jsonpath={.data.MODE}',
+        'kubectl apply --server-side -f web-config.yaml',
+    ),
+    "feature/wait-sort-version": (
+        'kubectl create deployment web --image=nginx:1.25 --replicas=3',
+        'kubectl create configmap cfg --from-literal=a=b',
+        'kubectl wait --for=create configmap/cfg --timeout=10s',
+        'kubectl wait --for=condition=Ready pod -l app=web --timeout=120s',
+        'kubectl get pods --sort-by=.status.startTime -o name',
+        'kubectl get pods --sort-by=.spec.containers[0].image',
+        'kubectl get deploy,cm --sort-by=.metadata.name',
+        'kubectl get deploy,cm --sort-by=.metadata.name -o name',
+        'kubectl describe ns default',
+        'kubectl version --client',
+        'kubectl version -o json --client',
+        'kubectl wait --for=jsonpath={.status.phase}=Running pod -l app=web -o yaml',
+    ),
+}
+
+
 def all_scripts() -> list[Script]:
-    return lesson_scripts() + manifest_scripts()
+    return lesson_scripts() + manifest_scripts() + feature_scripts()

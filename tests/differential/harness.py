@@ -162,10 +162,6 @@ class Pair:
         self.server.wait_streams_closed()  # no stream of this kubectl may move the next one's clock
         with self.server.lock:
             self.server.end_streams_at_horizon = False
-            if argv[:1] == ["edit"]:
-                # the console names edit's temp file from the cluster's PRNG (edit.py temp_file);
-                # the real kubectl uses its own randomness: keep the two clusters' PRNGs in step
-                self.api_cluster._eng.rng.state = self.console._eng.rng.state  # noqa: SLF001
         self._sync_clocks()
         with self.server.lock:
             # between commands the API side's clock only moves with the script: a stream kubectl

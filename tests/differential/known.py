@@ -38,71 +38,7 @@ class Known:
     accepts: Callable[[str, str], bool]  # (console, oracle) -> this is exactly the known difference
 
 
-def _without_lines(pattern: str) -> Callable[[str, str], bool]:
-    rx = re.compile(pattern)
-    return lambda console, oracle: "".join(l for l in console.splitlines(True) if not rx.search(l)) == oracle
-
-
-def _strip_error_prefix(console: str, oracle: str) -> bool:
-    return re.sub(r"(?m)^error: ", "", console) == oracle
-
-
-def _namespace_not_found(console: str, oracle: str) -> bool:
-    return bool(re.fullmatch(r'Error from server \(NotFound\): \S+ "[^"]+" not found\n', console)
-                and re.fullmatch(r'Error from server \(NotFound\): namespaces "[^"]+" not found\n', oracle))
-
-
-def _delete_source_prefix(console: str, oracle: str) -> bool:
-    return re.sub(r'^(Error from server \(NotFound\): )error when deleting "[^"]+": ', r"\1", oracle, flags=re.M) == console
-
-
-def _apply_patch_invalid(console: str, oracle: str) -> bool:
-    m = re.search(r'strict decoding error: (unknown field "[^"]+")', console)
-    return bool(m) and oracle.startswith("The request is invalid: patch: Invalid value: ") and m.group(1) in oracle
-
-
-def _apply_creating(console: str, oracle: str) -> bool:
-    return console.replace('error when applying "', 'error when creating "') == oracle
-
-
-def _same_lines_other_order(console: str, oracle: str) -> bool:
-    return console != oracle and sorted(console.splitlines()) == sorted(oracle.splitlines())
-
-
-def _describe_namespace(console: str, oracle: str) -> bool:
-    return console == "error: describing namespaces is not available in this simulator\n" and oracle == ""
-
-
-def _delete_dry_run_suffix(console: str, oracle: str) -> bool:
-    return re.sub(r" \(server dry run\)( from \S+ namespace)$", r"\1 (server dry run)", console, flags=re.M) == oracle
-
-
-def _client_version(console: str, oracle: str) -> bool:
-    return console.replace("v1.34.1", "v1.34.5") == oracle
-
-
 KNOWN: tuple[Known, ...] = (
-    Known("rollout-undo-apply-warning", r"\brollout undo\b", "stderr",
-          _without_lines(r"^Warning: resource \S+ was previously managed with 'kubectl apply'")),
-    Known("get-error-prefix", r"\b(get|describe)\b.* -f ", "stderr", _strip_error_prefix),
-    Known("get-missing-namespace", r"\bget\b", "stderr", _namespace_not_found),
-    Known("delete-source-prefix", r"\bdelete\b.* -f ", "stderr", _delete_source_prefix),
-    Known("apply-unknown-field-on-existing", r"\bapply\b", "stderr", _apply_patch_invalid),
-    Known("apply-create-source-verb", r"\bapply\b", "stderr", _apply_creating),
-    Known("apply-stderr-order", r"\bapply\b", "stderr", _same_lines_other_order),
-    Known("describe-namespace", r"\bdescribe\b", "stderr", _describe_namespace),
-    Known("describe-namespace", r"\bdescribe\b", "stdout",
-          lambda c, o: c == "" and o.startswith("Name:") and "No resource quota." in o),
-    Known("describe-namespace", r"\bdescribe\b", "exit", lambda c, o: (c, o) == ("1", "0")),
-    Known("delete-dry-run-suffix", r"\bdelete\b.*--dry-run", "stdout", _delete_dry_run_suffix),
-    # commands and formats the console does not implement work through the API with the real kubectl
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stderr",
-          lambda c, o: bool(re.search(r"not (available|supported) in this simulator", c)) and o == ""),
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "stdout", lambda c, o: c == "" and o != ""),
-    Known("console-unsupported", r"\bkubectl wait\b|-o go-template", "exit", lambda c, o: (c, o) == ("1", "0")),
-    Known("sort-by-creation-timestamp", r"--sort-by=\.metadata\.creationTimestamp", "stdout",
-          _same_lines_other_order),
-    Known("client-version", r"\bversion\b", "stdout", _client_version),
 )
 
 

@@ -31,7 +31,7 @@ def test_root_help_groups():
 
 
 def test_discovery_outputs():
-    assert version() == "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.0\n"
+    assert version() == "Client Version: v1.34.5\nKustomize Version: v5.7.1\nServer Version: v1.34.0\n"
     table = api_resources()
     assert table.splitlines()[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     assert any(l.split() == ["deployments", "deploy", "apps/v1", "true", "Deployment"] for l in table.splitlines())

@@ -31,8 +31,8 @@ def fail(c, line):
 
 
 def test_version(c):
-    assert ok(c, "kubectl version") == "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.0\n"
-    assert ok(c, "k version --client") == "Client Version: v1.34.1\nKustomize Version: v5.7.1\n"
+    assert ok(c, "kubectl version") == "Client Version: v1.34.5\nKustomize Version: v5.7.1\nServer Version: v1.34.0\n"
+    assert ok(c, "k version --client") == "Client Version: v1.34.5\nKustomize Version: v5.7.1\n"
 
 
 def test_server_version_matches_the_nodes_kubelet(c):
@@ -42,10 +42,11 @@ def test_server_version_matches_the_nodes_kubelet(c):
 
 
 def test_version_json_is_in_struct_order(c):
+    # the v1.34.5 release binary's own `kubectl version -o json` (kubectl pkg/cmd/version/version.go)
     out = ok(c, "kubectl version -o json")
-    assert out.startswith('{\n  "clientVersion": {\n    "major": "1",\n    "minor": "34",\n    "gitVersion": "v1.34.1",\n'
-                          '    "gitCommit": "93248f9ae092f571eb870b7664c534bfc7d00f03",\n    "gitTreeState": "clean",\n'
-                          '    "buildDate": "2025-09-09T19:44:50Z",\n    "goVersion": "go1.24.6",\n    "compiler": "gc",\n'
+    assert out.startswith('{\n  "clientVersion": {\n    "major": "1",\n    "minor": "34",\n    "gitVersion": "v1.34.5",\n'
+                          '    "gitCommit": "ebfac057369b21558006b8815821ab2fb1e29f2d",\n    "gitTreeState": "clean",\n'
+                          '    "buildDate": "2026-02-26T20:06:18Z",\n    "goVersion": "go1.24.13",\n    "compiler": "gc",\n'
                           '    "platform": "linux/amd64"\n  },\n  "kustomizeVersion": "v5.7.1",\n  "serverVersion": {\n'
                           '    "major": "1",\n    "minor": "34",\n    "emulationMajor": "1",\n    "emulationMinor": "34",\n'
                           '    "minCompatibilityMajor": "1",\n    "minCompatibilityMinor": "33",\n    "gitVersion": "v1.34.0",\n')
@@ -54,7 +55,7 @@ def test_version_json_is_in_struct_order(c):
 
 def test_version_yaml_sorted_with_trailing_blank_line(c):
     out = ok(c, "kubectl version --output=yaml")
-    assert out.startswith('clientVersion:\n  buildDate: "2025-09-09T19:44:50Z"\n  compiler: gc\n')
+    assert out.startswith('clientVersion:\n  buildDate: "2026-02-26T20:06:18Z"\n  compiler: gc\n')
     assert "\n  major: \"1\"\n  minCompatibilityMajor: \"1\"\n  minCompatibilityMinor: \"33\"\n  minor: \"34\"\n" in out
     assert out.endswith("  platform: linux/amd64\n\n")
     assert yaml.safe_load(out)["kustomizeVersion"] == "v5.7.1"
@@ -141,8 +142,9 @@ spec:
 def test_explain(c):
     out = ok(c, "kubectl explain deployment.spec.replicas")
     assert out.startswith("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n")
+    # kubectl pkg/explain/v2/templates/plaintext.tmpl: schema type names, one more blank line at the end
     assert ok(c, "kubectl explain deploy.spec.strategy --recursive").endswith(
-        "FIELDS:\n  rollingUpdate\t<Object>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n")
+        "FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n\n")
     assert ok(c, "kubectl explain pods --api-version=v1").startswith("KIND:       Pod\nVERSION:    v1\n")
 
 

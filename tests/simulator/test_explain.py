@@ -18,9 +18,9 @@ def test_core_kind_has_no_group_and_lists_fields():
 
 
 def test_required_marker_and_recursive():
-    assert "  selector\t<Object> -required-\n" in explain("deploy.spec")
+    assert "  selector\t<LabelSelector> -required-\n" in explain("deploy.spec")
     rec = explain("deploy.spec.strategy", recursive=True)
-    assert "  rollingUpdate\t<Object>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n" in rec
+    assert "  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n    maxUnavailable\t<IntOrString>\n  type\t<string>\n" in rec
 
 
 def test_unknown_field():

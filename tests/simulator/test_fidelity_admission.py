@@ -73,7 +73,7 @@ def test_describe_pod_shows_the_admitted_fields():
             "    Type:                    Projected (a volume that contains injected data from multiple sources)\n"
             "    TokenExpirationSeconds:  3607\n"
             "    ConfigMapName:           kube-root-ca.crt\n"
-            "    ConfigMapOptional:       <nil>\n"
+            "    Optional:                false\n"  # v0.34.5 printProjectedVolumeSource
             "    DownwardAPI:             true\n") in out
     assert ("Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
             "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n") in out

@@ -153,7 +153,9 @@ def test_logs_of_an_init_container():
     _run(c, "kubectl apply -f init.yaml")
     c.advance(1)
     r = _run(c, "kubectl logs init-demo", 1)
-    assert r.stderr == ('Error from server (BadRequest): container "nginx" in pod "init-demo" is waiting to start: '
+    # logsforobject.go notes the default container when there are init containers (podcmd.AllContainerNames)
+    assert r.stderr == ('Defaulted container "nginx" out of: nginx, install (init)\n'
+                        'Error from server (BadRequest): container "nginx" in pod "init-demo" is waiting to start: '
                         "PodInitializing\n")
     c.advance(20)
     assert _run(c, "kubectl logs init-demo -c install").stdout == "preparing\n"

@@ -127,9 +127,11 @@ def test_unsimulated_verbs_answer_clearly_whatever_their_flags():
     c = Cluster()
     for line, verb in (("kubectl autoscale deploy nginx --min=5 --max=10 --cpu-percent=80", "autoscale"),
                        ("kubectl exec -it nginx -- /bin/sh", "exec"),
-                       ("kubectl wait --for=condition=complete --timeout=300s job pi", "wait"),
                        ("kubectl create job pi  --image=perl:5.34 -- perl -Mbignum=bpi -wle 'print bpi(2000)'", "create job")):
         r = c.run(line)
         assert (r.exit_code, r.stdout, r.stderr) == (1, "", f'error: "kubectl {verb}" is not available in this simulator\n'), line
+    # kubectl wait is simulated (pkg/cmd/wait): a Job that does not exist is the builder's NotFound
+    r = c.run("kubectl wait --for=condition=complete --timeout=300s job pi")
+    assert (r.exit_code, r.stdout, r.stderr) == (1, "", 'Error from server (NotFound): jobs.batch "pi" not found\n')
     r = c.run("kubectl autoscale --help")
     assert r.exit_code == 0 and "Auto-scale" in r.stdout

@@ -226,6 +226,23 @@ def test_protobuf_create_from_a_typed_client():
     assert c.api("POST", DEPLOYMENTS, headers={"Content-Type": "application/vnd.kubernetes.protobuf"}, body=other).status == 400
 
 
+def test_protobuf_create_configmap_and_secret():
+    """`kubectl create configmap|secret` send core/v1 ConfigMap/Secret in protobuf (generated.proto:
+    ConfigMap data=2 map<string,string>; Secret data=2 map<string,bytes>, type=3)."""
+    c = Cluster(0)
+    pb = {"Content-Type": "application/vnd.kubernetes.protobuf"}
+    entry = _pb(1, b"MODE") + _pb(2, b"prod")
+    cm = _pb(1, _pb(1, b"app-config") + _pb(2, b"")) + _pb(2, entry)
+    body = b"k8s\x00" + _pb(1, _pb(1, b"v1") + _pb(2, b"ConfigMap")) + _pb(2, cm)
+    assert c.api("POST", "/api/v1/namespaces/default/configmaps", headers=pb, body=body).status == 201
+    assert c.get("ConfigMap", "default", "app-config")["data"] == {"MODE": "prod"}
+    secret = _pb(1, _pb(1, b"creds")) + _pb(2, _pb(1, b"user") + _pb(2, b"admin")) + _pb(3, b"Opaque")
+    body = b"k8s\x00" + _pb(1, _pb(1, b"v1") + _pb(2, b"Secret")) + _pb(2, secret)
+    assert c.api("POST", "/api/v1/namespaces/default/secrets", headers=pb, body=body).status == 201
+    s = c.get("Secret", "default", "creds")
+    assert s["data"] == {"user": "YWRtaW4="} and s["type"] == "Opaque"
+
+
 def test_openapi_component_schemas_for_explain_and_apply():
     doc = Cluster(0).api("GET", "/openapi/v3/apis/apps/v1").json()
     schemas = doc["components"]["schemas"]

@@ -95,3 +95,19 @@ def test_deleted_event_and_name_watch():
     c.advance(5)
     types = [e["type"] for e in drain(it)]
     assert types[-1] == "DELETED" and all(t in ("MODIFIED", "DELETED") for t in types)
+
+
+def test_watch_with_bookmarks_sends_one_a_minute_of_quiet():
+    # apiserver storage/cacher: bookmarkFrequency = time.Minute; only for allowWatchBookmarks
+    c = created()
+    c.advance(60)  # the rollout settles
+    rv = c.api("GET", PODS).json()["metadata"]["resourceVersion"]
+    plain = iter(c.api("GET", PODS, query={"watch": "true", "resourceVersion": rv}).body)
+    marked = iter(c.api("GET", PODS, query={"watch": "true", "resourceVersion": rv,
+                                            "allowWatchBookmarks": "true"}).body)
+    assert drain(plain) == [] and drain(marked) == []
+    c.advance(61)
+    events = drain(marked)
+    assert [e["type"] for e in events] == ["BOOKMARK"]
+    assert events[0]["object"]["kind"] == "Pod" and events[0]["object"]["metadata"]["resourceVersion"] == rv
+    assert drain(plain) == []

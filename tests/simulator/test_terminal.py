@@ -87,7 +87,7 @@ def test_script_exit_code_is_the_last_commands(workdir):
     (workdir / "bad.sh").write_text("kubectl version --client\nkubectl get deploy nope\n")
     r = run_cli("--script", str(workdir / "bad.sh"))
     assert r.returncode == 1
-    assert r.stdout == "$ kubectl version --client\nClient Version: v1.34.1\nKustomize Version: v5.7.1\n$ kubectl get deploy nope\n"
+    assert r.stdout == "$ kubectl version --client\nClient Version: v1.34.5\nKustomize Version: v5.7.1\n$ kubectl get deploy nope\n"
     assert r.stderr == 'Error from server (NotFound): deployments.apps "nope" not found\n'
     (workdir / "notfound.sh").write_text("kubectl get pods\nfrobnicate\n")
     assert run_cli("--script", str(workdir / "notfound.sh")).returncode == 127

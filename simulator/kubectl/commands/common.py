@@ -183,3 +183,15 @@ def with_change_cause(obj: dict, inv) -> dict:
 
 
 from .. import cli  # noqa: E402  (record_string)
+
+
+def aggregated(err):
+    """A file's decoding/mapping error as `kubectl get|describe -f` print it: the builder's errors
+    come back as a utilerrors.Aggregate, which helpers.go checkErr prints through MultipleErrors
+    with an empty prefix, so a client-side error has no `error: ` (a server Status keeps its form)."""
+    from ...api.errors import CLIError, RawError
+
+    if isinstance(err, CLIError):
+        text = err.message[len("error: "):] if err.message.startswith("error: ") else err.message
+        return RawError(text, err.exit_code)
+    return err

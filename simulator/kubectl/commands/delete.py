@@ -11,12 +11,14 @@ FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation tha
                  "terminated. The resource may continue to run on the cluster indefinitely.\n")
 
 
-def _deleted_line(obj: dict, op: str) -> str:
+def _deleted_line(obj: dict, op: str, dry_run: str = "") -> str:
+    """kubectl pkg/cmd/delete/delete.go PrintObj (v0.34.5): the operation, then ` from NS namespace`
+    for a namespaced object, then the dry-run marker (` (dry run)` / ` (server dry run)`)."""
     k = kinds.by_kind(obj["kind"])
     prefix = k.name_prefix if k else obj["kind"].lower()
     ns = obj["metadata"].get("namespace")
     where = f" from {ns} namespace" if ns and (k is None or k.namespaced) else ""
-    return f'{prefix} "{obj["metadata"]["name"]}" {op}{where}\n'
+    return f'{prefix} "{obj["metadata"]["name"]}" {op}{where}{dry_run}\n'
 
 
 def run_delete(ctx, inv):
@@ -43,12 +45,15 @@ def run_delete(ctx, inv):
             k = kinds.by_kind(item.get("kind", ""))
             obj = ctx.eng.store.get(item["kind"], ns if k and k.namespaced else "", item["metadata"].get("name", ""))
             if obj is None:
-                ctx.err(NotFound(k.resource if k else item["kind"], item["metadata"].get("name", "")).render() + "\n")
+                # the DELETE answers NotFound; delete.go deleteResource: AddSourceToErr("deleting", …)
+                missing = NotFound(k.resource if k else item["kind"], item["metadata"].get("name", ""))
+                ctx.err(missing.with_source("deleting", source).render() + "\n")
                 code = 1
                 continue
             targets.append(obj)
     else:
-        if not inv.args:
+        selecting = inv.flags.get("all") or inv.flags.get("selector") or inv.flags.get("field-selector")
+        if not inv.args and not selecting:  # else the builder's "at least one resource must be specified…"
             raise CLIError("You must provide one or more resources by argument or filename.\nExample resource "
                            "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   "
                            "'<resource> <name>'\n   '<resource>'")
@@ -71,7 +76,8 @@ def run_delete(ctx, inv):
     for obj in targets:
         m = obj["metadata"]
         if mode != "none":
-            ctx.out(_deleted_line(obj, "deleted (dry run)" if mode == "client" else "deleted (server dry run)"))
+            op = "force deleted" if (force and grace == 0) else "deleted"
+            ctx.out(_deleted_line(obj, op, " (dry run)" if mode == "client" else " (server dry run)"))
             continue
         try:
             ctx.eng.api.delete(obj["kind"], m.get("namespace", ""), m["name"],

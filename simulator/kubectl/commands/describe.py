@@ -19,10 +19,11 @@ from .. import resources
 from ..printers.context import PrintContext
 from ..printers.describe import describe as render
 from ..selectors import compile_selectors
-from .common import namespace, object_namespace, read_file_objects, served
+from .common import aggregated, namespace, object_namespace, read_file_objects, served
 
 # the kinds printers/describe.py has a describer for
-DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret"}
+DESCRIBABLE = {"Deployment", "ReplicaSet", "ReplicationController", "Pod", "Service", "Endpoints", "ConfigMap", "Secret",
+               "Namespace"}
 
 
 def events_for(ctx, obj: dict) -> list[dict]:
@@ -84,7 +85,7 @@ def run_describe(ctx, inv):
     if inv.flags.get("filename"):
         for _, item in read_file_objects(ctx, inv):
             if isinstance(item, KubeError):
-                errors.append(item)
+                errors.append(aggregated(item))
                 continue
             k = kinds.by_kind(item.get("kind", ""))
             name = (item.get("metadata") or {}).get("name", "")

@@ -572,8 +572,17 @@ class _Session:
         self.reopen: str | None = None
 
     def temp_file(self) -> str:
-        # os.CreateTemp("", "kubectl-edit-*.yaml"): a random decimal number in the name
-        return f"/tmp/kubectl-edit-{self.ctx.eng.rng.below(2**32)}.yaml"
+        """os.CreateTemp("", "kubectl-edit-*.yaml"): a random decimal number in the name. It is
+        client-side randomness, so it must not draw from the cluster's PRNG (the cluster's generated
+        names would then depend on edits): a hash of the cluster's seed, its state (resourceVersion,
+        clock) and this command's count of temp files — deterministic, and nothing to snapshot."""
+        import hashlib
+
+        self.temp_files = getattr(self, "temp_files", 0) + 1
+        eng = self.ctx.eng
+        key = f"{getattr(self.ctx.cluster, 'seed', 0)}:{eng.store.resource_version}:{eng.now}:{self.temp_files}"
+        number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big")
+        return f"/tmp/kubectl-edit-{number}.yaml"
 
     def buffer(self) -> str:
         head = _header(self.reasons)

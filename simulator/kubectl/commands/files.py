@@ -48,7 +48,10 @@ def _sourced(err: StatusError, message) -> StatusError:
 
 
 def _each(ctx, inv, verb: str, handle) -> int:
+    """Each document in turn (ContinueOnError); the errors are aggregated and printed at the end,
+    after any warnings the requests drew (kubectl apply.go/create.go return the aggregate to checkErr)."""
     code = 0
+    failures: list[str] = []
     if not inv.flags.get("filename"):
         raise CLIError("must specify one of -f and -k")
     directive = validation_directive(inv)
@@ -66,11 +69,13 @@ def _each(ctx, inv, verb: str, handle) -> int:
                 obj["metadata"]["namespace"] = ns
             handle(obj, source, directive)
         except StatusError as err:
-            ctx.err(err.with_source(verb, source).render() + "\n")
+            failures.append(err.with_source(verb, source).render() + "\n")
             code = 1
         except KubeError as err:
-            ctx.err(err.render() + "\n")
+            failures.append(err.render() + "\n")
             code = 1
+    for text in failures:
+        ctx.err(text)
     return code
 
 
@@ -167,10 +172,18 @@ def _apply_annotation(obj: dict, inv) -> dict:
     return obj
 
 
+SSA_UNAVAILABLE = ("Server-side apply not available on the server: (server-side apply is not supported by the "
+                   "simulated cluster; use client-side kubectl apply)")
+
+
 def run_apply(ctx, inv):
     mode = dry_run_mode(inv)
 
     def handle(obj, source, directive):
+        if inv.flags.get("server-side"):
+            # the simulated API server answers an apply patch 415 (it keeps no managedFields);
+            # apply.go wraps that as "Server-side apply not available on the server: (…)"
+            raise CLIError(SSA_UNAVAILABLE)
         obj = with_change_cause(obj, inv)
         kind, ns, name = obj["kind"], obj["metadata"].get("namespace", ""), obj["metadata"].get("name", "")
         if not name:

@@ -4,8 +4,8 @@ Both visit every object named by TYPE NAME… / TYPE -l sel / TYPE --all / -f FI
 metadata. The visitor continues on error (cli-runtime ContinueOnError): objects before and after a
 failing one are still changed, and the errors are printed at the end with exit code 1.
 
-Messages (label.go updateDataChangeMsg): `labeled` (added or changed), `unlabeled` (only removed),
-`label(s) changed` (both), `not labeled` (nothing changed). annotate always says `annotated`.
+Messages (label.go updateDataChangeMsg, v0.34.5): `labeled` when the object changed, `unlabeled` when
+its JSON got shorter without --overwrite, `not labeled` (nothing changed). annotate always says `annotated`.
 Conflicts without --overwrite: label.go validateNoOverwrites (only a *different* value conflicts),
 annotate.go validateNoAnnotationOverwrites (any existing key conflicts, except
 kubernetes.io/change-cause).
@@ -138,17 +138,22 @@ def _single_item(inv, resource_args: list[str]) -> bool:
 
 # ---- label -------------------------------------------------------------------------------------
 
-def label_message(old: dict, new: dict) -> str:
-    """label.go updateDataChangeMsg."""
-    unlabeled = any(k not in new for k in old)
-    labeled = any(k in new and new[k] != v for k, v in old.items()) or any(k not in old for k in new)
-    if labeled and unlabeled:
-        return "label(s) changed"
-    if labeled:
-        return "labeled"
-    if unlabeled:
+def _json_bytes(obj: dict) -> bytes:
+    import json
+
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+
+
+def label_message(old_obj: dict, new_obj: dict, overwrite: bool) -> str:
+    """label.go updateDataChangeMsg (v0.34.5) on the JSON of the whole object before and after:
+    different → `labeled`, and `unlabeled` when it got shorter without --overwrite (so adding
+    and removing at once says `labeled` or `unlabeled` by size); the same → `not labeled`."""
+    old, new = _json_bytes(old_obj), _json_bytes(new_obj)
+    if old == new:
+        return "not labeled"
+    if not overwrite and len(new) < len(old):
         return "unlabeled"
-    return "not labeled"
+    return "labeled"
 
 
 def run_label(ctx, inv):
@@ -184,7 +189,7 @@ def run_label(ctx, inv):
             _set_map(new, "labels", labels)
             if not client_side:
                 new = with_change_cause(new, inv)
-            message = label_message(old_labels, labels)
+            message = label_message(obj, new, bool(inv.flags.get("overwrite")))
             result = new if client_side else _write(ctx, inv, obj, new, mode)
             if inv.flags.get("list"):
                 _list_values(ctx, result, "labels", "labels", one)

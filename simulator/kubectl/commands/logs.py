@@ -140,14 +140,18 @@ def _container_names(ctx, inv, pod: dict, quiet: bool) -> list[str]:
     if inv.flags.get("all-containers"):
         return [c.get("name", "") for c in _all_containers(pod)]
     if wanted:
+        # kubectl pkg/polymorphichelpers/logsforobject.go checks the name itself (FindContainerByName)
         if wanted not in [c.get("name", "") for c in _all_containers(pod)]:
-            raise BadRequest(f"container {wanted} is not valid for pod {pod_name}")
+            raise CLIError(f"container {wanted} is not valid for pod {pod_name}")
         return [wanted]
     default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
     if default in names:
         return [default]
-    if len(names) > 1 and not quiet:
-        ctx.err(f'Defaulted container "{names[0]}" out of: {", ".join(names)}\n')
+    inits = [c.get("name", "") for c in get_path(pod, "spec.initContainers") or []]
+    if (len(names) > 1 or inits) and not quiet:
+        # logsforobject.go: podcmd.AllContainerNames (containers, then `NAME (init)`)
+        listed = names + [f"{n} (init)" for n in inits]
+        ctx.err(f'Defaulted container "{names[0]}" out of: {", ".join(listed)}\n')
     return names[:1]
 
 

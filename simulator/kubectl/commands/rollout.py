@@ -11,7 +11,9 @@ from ...controllers import deployment_util as du
 from ...objects import annotations, clone, controller_ref, get_path
 from .. import builder, cli, resources
 from ..printers.describe import describe_pod_template
+from ..printers import serialize
 from ..printers.tabwriter import tabwrite
+from ..printers.typed_order import struct_ordered
 from .common import dry_run_mode, dry_suffix, name_of, with_change_cause
 from .output import check_output_format, emit
 
@@ -163,6 +165,22 @@ def _history(ctx, d) -> dict[int, dict]:
     return out
 
 
+# ReplicaSet fields with `omitempty` on a non-pointer int (k8s.io/api apps/v1 types.go)
+_RS_OMITEMPTY = (("spec", "minReadySeconds"), ("status", "fullyLabeledReplicas"), ("status", "readyReplicas"),
+                 ("status", "availableReplicas"), ("status", "observedGeneration"))
+
+
+def _typed_replicaset(rs: dict) -> dict:
+    """The history viewer (kubectl pkg/polymorphichelpers/history.go) reads ReplicaSets through the
+    typed client, so a printed revision went through appsv1.ReplicaSet: zero `omitempty` ints are gone."""
+    out = clone(rs)
+    for part, key in _RS_OMITEMPTY:
+        section = out.get(part)
+        if isinstance(section, dict) and section.get(key) == 0:
+            del section[key]
+    return out
+
+
 def run_history(ctx, inv):
     revision = int(inv.flags.get("revision") or 0)
     if revision < 0:
@@ -181,7 +199,11 @@ def run_history(ctx, inv):
             if revision > 0 and revision not in history:
                 raise CLIError("unable to find the specified revision")
             for rev in ([revision] if revision > 0 else sorted(history)):
-                emit(ctx, inv, history[rev], "", "none")
+                rs = _typed_replicaset(history[rev])
+                if inv.flags.get("output") == "json" and not inv.flags.get("template"):
+                    ctx.out(serialize.to_json(struct_ordered(rs, "ReplicaSet"), sort_keys=False))
+                else:
+                    emit(ctx, inv, rs, "", "none")
             continue
         if revision > 0:
             rs = history.get(revision)
@@ -204,10 +226,8 @@ def run_history(ctx, inv):
 
 # ---- undo --------------------------------------------------------------------------------------
 
-ROLLBACK_WARNING = ("Warning: resource {res} was previously managed with 'kubectl apply'. Rolling back will not "
-                    "update the kubectl.kubernetes.io/last-applied-configuration annotation, which may cause "
-                    "unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' "
-                    "with your previous configuration file instead.\n")
+# kubectl v1.34.5 prints no warning when undoing a Deployment managed by `kubectl apply`
+# (pkg/cmd/rollout/rollout_undo.go at v0.34.5 has none; the last-applied warning came in later releases).
 
 
 def run_undo(ctx, inv):
@@ -238,8 +258,6 @@ def run_undo(ctx, inv):
         if du.equal_ignore_hash(get_path(target, "spec.template"), get_path(d, "spec.template")):
             ctx.out(f"{name_of(d)} skipped rollback (current template already matches revision {to_revision})\n")
             continue
-        if du.LAST_APPLIED in annotations(d):
-            ctx.warn(ROLLBACK_WARNING.format(res=f'deployments/{d["metadata"]["name"]}'))
         new = clone(d)
         new["spec"]["template"] = du.template_without_hash(clone(get_path(target, "spec.template")))
         kept = {k: v for k, v in annotations(d).items() if k in du.SKIP_COPY}

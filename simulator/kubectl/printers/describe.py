@@ -331,23 +331,19 @@ def _describe_volumes(w: PrefixWriter, volumes, space: str) -> None:
             w.write(1, "<unknown>\n")
 
 
-def _go_bool_pointer(v) -> str:
-    """fmt's %v of a *bool as these lines print it: <nil> when unset."""
-    return "<nil>" if v is None else ("true" if v is True else "false")
-
-
 def _describe_projected(w: PrefixWriter, projected: dict) -> None:
-    """describe.go printProjectedVolumeSource (the Optional fields are *bool printed with %v)."""
+    """describe.go printProjectedVolumeSource (v0.34.5)."""
     w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
     for source in (_d(s) for s in _l(projected.get("sources"))):
+        # v0.34.5: `Optional:` with the *bool dereferenced (nil is false)
         if isinstance(source.get("secret"), dict):
             w.write(2, f"SecretName:\t{_s(source['secret'].get('name'))}\n"
-                       f"    SecretOptionalName:\t{_go_bool_pointer(source['secret'].get('optional'))}\n")
+                       f"    Optional:\t{'true' if source['secret'].get('optional') is True else 'false'}\n")
         elif isinstance(source.get("downwardAPI"), dict):
             w.write(2, "DownwardAPI:\ttrue\n")
         elif isinstance(source.get("configMap"), dict):
             w.write(2, f"ConfigMapName:\t{_s(source['configMap'].get('name'))}\n"
-                       f"    ConfigMapOptional:\t{_go_bool_pointer(source['configMap'].get('optional'))}\n")
+                       f"    Optional:\t{'true' if source['configMap'].get('optional') is True else 'false'}\n")
         elif isinstance(source.get("serviceAccountToken"), dict):
             w.write(2, f"TokenExpirationSeconds:\t{_i(source['serviceAccountToken'].get('expirationSeconds'))}\n")
 
@@ -772,8 +768,10 @@ _DESCRIBERS = {
 def describe(kind: str, obj: dict, ctx: PrintContext, events=None, related: dict | None = None) -> str:
     """`kubectl describe <kind> <name>` output for one object (ends with a newline)."""
     from .describe_config import describe_configmap, describe_secret
+    from .describe_namespace import describe_namespace
 
-    fn = _DESCRIBERS.get(kind) or {"ConfigMap": describe_configmap, "Secret": describe_secret}.get(kind)
+    fn = _DESCRIBERS.get(kind) or {"ConfigMap": describe_configmap, "Secret": describe_secret,
+                                   "Namespace": describe_namespace}.get(kind)
     if fn is None:
         raise KeyError(f"no describer for kind {kind!r}")
     return fn(_d(obj), ctx, events, _d(related))

@@ -441,7 +441,7 @@ def _json_string(s: str) -> str:
     return "".join(out)
 
 
-def _emit_json(v, indent: int, out: list[str]) -> None:
+def _emit_json(v, indent: int, out: list[str], sort_keys: bool = True) -> None:
     if v is None:
         out.append("null")
     elif isinstance(v, bool) or isinstance(v, (int, float)):
@@ -453,10 +453,11 @@ def _emit_json(v, indent: int, out: list[str]) -> None:
             out.append("{}")
             return
         out.append("{\n")
-        keys = sorted((str(k), k) for k in v)  # encoding/json sorts map keys
+        # encoding/json sorts map keys; a struct (typed object, already in field order) keeps its own
+        keys = sorted((str(k), k) for k in v) if sort_keys else [(str(k), k) for k in v]
         for i, (ks, k) in enumerate(keys):
             out.append(" " * (indent + 4) + _json_string(ks) + ": ")
-            _emit_json(v[k], indent + 4, out)
+            _emit_json(v[k], indent + 4, out, sort_keys)
             out.append(",\n" if i < len(keys) - 1 else "\n")
         out.append(" " * indent + "}")
     elif isinstance(v, (list, tuple)):
@@ -466,17 +467,18 @@ def _emit_json(v, indent: int, out: list[str]) -> None:
         out.append("[\n")
         for i, item in enumerate(v):
             out.append(" " * (indent + 4))
-            _emit_json(item, indent + 4, out)
+            _emit_json(item, indent + 4, out, sort_keys)
             out.append(",\n" if i < len(v) - 1 else "\n")
         out.append(" " * indent + "]")
     else:
         out.append(_json_string(str(v)))
 
 
-def to_json(obj) -> str:
-    """`kubectl get -o json`: json.MarshalIndent(obj, "", "    ") plus a newline."""
+def to_json(obj, sort_keys: bool = True) -> str:
+    """`kubectl get -o json`: json.MarshalIndent(obj, "", "    ") plus a newline. `sort_keys=False`
+    for a typed object whose dicts are already in struct order (printers/typed_order.py)."""
     out: list[str] = []
-    _emit_json(obj, 0, out)
+    _emit_json(obj, 0, out, sort_keys)
     out.append("\n")
     return "".join(out)
 
