@@ -92,8 +92,8 @@ def test_a_write_command_still_rolls_back_when_it_crashes(monkeypatch):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(scale, "run_scale", boom, raising=False)
-    import simulator.kubectl.dispatch as dispatch
-    monkeypatch.setattr(dispatch, "run_kubectl", boom)
+    import simulator.console as console
+    monkeypatch.setattr(console, "run_kubectl", boom)  # the console's own name for kubectl's dispatch
     r = c.run("kubectl scale deploy kubia --replicas=5")
     assert r.exit_code == 1 and "internal error" in r.stderr
     assert c.get("Deployment", "default", "kubia")["spec"]["replicas"] == before
