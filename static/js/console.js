@@ -52,7 +52,7 @@
 
   // ---------------------------------------------------------------- running, queue
   // The server runs one command per terminal at a time. The controls say whether one is running
-  // (data-running for terminal 1, data-running-2 for terminal 2 once the server sends it).
+  // (data-running for terminal 1, data-running-N for terminal N: session/state.py others_running).
   function running(t) {
     const controls = $("console-controls");
     if (!controls) return false;
@@ -342,9 +342,11 @@
       send({ solution: solution.dataset.exercise });
       return;
     }
-    if (event.target.closest(".cancel-button")) {  // the Stop button is Ctrl+C for terminal 1
-      terminals["1"].queue = [];
-      renderQueue("1");
+    const stop = event.target.closest(".cancel-button");
+    if (stop) {  // each terminal's Stop button is its Ctrl+C: the commands queued behind go too
+      const t = stop.dataset.terminal === "2" ? "2" : "1";
+      terminals[t].queue = [];
+      renderQueue(t);
       return;
     }
     const reset = event.target.closest(".reset-button");

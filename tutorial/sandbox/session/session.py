@@ -42,7 +42,7 @@ from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Mess
 from tutorial.sandbox.session.outbox import Client, Outbox
 from tutorial.sandbox.session.rollout import RolloutPanel
 from tutorial.sandbox.session.saving import Saving
-from tutorial.sandbox.session.state import console_state
+from tutorial.sandbox.session.state import console_state, others_running
 from tutorial.sandbox.session.terminals import Terminal, Terminals
 from tutorial.sandbox.panels.traffic import TrafficStrip
 
@@ -366,7 +366,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
     def state_context(self) -> dict:
         """The console's whole state, as the lesson page renders it first (state.py: one place)."""
         return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                             running=self.terminals.first.command is not None, tick=self.view_tick)
+                             running=self._running(), tick=self.view_tick)
 
     async def _send_full_state(self, client: Client | None = None) -> None:
         self.view_tick += 1
@@ -396,6 +396,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         context = fragments.console_context(
             transcript=[], history=[], view=None, clock=self.cluster.now, speed=self.speed,
             paused=self.paused, running=self._running(), tick=self.view_tick,
+            others_running=others_running(self.terminals),
         )
         await self.send(fragments.controls(context, self.language))
 
