@@ -146,13 +146,24 @@
   const search = window.RolloutConsoleSearch;
 
   // ---------------------------------------------------------------- htmx events
+  // An instructor's read-only view of a learner's sandbox (templates/classroom/_learner_live.html)
+  // shows whether it is live; it never sends anything.
+  function watchState(event, state) {
+    const box = event.target;
+    if (!box || !box.classList || !box.classList.contains("learner-watch")) return false;
+    box.dataset.state = state;
+    return true;
+  }
+
   document.addEventListener("htmx:wsOpen", (event) => {
+    if (watchState(event, "open")) return;
     socket = event.detail.socketWrapper;
     const consoleBox = $("console");
     if (consoleBox) consoleBox.dataset.state = "open";
     TERMINALS.forEach((t) => { terminals[t].awaiting = false; pump(t); });
   });
-  document.addEventListener("htmx:wsClose", () => {
+  document.addEventListener("htmx:wsClose", (event) => {
+    if (watchState(event, "closed")) return;
     socket = null;
     const consoleBox = $("console");
     if (consoleBox) consoleBox.dataset.state = "closed";
