@@ -190,8 +190,10 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         if sandbox is None:
             await self._stop(_("This sandbox no longer exists."), CLOSE_NOT_FOUND)
             return
+        rows = await self._db(progress_rows, self.owner, None, self.lesson) if self.lesson else {}
         async with self.lock, self.outbox.batched():
             self.sandbox = sandbox
+            self.exercise_rows = rows  # a reset forgot the Check marks (progress.services.forget_checks)
             ended = self._end_commands()
             self._load(sandbox, catch_up=False)  # the terminals as saved, their commands ended
             self._say_ended(ended)
@@ -340,6 +342,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         for terminal in self.terminals.running():
             terminal.command.cancel()
         sandbox = await self._db(sandbox_reset, self.sandbox, lesson)
+        self.exercise_rows = await self._db(progress_rows, self.owner, None, self.lesson)  # checks forgotten
         self._load(sandbox, catch_up=False)
         self.terminals.first.note("info", self._t(_("The sandbox was reset.")) + "\n")
         await self._send_full_state()
