@@ -363,13 +363,15 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             return str(message)
 
     def _running(self) -> bool:
-        """The controls' Stop button: terminal 1 runs a command, or kubectl edit waits."""
-        return self.terminals.first.command is not None or self.edit_token is not None
+        """The controls' Stop button: terminal 1 runs a command, or kubectl edit waits there."""
+        return self.terminals.first.command is not None or (
+            self.edit_token is not None and self.edit_terminal in (None, self.terminals.first))
 
     def state_context(self) -> dict:
         """The console's whole state, as the lesson page renders it first (state.py: one place)."""
         return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                             running=self._running(), tick=self.view_tick)
+                             running=self._running(), tick=self.view_tick,
+                             editing=self.edit_terminal if self.edit_token else None)
 
     async def _send_full_state(self, client: Client | None = None) -> None:
         self.view_tick += 1
@@ -399,7 +401,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         context = fragments.console_context(
             transcript=[], history=[], view=None, clock=self.cluster.now, speed=self.speed,
             paused=self.paused, running=self._running(), tick=self.view_tick,
-            others_running=others_running(self.terminals),
+            others_running=others_running(self.terminals, self.edit_terminal if self.edit_token else None),
         )
         await self.send(fragments.controls(context, self.language))
 

@@ -23,10 +23,11 @@ def terminals_context(terminals: Terminals) -> list[dict]:
             for t in terminals if t.id != "1"]
 
 
-def others_running(terminals: Terminals) -> list[dict]:
-    """Whether each terminal after the first runs a command (the controls' data-running-N and Stop).
-    Terminal 2 is always listed, as the page always shows it."""
-    states = {"2": False, **{t.id: t.running for t in terminals if t.id != "1"}}
+def others_running(terminals: Terminals, editing=None) -> list[dict]:
+    """Whether each terminal after the first runs a command, or waits for `kubectl edit` (editing:
+    that Terminal): the controls' data-running-N and Stop. Terminal 2 is always listed, as the
+    page always shows it."""
+    states = {"2": False, **{t.id: t.running or t is editing for t in terminals if t.id != "1"}}
     return [{"id": key, "running": states[key]} for key in sorted(states, key=int)]
 
 
@@ -36,13 +37,13 @@ def terminals_by_id(terminals: Terminals) -> dict:
 
 
 def console_state(cluster, terminals: Terminals, *, speed: float, paused: bool, running: bool,
-                  tick: int = 0) -> dict:
+                  tick: int = 0, editing=None) -> dict:
     """The console (terminal 1's transcript and history, the other terminals), the clock controls
     and the live cluster view."""
     first = terminals.first
     context = fragments.console_context(
         transcript=first.transcript, history=first.history, view=view_of(cluster), clock=cluster.now,
-        speed=speed, paused=paused, running=running, tick=tick, others_running=others_running(terminals),
+        speed=speed, paused=paused, running=running, tick=tick, others_running=others_running(terminals, editing),
     )
     context["terminals"] = terminals_context(terminals)
     context["terminals_by_id"] = terminals_by_id(terminals)
