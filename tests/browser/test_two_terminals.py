@@ -79,8 +79,19 @@ def two_terminals_walk(page: Page, artifacts, name: str, *, split: bool) -> None
         "n => (document.getElementById('console-output-2').innerText.match(/^kubia-\\S+/mg) || []).length > n",
         arg=watched, timeout=15_000)
 
-    # Stop terminal 2 with its own button
+    # Terminal 2 is busy: a command given there waits in its own queue; terminal 1 is not held up.
+    run(page, "2", "kubectl get rs")
+    expect(page.locator("#console-queue-2 li")).to_have_text(["kubectl get rs"])
+    expect(page.locator("#console-queue")).to_be_hidden()
+    show("1")
+    run(page, "1", "kubectl get deployments")
+    expect(out1).to_contain_text("kubia   4/4", timeout=15_000)
+    show("2")
+    assert "$ kubectl get rs" not in out2.inner_text()
+
+    # Stop terminal 2 with its own button: its watch ends and its queue is dropped, like Ctrl+C
     page.locator('#console-controls .cancel-button[data-terminal="2"]').click()
+    expect(page.locator("#console-queue-2")).to_be_hidden()
     expect(controls).to_have_attribute("data-running-2", "false", timeout=10_000)
     text1, text2 = out1.inner_text(), out2.inner_text()
 
