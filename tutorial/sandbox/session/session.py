@@ -42,7 +42,7 @@ from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Mess
 from tutorial.sandbox.session.outbox import Client, Outbox
 from tutorial.sandbox.session.rollout import RolloutPanel
 from tutorial.sandbox.session.saving import Saving
-from tutorial.sandbox.session.state import console_state, others_running
+from tutorial.sandbox.session.state import console_state, controls_state
 from tutorial.sandbox.session.terminals import Terminal, Terminals
 from tutorial.sandbox.panels.traffic import TrafficStrip
 
@@ -362,16 +362,14 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         with translation.override(self.language):
             return str(message)
 
-    def _running(self) -> bool:
-        """The controls' Stop button: terminal 1 runs a command, or kubectl edit waits there."""
-        return self.terminals.first.command is not None or (
-            self.edit_token is not None and self.edit_terminal in (None, self.terminals.first))
+    def _editing(self) -> Terminal | None:
+        """The terminal kubectl edit waits in (its Stop and Ctrl+C cancel the edit), if any."""
+        return (self.edit_terminal or self.terminals.first) if self.edit_token is not None else None
 
     def state_context(self) -> dict:
         """The console's whole state, as the lesson page renders it first (state.py: one place)."""
         return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                             running=self._running(), tick=self.view_tick,
-                             editing=self.edit_terminal if self.edit_token else None)
+                             tick=self.view_tick, editing=self._editing())
 
     async def _send_full_state(self, client: Client | None = None) -> None:
         self.view_tick += 1
@@ -398,11 +396,8 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         await self.send(fragments.cluster_view(view_of(self.cluster), self.view_tick, self.language))
 
     async def _send_controls(self) -> None:
-        context = fragments.console_context(
-            transcript=[], history=[], view=None, clock=self.cluster.now, speed=self.speed,
-            paused=self.paused, running=self._running(), tick=self.view_tick,
-            others_running=others_running(self.terminals, self.edit_terminal if self.edit_token else None),
-        )
+        context = controls_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
+                                 tick=self.view_tick, editing=self._editing())
         await self.send(fragments.controls(context, self.language))
 
     async def _send_entries(self, entries: list[dict], terminal: Terminal | None = None) -> None:
