@@ -47,6 +47,9 @@ def two_terminals_walk(page: Page, artifacts, name: str, *, split: bool) -> None
     run(page, "2", "kubectl get pods -w")
     expect(controls).to_have_attribute("data-running-2", "true", timeout=10_000)
     expect(out2).to_contain_text("kubia-", timeout=10_000)
+    marker = "window.getComputedStyle(document.getElementById('terminal-tab-2'), '::before').content"
+    assert "▶" in page.evaluate(marker)  # the running terminal's tab says so
+    assert page.evaluate(marker.replace("tab-2", "tab-1")) in ("none", "normal", "")
     watched = pod_lines(page, "#console-output-2")
 
     show("1")
