@@ -52,7 +52,7 @@
 
   // ---------------------------------------------------------------- running, queue
   // The server runs one command per terminal at a time. The controls say whether one is running
-  // (data-running for terminal 1, data-running-2 for terminal 2 once the server sends it).
+  // (data-running for terminal 1, data-running-N for terminal N: session/state.py others_running).
   function running(t) {
     const controls = $("console-controls");
     if (!controls) return false;
@@ -146,13 +146,24 @@
   const search = window.RolloutConsoleSearch;
 
   // ---------------------------------------------------------------- htmx events
+  // An instructor's read-only view of a learner's sandbox (templates/classroom/_learner_live.html)
+  // shows whether it is live; it never sends anything.
+  function watchState(event, state) {
+    const box = event.target;
+    if (!box || !box.classList || !box.classList.contains("learner-watch")) return false;
+    box.dataset.state = state;
+    return true;
+  }
+
   document.addEventListener("htmx:wsOpen", (event) => {
+    if (watchState(event, "open")) return;
     socket = event.detail.socketWrapper;
     const consoleBox = $("console");
     if (consoleBox) consoleBox.dataset.state = "open";
     TERMINALS.forEach((t) => { terminals[t].awaiting = false; pump(t); });
   });
-  document.addEventListener("htmx:wsClose", () => {
+  document.addEventListener("htmx:wsClose", (event) => {
+    if (watchState(event, "closed")) return;
     socket = null;
     const consoleBox = $("console");
     if (consoleBox) consoleBox.dataset.state = "closed";
@@ -342,9 +353,11 @@
       send({ solution: solution.dataset.exercise });
       return;
     }
-    if (event.target.closest(".cancel-button")) {  // the Stop button is Ctrl+C for terminal 1
-      terminals["1"].queue = [];
-      renderQueue("1");
+    const stop = event.target.closest(".cancel-button");
+    if (stop) {  // each terminal's Stop button is its Ctrl+C: the commands queued behind go too
+      const t = stop.dataset.terminal === "2" ? "2" : "1";
+      terminals[t].queue = [];
+      renderQueue(t);
       return;
     }
     const reset = event.target.closest(".reset-button");

@@ -84,8 +84,33 @@ def test_instructor_sees_a_learner_pass_live(browser: Browser, live_url_real_con
     expect(instructor.locator(f'#class-summary tr[data-exercise="{key}"] .summary-passed')).to_have_text("1/1")
     instructor.screenshot(path=str(artifacts / "classroom-dashboard-passed.png"), full_page=True)
 
-    # Drill-down: the learner's commands and cluster, read-only.
+    # Drill-down: the learner's commands and cluster, live and read-only over the watch socket.
     instructor.locator('tr[data-learner="mina"] th a').click()
-    expect(instructor.locator(".learner-console")).to_contain_text(EXERCISE.solution[0])
+    watch = instructor.locator(".learner-watch")
+    expect(watch).to_have_attribute("data-state", "open", timeout=15_000)
+    expect(instructor.locator(".watch-badge-live")).to_be_visible()
+    expect(instructor.locator(".watch-badge-readonly")).to_have_text("Read-only")
+    expect(instructor.locator("#console-output")).to_contain_text(EXERCISE.solution[0])
     expect(instructor.locator("#cluster-view .deployment")).to_have_count(1)
+    assert instructor.locator(".learner-watch input, .learner-watch textarea").count() == 0
+    instructor.evaluate("window.__notReloaded = true")
+    # The learner works on, in both terminals: the instructor sees it without a reload.
+    command.fill("kubectl scale deployment kubia --replicas=5")
+    command.press("Enter")
+    expect(instructor.locator("#console-output")).to_contain_text("deployment.apps/kubia scaled", timeout=10_000)
+    expect(instructor.locator('#cluster-view .deployment[data-name="kubia"] > header .counts')).to_contain_text("/5", timeout=15_000)
+    learner.get_by_role("tab", name="터미널 2").click()
+    learner.locator("#console-input-2").fill("kubectl get deployments")
+    learner.locator("#console-input-2").press("Enter")
+    expect(instructor.locator("#console-output-2")).to_contain_text("kubectl get deployments", timeout=10_000)
+    expect(instructor.locator("#console-output-2")).to_contain_text("kubia", timeout=10_000)
+    assert instructor.evaluate("window.__notReloaded") is True
     instructor.screenshot(path=str(artifacts / "classroom-learner-drilldown.png"), full_page=True)
+
+    # The same view in Korean.
+    instructor.goto(instructor.url.replace("/en/", "/ko/"))
+    expect(instructor.locator(".learner-watch")).to_have_attribute("data-state", "open", timeout=15_000)
+    expect(instructor.locator(".watch-badge-readonly")).to_have_text("읽기 전용")
+    expect(instructor.locator(".watch-badge-live")).to_have_text("실시간")
+    expect(instructor.locator("#console-output-2")).to_contain_text("kubectl get deployments")
+    instructor.screenshot(path=str(artifacts / "classroom-learner-drilldown-ko.png"), full_page=True)

@@ -291,7 +291,14 @@ def test_learner_drill_down_and_reset(graded, client):
     url = f"/en/classes/{graded['classroom'].pk}/learners/{learner.pk}/"
     body = teacher.get(url).content.decode()
     assert "kubectl get pods" in body and "No resources found" in body and 'id="cluster-view"' in body
-    assert 'hx-trigger="every 3s"' in body and "Reset sandbox" in body
+    assert "Reset sandbox" in body
+    # with a sandbox the drill-down follows it live over the read-only socket instead of polling
+    class_id = graded["classroom"].pk
+    path = f'ws-connect="/ws/classes/en/{class_id}/learners/{learner.pk}/{SLUG}/"'
+    assert path in body and 'hx-trigger="every 3s"' not in body and "Read-only" in body
+    assert 'id="console-output-2"' in body and 'id="rollout-chart-panel"' in body
+    ko = teacher.get(url.replace("/en/", "/ko/")).content.decode()
+    assert "/ws/classes/ko/" in ko and "읽기 전용" in ko and "실시간" in ko
     live = teacher.get(url + "live/").content.decode()
     assert "kubectl get pods" in live and "<html" not in live
     # Without the confirmation box nothing happens.
@@ -343,3 +350,15 @@ def test_passed_with_solution_and_now_failing_states(world):
     by = {r["username"]: r for r in rows}
     assert by["helped"]["status"] == "passed_with_solution" and by["helped"]["solution_shown"] == "True"
     assert by["slipped"]["status"] == "failing_now" and by["slipped"]["passed_at"]
+
+
+def test_drill_down_polls_until_the_learner_has_a_sandbox(world):
+    """No sandbox yet: the live part polls (and replaces itself, so once the sandbox exists the
+    socket takes over and the polling stops)."""
+    teacher = client_for(world["teacher"])
+    url = f"/en/classes/{world['classroom'].pk}/learners/{world['learner'].pk}/"
+    body = teacher.get(url).content.decode()
+    assert 'hx-trigger="every 3s"' in body and 'hx-swap="outerHTML"' in body and "ws-connect" not in body
+    assert "has not opened this lesson" in body
+    live = teacher.get(url + "live/").content.decode()
+    assert live.count('id="learner-live"') == 1 and 'hx-trigger="every 3s"' in live

@@ -140,9 +140,10 @@ def test_terminal_2_renders_a_transcript_passed_by_the_page(lesson_root):
 
     html = render_to_string("sandbox/_console.html", {
         "ws_path": "/ws/x/", "transcript": [], "history_json": "[]", "speeds": (1, 5, 20), "speed": 1,
-        "terminals": [{}, {"transcript": [{"kind": "input", "text": "kubectl get pods -w"},
-                                          {"kind": "output", "text": "NAME READY"}],
-                           "history_json": '["kubectl get pods -w"]'}],
+        # the page's context (tutorial/sandbox/session/state.py terminals_by_id)
+        "terminals_by_id": {"2": {"transcript": [{"kind": "input", "text": "kubectl get pods -w"},
+                                                 {"kind": "output", "text": "NAME READY"}],
+                                  "history_json": '["kubectl get pods -w"]'}},
     })
     output_2 = html[html.index('id="console-output-2"'):]
     output_2 = output_2[:output_2.index("</pre>")]

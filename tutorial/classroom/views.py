@@ -167,11 +167,14 @@ def _live_context(classroom: Classroom, learner, slug: str | None) -> dict:
     """The learner's sandbox as saved (after every command and every 5 s): transcript, cluster
     view, rollout chart. Read-only: nothing here writes to the sandbox."""
     sandbox = Sandbox.objects.filter(owner=f"user:{learner.pk}", lesson_slug=slug).first() if slug else None
-    context = {"sandbox": sandbox, "view": None, "chart": None, "transcript": []}
+    context = {"sandbox": sandbox, "view": None, "chart": None, "transcript": [], "transcript_2": []}
     if sandbox is None:
         return context
     cluster = restore_cluster(sandbox.snapshot)
     context["transcript"] = sandbox.transcript or []
+    context["transcript_2"] = ((sandbox.terminals or {}).get("2") or {}).get("transcript") or []
+    # The page then follows the sandbox live, read-only, over the instructor's socket (watch.py).
+    context["watch_path"] = f"/ws/classes/{get_language()}/{classroom.pk}/learners/{learner.pk}/{slug}/"
     context["view"] = view_of(cluster)
     context.update(panel_context(cluster, chosen_deployment(cluster, None), get_language()))
     context["clock_saved"] = sandbox.saved_at

@@ -64,7 +64,7 @@ def _eval_command(ctx, spec):
 
 
 TIMELINE_FACTS = ("min_available", "max_pods", "max_surge_seen", "rollouts_completed",
-                  "new_pods_while_paused", "revisions_seen")
+                  "new_pods_while_paused", "revisions_seen", "longest_stall")
 
 
 def _parse_timeline(body, namespace, where):
@@ -95,10 +95,31 @@ def _rolling_flags(samples: list[dict], since: float | None = None) -> list[bool
     return flags
 
 
-def timeline_fact(samples: list[dict], fact: str, since: float | None = None):
+def _longest_stall(samples: list[dict], since: float | None, now: float | None):
+    """Longest simulated time one of the learner's rollouts spent without any change (no pod
+    created, ready, available or removed): the time from a sample inside an unpaused rollout to
+    the next sample, or to `now` while it still stands. A rollout stopped by a failing readiness
+    probe stalls until the progress deadline and beyond (K8S-FACTS: the controller only marks it
+    ProgressDeadlineExceeded, kubernetes pkg/controller/deployment/progress.go); pods that start
+    normally move it every few seconds. None when no such rollout was seen."""
+    in_window = window(samples, since)
+    flags = _rolling_flags(samples, since)[len(samples) - len(in_window):]
+    longest = None
+    for i, (s, rolling) in enumerate(zip(in_window, flags)):
+        if not rolling or s.get("paused"):
+            continue
+        end = in_window[i + 1].get("t") if i + 1 < len(in_window) else now
+        if isinstance(end, (int, float)):
+            longest = max(longest or 0.0, round(end - s.get("t", 0), 3))
+    return longest
+
+
+def timeline_fact(samples: list[dict], fact: str, since: float | None = None, now: float | None = None):
     """One fact over a Deployment's samples (simulator/timeline.py) from `since` on; None when
     there is nothing to measure. `samples` is the whole record: rollouts started before `since`
-    are still known as rollouts."""
+    are still known as rollouts. `now`: the cluster's time (a rollout stalled until now)."""
+    if fact == "longest_stall":
+        return _longest_stall(samples, since, now)
     if fact == "min_available":
         in_window = window(samples, since)
         flags = _rolling_flags(samples, since)[len(samples) - len(in_window):]
@@ -133,7 +154,7 @@ def timeline_fact(samples: list[dict], fact: str, since: float | None = None):
 
 def _eval_timeline(ctx, spec):
     samples = ctx.cluster.timeline(spec["name"], spec["namespace"])
-    value = timeline_fact(samples, spec["fact"], ctx.since)
+    value = timeline_fact(samples, spec["fact"], ctx.since, now=ctx.cluster.now)
     return Outcome(spec["cmp"].holds(value), value)
 
 

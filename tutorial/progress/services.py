@@ -93,6 +93,14 @@ def record_grading(row: ExerciseProgress, signature: list, *, clicked: bool, act
     return True
 
 
+def forget_checks(*, owner: str, lesson_slug: str) -> int:
+    """A reset sandbox starts its exercises again: no Check click stands for the new cluster (the
+    panel shows nothing judged) and the learner's action count starts from 0. What was earned
+    (first passes, attempts, hints, solution shown, time) is kept. Returns the rows changed."""
+    return ExerciseProgress.objects.filter(owner=owner, lesson_slug=lesson_slug).update(
+        checked_actions=None, seen_actions=0, updated_at=timezone.now())
+
+
 def reveal_hint(row: ExerciseProgress, total_hints: int) -> bool:
     if row.hints_shown >= total_hints:
         return False

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tutorial.exercises.replay import prepare
 from tutorial.lessons.catalogue import Lesson
+from tutorial.progress.services import forget_checks
 from tutorial.sandbox.models import Sandbox
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
     """A fresh cluster for the lesson; the command history (↑/↓) is kept, the transcript cleared.
     The exercises start again after the set-up (progress already earned is kept)."""
     cluster, since = prepare_cluster(lesson)
+    forget_checks(owner=sandbox.owner, lesson_slug=sandbox.lesson_slug)  # nothing judged on the fresh cluster
     sandbox.exercise_since = exercise_starts(lesson, since)
     Sandbox.objects.filter(pk=sandbox.pk).update(exercise_since=sandbox.exercise_since)
     sandbox_save(

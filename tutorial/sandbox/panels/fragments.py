@@ -25,8 +25,11 @@ def format_clock(seconds: float) -> str:
 
 
 def console_context(*, transcript, history, view: ClusterView, clock: float, speed: float,
-                    paused: bool, running: bool, tick: int = 0) -> dict:
-    """Context shared by the lesson page and the session's full state (session/state.py)."""
+                    paused: bool, running: bool, tick: int = 0,
+                    others_running: list[dict] | None = None) -> dict:
+    """Context shared by the lesson page and the session's full state (session/state.py).
+    others_running: terminals after the first as [{"id": "2", "running": bool}, ...]; the controls
+    carry each as data-running-N (terminal 1: data-running) and show its Stop button."""
     return {
         "transcript": transcript,
         "history_json": json.dumps(history, ensure_ascii=False),
@@ -37,6 +40,7 @@ def console_context(*, transcript, history, view: ClusterView, clock: float, spe
         "speeds": SPEEDS,
         "paused": paused,
         "running": running,
+        "others_running": others_running or [],
         "tick": tick,
     }
 

@@ -42,7 +42,7 @@ from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Mess
 from tutorial.sandbox.session.outbox import Client, Outbox
 from tutorial.sandbox.session.rollout import RolloutPanel
 from tutorial.sandbox.session.saving import Saving
-from tutorial.sandbox.session.state import console_state
+from tutorial.sandbox.session.state import console_state, controls_state
 from tutorial.sandbox.session.terminals import Terminal, Terminals
 from tutorial.sandbox.panels.traffic import TrafficStrip
 
@@ -190,8 +190,10 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         if sandbox is None:
             await self._stop(_("This sandbox no longer exists."), CLOSE_NOT_FOUND)
             return
+        rows = await self._db(progress_rows, self.owner, None, self.lesson) if self.lesson else {}
         async with self.lock, self.outbox.batched():
             self.sandbox = sandbox
+            self.exercise_rows = rows  # a reset forgot the Check marks (progress.services.forget_checks)
             ended = self._end_commands()
             self._load(sandbox, catch_up=False)  # the terminals as saved, their commands ended
             self._say_ended(ended)
@@ -340,6 +342,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         for terminal in self.terminals.running():
             terminal.command.cancel()
         sandbox = await self._db(sandbox_reset, self.sandbox, lesson)
+        self.exercise_rows = await self._db(progress_rows, self.owner, None, self.lesson)  # checks forgotten
         self._load(sandbox, catch_up=False)
         self.terminals.first.note("info", self._t(_("The sandbox was reset.")) + "\n")
         await self._send_full_state()
@@ -359,14 +362,14 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         with translation.override(self.language):
             return str(message)
 
-    def _running(self) -> bool:
-        """The controls' Stop button: terminal 1 runs a command, or kubectl edit waits."""
-        return self.terminals.first.command is not None or self.edit_token is not None
+    def _editing(self) -> Terminal | None:
+        """The terminal kubectl edit waits in (its Stop and Ctrl+C cancel the edit), if any."""
+        return (self.edit_terminal or self.terminals.first) if self.edit_token is not None else None
 
     def state_context(self) -> dict:
         """The console's whole state, as the lesson page renders it first (state.py: one place)."""
         return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                             running=self.terminals.first.command is not None, tick=self.view_tick)
+                             tick=self.view_tick, editing=self._editing())
 
     async def _send_full_state(self, client: Client | None = None) -> None:
         self.view_tick += 1
@@ -393,10 +396,8 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         await self.send(fragments.cluster_view(view_of(self.cluster), self.view_tick, self.language))
 
     async def _send_controls(self) -> None:
-        context = fragments.console_context(
-            transcript=[], history=[], view=None, clock=self.cluster.now, speed=self.speed,
-            paused=self.paused, running=self._running(), tick=self.view_tick,
-        )
+        context = controls_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
+                                 tick=self.view_tick, editing=self._editing())
         await self.send(fragments.controls(context, self.language))
 
     async def _send_entries(self, entries: list[dict], terminal: Terminal | None = None) -> None:

@@ -23,16 +23,44 @@ def terminals_context(terminals: Terminals) -> list[dict]:
             for t in terminals if t.id != "1"]
 
 
-def console_state(cluster, terminals: Terminals, *, speed: float, paused: bool, running: bool,
-                  tick: int = 0) -> dict:
+def others_running(terminals: Terminals, editing=None) -> list[dict]:
+    """Whether each terminal after the first runs a command, or waits for `kubectl edit` (editing:
+    that Terminal): the controls' data-running-N and Stop. Terminal 2 is always listed, as the
+    page always shows it."""
+    states = {"2": False, **{t.id: t.running or t is editing for t in terminals if t.id != "1"}}
+    return [{"id": key, "running": states[key]} for key in sorted(states, key=int)]
+
+
+def terminals_by_id(terminals: Terminals) -> dict:
+    """The terminals after the first by id ("2": {...}), as the console template reads them."""
+    return {t["id"]: t for t in terminals_context(terminals)}
+
+
+def first_running(terminals: Terminals, editing=None) -> bool:
+    """Terminal 1 runs a command, or kubectl edit waits there (data-running, its Stop button)."""
+    return terminals.first.running or editing is terminals.first
+
+
+def controls_state(cluster, terminals: Terminals, *, speed: float, paused: bool, tick: int = 0,
+                   editing=None) -> dict:
+    """The clock controls and every terminal's running state (`editing`: the Terminal kubectl
+    edit waits in, if any)."""
+    return fragments.console_context(
+        transcript=[], history=[], view=None, clock=cluster.now, speed=speed, paused=paused,
+        running=first_running(terminals, editing), tick=tick, others_running=others_running(terminals, editing),
+    )
+
+
+def console_state(cluster, terminals: Terminals, *, speed: float, paused: bool, tick: int = 0,
+                  editing=None) -> dict:
     """The console (terminal 1's transcript and history, the other terminals), the clock controls
     and the live cluster view."""
     first = terminals.first
-    context = fragments.console_context(
-        transcript=first.transcript, history=first.history, view=view_of(cluster), clock=cluster.now,
-        speed=speed, paused=paused, running=running, tick=tick,
-    )
+    context = controls_state(cluster, terminals, speed=speed, paused=paused, tick=tick, editing=editing)
+    context.update(transcript=first.transcript, history_json=json.dumps(first.history, ensure_ascii=False),
+                   view=view_of(cluster))
     context["terminals"] = terminals_context(terminals)
+    context["terminals_by_id"] = terminals_by_id(terminals)
     return context
 
 
@@ -46,6 +74,6 @@ def rollout_state(cluster, choice: RolloutChoice, traffic: TrafficStrip, languag
 def sandbox_state(sandbox, cluster, language: str) -> dict:
     """Everything the lesson page shows of a sandbox before its socket connects."""
     terminals = Terminals.from_row(sandbox.transcript, sandbox.history, sandbox.terminals)
-    context = console_state(cluster, terminals, speed=sandbox.speed, paused=sandbox.paused, running=False)
+    context = console_state(cluster, terminals, speed=sandbox.speed, paused=sandbox.paused)
     context.update(rollout_state(cluster, RolloutChoice(), TrafficStrip(), language))
     return context
