@@ -66,7 +66,7 @@ def _route(cluster, method, path, query, headers, body) -> Response:
         return status_response(414, "RequestURITooLong", "the request path is too long")
     parts = [unquote(p) for p in path.split("?")[0].strip("/").split("/") if p]
     if method not in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
-        return status_response(405, "MethodNotAllowed", f"the server does not allow this method on the requested resource")
+        return status_response(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
     if not parts:
         return json_response({"paths": ["/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version"]})
     if parts == ["version"]:

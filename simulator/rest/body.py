@@ -31,7 +31,7 @@ def check_body(body: bytes) -> str:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not valid UTF-8") from None
-    depth = deepest = 0
+    depth = 0
     in_string = escaped = False
     for ch in text:  # a quick scan: json.loads recursion must never be reached
         if in_string:

@@ -8,60 +8,16 @@ import base64
 import json
 
 from ..api import kinds
-from ..api.errors import BadRequest, Conflict, NotFound, StatusError
+from ..api.errors import BadRequest, Conflict, StatusError
 from ..api.schema import strict_decode_error
-from ..kubectl.printers.context import PrintContext
 from ..kubectl.selectors import compile_selectors
 from ..objects import clone
 from . import body as bodies
 from . import table as tables
 from .derived import DERIVED
 from .patching import APPLY_PATCH, PATCH_TYPES, apply_patch_request, drop_unknown_fields
+from .request import Request, _not_found, live_object, precondition_rv  # noqa: F401 - the verbs' request
 from .response import Response, json_response, success_status
-
-
-class Request:
-    """One parsed API request (what the router found in the path, plus query and headers)."""
-
-    def __init__(self, cluster, method, rt, namespace, name, sub, query, headers, body):
-        self.cluster, self.method, self.rt = cluster, method, rt
-        self.namespace, self.name, self.sub = namespace, name, sub
-        self.query, self.headers, self.body = query, headers, body or b""
-        self.eng = cluster._eng  # noqa: SLF001 - the REST layer is part of the simulator
-
-    def q(self, key: str, default: str = "") -> str:
-        v = self.query.get(key, default)
-        return v[0] if isinstance(v, list) else v
-
-    def flag(self, key: str) -> bool:
-        """A boolean query parameter as Go's strconv.ParseBool reads it (`true`, `True`, `1`, `t`)."""
-        return self.q(key) in ("1", "t", "T", "true", "TRUE", "True")
-
-    @property
-    def kind(self) -> str:
-        return self.rt.kind
-
-    @property
-    def store_ns(self) -> str:
-        return self.namespace if self.rt.namespaced else ""
-
-    @property
-    def dry_run(self) -> bool:
-        return self.q("dryRun") == "All"
-
-    def print_context(self) -> PrintContext:
-        return PrintContext(self.eng.epoch, self.eng.now)
-
-
-def _not_found(req: Request, name: str | None = None) -> NotFound:
-    return NotFound(req.rt.resource, name if name is not None else req.name)
-
-
-def live_object(req: Request) -> dict:
-    obj = req.eng.store.get(req.kind, req.store_ns, req.name)
-    if obj is None:
-        raise _not_found(req)
-    return obj
 
 
 def _with_type(obj: dict, rt) -> dict:
@@ -164,7 +120,7 @@ def _check_type(req: Request, obj: dict) -> None:
     if (api_version, kind) != (req.rt.api_version, req.kind):
         if not kind or not api_version:
             raise BadRequest(f"Object 'Kind' is missing in '{bodies.check_body(req.body)[:200]}'"
-                             if not kind else f"Object 'apiVersion' is missing")
+                             if not kind else "Object 'apiVersion' is missing")
         raise BadRequest(f"the API version in the data ({api_version}) does not match the expected "
                          f"API version ({req.rt.api_version})" if kind == req.kind else
                          f"{kind} in version \"{api_version.rpartition('/')[2]}\" cannot be handled as a {req.kind}: "
@@ -244,12 +200,6 @@ def create(req: Request) -> Response:
     created = req.eng.api.create(obj, dry_run=req.dry_run)
     req.eng.settle()
     return json_response(created, 201, warnings)
-
-
-def precondition_rv(req: Request, live: dict, rv) -> None:
-    if rv and rv != live["metadata"].get("resourceVersion"):
-        raise Conflict(f'Operation cannot be fulfilled on {req.rt.resource} "{req.name}": the object has been '
-                       "modified; please apply your changes to the latest version and try again")
 
 
 def update(req: Request) -> Response:

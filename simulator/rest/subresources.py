@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..api.errors import BadRequest
 from ..objects import clone
-from .objects import Request, live_object, precondition_rv
+from .request import Request, live_object, precondition_rv
 from .response import Response, json_response
 
 def scale_of(req: Request, live: dict) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from .context import PrintContext
-from .describe import _d, _s, _tabbed, describe_events, print_annotations_multiline, print_labels_multiline
+from .describe_base import _d, _s, _tabbed, describe_events, print_annotations_multiline, print_labels_multiline
 
 
 def describe_configmap(cm: dict, ctx: PrintContext, events, related: dict) -> str:

@@ -6,7 +6,7 @@ NamespaceDescriber prints no events."""
 from __future__ import annotations
 
 from .context import PrintContext
-from .describe import _d, _l, _s, _tabbed, _time, print_annotations_multiline, print_labels_multiline
+from .describe_base import _d, _l, _s, _tabbed, _time, print_annotations_multiline, print_labels_multiline
 
 
 def describe_namespace(ns: dict, ctx: PrintContext, events, related: dict) -> str:
