@@ -146,18 +146,38 @@ async def _attached(pk: int):
 
             if await console_db(held_elsewhere)(pk, live=True):
                 return None
+        if session is not None:
+            return await attachment_for(session)
         attachment = Attachment(registry, pk)
-        attachment.session = await _open(pk, attachment.client) if session is None else session
+        attachment.session = await _open(pk, attachment.client)
         if isinstance(attachment.session, Response):
             return attachment.session
-        if session is not None:
-            await session.attach(attachment.client)
         registry[pk] = attachment
         attachment.touch()
         return attachment
     finally:
         del opening[pk]
         future.set_result(None)
+
+
+async def attachment_for(session) -> Attachment:
+    """This process's ApiClient on a session hosted here (attached first if needed); also the
+    host's side of a relayed request (remote.py)."""
+    registry = _registry()
+    pk = session.sandbox.pk
+    found = registry.get(pk)
+    if found is not None and not found.gone and found.session is session:
+        found.touch()
+        return found
+    if found is not None:
+        found.ended()
+    attachment = Attachment(registry, pk)
+    attachment.session = session
+    attachment.client.language = session.language  # kubectl never changes the windows' language
+    registry[pk] = attachment
+    await session.attach(attachment.client)
+    attachment.touch()
+    return attachment
 
 
 async def _open(pk: int, client: ApiClient):
