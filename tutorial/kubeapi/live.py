@@ -233,21 +233,22 @@ async def run_on_session(attachment: Attachment, request: ApiRequest) -> Respons
 
 
 async def _relay(attachment: Attachment, cluster, body):
-    """A watch / `logs -f` body read between the session's other work; ends when the session
-    stops or its cluster is replaced (reset, restore)."""
+    """A watch / `logs -f` body, read under the session's lock between its other work; ends when
+    the session stops or its cluster is replaced (reset, restore). Reads do not go through
+    `handle`: that would re-plan the session's next tick at every poll and starve its clock (the
+    ticks let the time pass that produces the events)."""
     session = attachment.session
     iterator = iter(body)
-
-    def read(current):
-        if current is not cluster:
-            return _END
-        return next(iterator, _END)
-
     attachment.streams += 1
     try:
-        while not attachment.gone and not session.stopped:
-            chunk = await session.handle(ClusterCall(read, read_only=True), attachment.client)
-            if chunk is None or chunk is _END:
+        while not attachment.gone:
+            async with session.lock:
+                try:
+                    chunk = _END if session.stopped or session.cluster is not cluster else next(iterator, _END)
+                except Exception:  # a simulator bug ends this stream only, never the session
+                    log.exception("kube API stream failed in sandbox %s", attachment.sandbox_id)
+                    chunk = _END
+            if chunk is _END:
                 return
             yield chunk
     finally:
