@@ -2,7 +2,9 @@
 the site's ASGI application (tutorial/asgi.py routes /k8s/ to tutorial/kubeapi, run_api_request in
 tutorial/kubeapi/live.py) under uvicorn with TLS. Nobody hosts the sandbox at first, so the API
 hosts it (takes the lease); what kubectl does is saved in the sandbox's row and terminal 1's
-transcript shows it as "(from your kubectl) …"."""
+transcript shows it as "(from your kubectl) …". Also: the official Python client, and hostile
+requests through the real endpoint (wrong or another learner's token, query-string token, huge body,
+nested JSON, a YAML bomb, watch flooding) while another learner's sandbox keeps answering."""
 from __future__ import annotations
 
 import os
@@ -19,6 +21,13 @@ from tutorial.kubeapi import kubeconfig, tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MANIFEST = Path(__file__).resolve().parents[1] / "fixtures/reference-manifests/kubia-deployment-v1.yaml"
+
+
+class _Site:
+    cert = None
+
+
+site_files = _Site()
 
 
 @pytest.fixture
@@ -56,6 +65,7 @@ def site(tmp_path, lesson_root):
                            timeout=timeout)
         return p.returncode, p.stdout, p.stderr
 
+    site_files.cert = cert
     yield kubectl, sandbox, base, token
     server.should_exit = True
     thread.join(timeout=10)
@@ -110,3 +120,89 @@ def test_wrong_token_and_another_sandbox_are_refused_alike(site):
     assert code == 1 and "You must be logged in to the server" in err and not out
     code, out, err = kubectl("--server", f"{base}/{sandbox.pk + 1000}", "get", "pods")
     assert code == 1 and "You must be logged in to the server" in err and not out
+
+
+def test_the_official_python_client_lists_watches_and_patches(site):
+    from kubernetes import client, watch
+
+    kubectl, sandbox, base, token = site
+    assert kubectl("apply", "-f", "d.yaml")[0] == 0
+    config = client.Configuration()
+    config.host = f"{base}/{sandbox.pk}"
+    config.api_key = {"authorization": token}
+    config.api_key_prefix = {"authorization": "Bearer"}
+    config.ssl_ca_cert = str(site_files.cert)
+    with client.ApiClient(config) as api:
+        core, apps = client.CoreV1Api(api), client.AppsV1Api(api)
+        assert wait_for(lambda: len(core.list_namespaced_pod("default").items) == 3)
+        names = {p.metadata.name for p in core.list_namespaced_pod("default").items}
+        seen = set()
+        for event in watch.Watch().stream(core.list_namespaced_pod, "default", timeout_seconds=5,
+                                          _request_timeout=30):
+            seen.add(event["object"].metadata.name)
+            if seen >= names:
+                break
+        assert seen >= names
+        patched = apps.patch_namespaced_deployment("kubia", "default", {"spec": {"replicas": 1}})
+        assert patched.spec.replicas == 1
+    assert wait_for(lambda: replicas_saved(sandbox.pk) == 1)  # saved in the sandbox's row
+
+
+def replicas_saved(sandbox_pk):
+    from simulator import Cluster
+
+    deployment = Cluster.restore(saved(sandbox_pk).snapshot).get("Deployment", "default", "kubia")
+    return deployment and deployment["spec"]["replicas"]
+
+
+def test_hostile_requests_get_a_status_and_leak_nothing(site):
+    import requests
+
+    from tutorial.lessons.catalogue import get_catalogue
+    from tutorial.sandbox.services import sandbox_get_or_create
+
+    kubectl, sandbox, base, token = site
+    other = sandbox_get_or_create(owner="anon:someone-else", user=None, lesson=get_catalogue().get("first-deployment"))
+    other_token = tokens.issue(other.pk)
+    verify = str(site_files.cert)
+    url = f"{base}/{sandbox.pk}/api/v1/namespaces/default/pods"
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def status_of(resp):
+        body = resp.json()
+        assert body["kind"] == "Status" and token not in resp.text and other_token not in resp.text
+        return resp.status_code, body["reason"]
+
+    # Another learner's valid token on this sandbox: the same answer as a wrong token.
+    assert status_of(requests.get(url, headers={"Authorization": f"Bearer {other_token}"}, verify=verify)) == (
+        401, "Unauthorized")
+    assert status_of(requests.get(url, headers={"Authorization": "Bearer rl_" + "z" * 43}, verify=verify)) == (
+        401, "Unauthorized")
+    assert status_of(requests.get(url, params={"token": token}, verify=verify)) == (400, "BadRequest")
+    # Cookies are no credential on the API path.
+    assert requests.get(url, cookies={"sessionid": "x"}, verify=verify).status_code == 401
+    big = b"{" + b" " * (600 * 1024) + b"}"
+    assert status_of(requests.post(url, data=big, headers={**auth, "Content-Type": "application/json"},
+                                   verify=verify)) == (413, "RequestEntityTooLarge")
+    deep = b"[" * 5000 + b"]" * 5000
+    code, _ = status_of(requests.post(url, data=deep, headers={**auth, "Content-Type": "application/json"},
+                                      verify=verify))
+    assert code == 400
+    bomb = b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
+           b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    code, _ = status_of(requests.post(url, data=bomb, headers={**auth, "Content-Type": "application/yaml"},
+                                      verify=verify))
+    assert 400 <= code < 500
+    # Watch flooding: the ninth open watch of one token is refused, the others stream.
+    watches = [requests.get(url, params={"watch": "true"}, headers=auth, verify=verify, stream=True, timeout=30)
+               for _ in range(9)]
+    try:
+        assert [w.status_code for w in watches[:8]] == [200] * 8
+        assert watches[8].status_code == 429 and watches[8].json()["reason"] == "TooManyRequests"
+        # Meanwhile another learner's sandbox answers at once.
+        other_pods = requests.get(f"{base}/{other.pk}/api/v1/namespaces/default/pods",
+                                  headers={"Authorization": f"Bearer {other_token}"}, verify=verify, timeout=10)
+        assert other_pods.status_code == 200 and other_pods.json()["kind"] == "PodList"
+    finally:
+        for w in watches:
+            w.close()
