@@ -8,6 +8,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 TLS_PORT ?= 8443
+TLS_DIR  ?= var/tls
 # Debian packages: compilemessages needs gettext; browser tests need chromium and a CJK font.
 RUN_PACKAGES  := gettext
 TEST_PACKAGES := chromium fonts-noto-cjk gettext
@@ -17,9 +18,9 @@ TEST_PACKAGES := chromium fonts-noto-cjk gettext
 # HTTP on $(PORT); HTTPS on $(TLS_PORT) with a self-signed certificate made once into var/tls
 # (the learner's own kubectl sends its token only over TLS; README "Your own kubectl").
 run: run-packages prepare
-	$(PY) manage.py kubeapi_cert
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) \
-		-e ssl:$(TLS_PORT):interface=$(HOST):privateKey=var/tls/kubeapi.key:certKey=var/tls/kubeapi.crt \
+	KUBEAPI_TLS_DIR=$(TLS_DIR) $(PY) manage.py kubeapi_cert
+	KUBEAPI_TLS_DIR=$(TLS_DIR) KUBEAPI_TLS_PORT=$(TLS_PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) \
+		-e ssl:$(TLS_PORT):interface=$(HOST):privateKey=$(TLS_DIR)/kubeapi.key:certKey=$(TLS_DIR)/kubeapi.crt \
 		tutorial.asgi:application
 
 test: test-packages test-venv oracle-kubectl prepare
