@@ -68,9 +68,29 @@ async def test_a_request_and_a_watch_are_relayed_to_the_host(lesson_root):
     await hub.detach(session, browser)
 
 
-async def test_nobody_answering_is_a_503_status(lesson_root, monkeypatch):
-    from tutorial.kubeapi import remote
+async def test_a_silent_host_with_a_live_lease_is_a_503_and_a_dead_one_is_replaced(lesson_root, monkeypatch):
+    """The lease names another process that never answers: while its lease lives, a 503 Status
+    (kubectl retries); once expired (the process was SIGKILLed), this process hosts the sandbox."""
+    import time
+
+    from tests.session.helpers import _sandbox
+    from tutorial.kubeapi import live, remote
+    from tutorial.sandbox.persistence import lease
+    from tutorial.sandbox.persistence.db import console_db
+    from tutorial.sandbox.session.hub import hub
 
     monkeypatch.setattr(remote, "ANSWER_SECONDS", 0.3)
-    answer = await ask_host(987654, request("GET", "/api/v1/namespaces/default/pods"))
-    assert answer.status == 503 and json.loads(answer.body)["kind"] == "Status"
+    sandbox, _lesson = await _sandbox("anon:api-dead-host", "first-deployment")
+    now = time.time()
+    await console_db(lease.acquire)(sandbox.pk, "elsewhere:1:dead/x", ttl=60, now=now)
+    pods = request("GET", "/api/v1/namespaces/default/pods")
+    refused = await live.run_api_request(str(sandbox.pk), pods)
+    assert refused.status == 503 and json.loads(refused.body)["reason"] == "ServiceUnavailable"
+    assert hub().hosted(sandbox.pk) is None
+    await console_db(lease.acquire)(sandbox.pk, "elsewhere:1:dead/x", ttl=-1, now=now, steal=True)  # expired
+    answered = await live.run_api_request(str(sandbox.pk), pods)
+    assert answered.status == 200 and json.loads(answered.body)["kind"] == "PodList"
+    session = hub().hosted(sandbox.pk)
+    assert session is not None and (await console_db(lease.current)(sandbox.pk)).holder == session.holder_id
+    await live._registry()[sandbox.pk].leave()
+    assert hub().hosted(sandbox.pk) is None  # the last client left: saved, the lease let go

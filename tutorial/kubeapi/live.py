@@ -115,18 +115,31 @@ async def run_api_request(sandbox_id: str, request: ApiRequest) -> Response:
     except (TypeError, ValueError):
         return Response(404, {"Content-Type": "application/json"}, status(404, "NotFound", "no such sandbox"))
     attachment = await _attached(pk)
+    if attachment is None:
+        from tutorial.sandbox.persistence.db import console_db
+        from tutorial.sandbox.realtime.consumer import hosted_elsewhere
+
+        from .remote import NO_ANSWER, ask_host
+
+        answer = await ask_host(pk, request)
+        if answer is not NO_ANSWER:
+            return answer
+        # Nobody answered for the process named by the lease: if that lease has expired too,
+        # the process died (SIGKILL): host the sandbox here, as a browser window would.
+        if await console_db(hosted_elsewhere)(pk):
+            return unavailable("the server process hosting this sandbox did not answer; try again")
+        attachment = await _attached(pk, ask_others=False)
     if isinstance(attachment, Response):
         return attachment
     if attachment is None:
-        from .remote import ask_host
-
-        return await ask_host(pk, request)
+        return unavailable()
     return await run_on_session(attachment, request)
 
 
-async def _attached(pk: int):
+async def _attached(pk: int, *, ask_others: bool = True):
     """This process's attachment to the sandbox's session (opened here when nobody hosts it);
-    None when another live process hosts it; a Response when it cannot be had."""
+    None when another process holds its lease (a quiet host lets its lease expire but still
+    answers: ask it first, like realtime/consumer.py); a Response when it cannot be had."""
     from tutorial.sandbox.session.hub import hub
 
     registry = _registry()
@@ -136,7 +149,7 @@ async def _attached(pk: int):
     opening = _OPENING.setdefault(asyncio.get_running_loop(), {})
     if pk in opening:  # a parallel request of the same kubectl is opening it: wait for that
         await asyncio.shield(opening[pk])
-        return await _attached(pk)
+        return await _attached(pk, ask_others=ask_others)
     future = opening[pk] = asyncio.get_running_loop().create_future()
     try:
         session = hub().hosted(pk)
@@ -144,7 +157,7 @@ async def _attached(pk: int):
             from tutorial.sandbox.realtime.consumer import held_elsewhere
             from tutorial.sandbox.persistence.db import console_db
 
-            if await console_db(held_elsewhere)(pk, live=True):
+            if ask_others and await console_db(held_elsewhere)(pk, live=False):
                 return None
         if session is not None:
             return await attachment_for(session)

@@ -16,9 +16,10 @@ from simulator.rest import Response
 
 log = logging.getLogger(__name__)
 
-ANSWER_SECONDS = 5.0      # the host answers a request by then, or the client gets a 503
+ANSWER_SECONDS = 5.0      # the host answers a request by then, or it is taken for dead (live.py)
 HEARTBEAT_SECONDS = 10.0  # an idle stream says it lives this often
 SILENCE_SECONDS = 3 * HEARTBEAT_SECONDS
+NO_ANSWER = Response(503, {}, b"")  # ask_host's answer when the host never answered (live.py decides)
 IDLE_POLL = 0.1
 
 
@@ -44,7 +45,7 @@ async def ask_host(sandbox_id: int, request) -> Response:
                                                               request=_request_fields(request)))
         answer = await asyncio.wait_for(layer.receive(reply), ANSWER_SECONDS)
     except asyncio.TimeoutError:
-        return unavailable("the server process hosting this sandbox did not answer; try again")
+        return NO_ANSWER
     except Exception as exc:  # the channel layer (Redis) is down
         log.warning("kube API relay for sandbox %s failed: %s", sandbox_id, exc)
         return unavailable()
