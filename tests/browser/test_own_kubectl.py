@@ -127,3 +127,28 @@ def test_own_kubectl_drives_the_sandbox_the_page_shows(page: Page, tls_site, tmp
     page.locator("#console-input").fill("kubectl get deployments")
     page.locator("#console-input").press("Enter")
     expect(output).to_contain_text("No resources found", timeout=10_000)
+
+
+def test_panel_token_shown_once_then_revoked(page: Page, tls_site, tmp_path):
+    """The panel's buttons (htmx POSTs with the CSRF token): a new token for the one-line command
+    works with the real kubectl; "Revoke access" closes the API to it."""
+    page.goto(f"{tls_site}/en/lessons/first-deployment/")
+    expect(page.locator("#console")).to_have_attribute("data-state", "open", timeout=15_000)
+    panel = page.locator("#own-kubectl")
+    panel.locator("summary").click()
+    panel.get_by_role("button", name="New token for a one-line command").click()
+    line = panel.locator(".own-kubectl-line")
+    expect(line).to_contain_text("kubectl --server https://", timeout=10_000)
+    expect(panel).to_contain_text("shown only this once")
+    args = line.inner_text().split()[1:]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+
+    def run():
+        return subprocess.run([str(KUBECTL), *args], env=env, capture_output=True, text=True, timeout=60)
+
+    done = run()
+    assert done.returncode == 0 and "No resources found" in done.stderr, done
+    panel.get_by_role("button", name="Revoke access").click()
+    expect(panel.locator(".own-kubectl-revoked")).to_be_visible(timeout=10_000)
+    refused = run()
+    assert refused.returncode == 1 and "You must be logged in to the server" in refused.stderr
