@@ -7,14 +7,21 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+TLS_PORT ?= 8443
+TLS_DIR  ?= var/tls
 # Debian packages: compilemessages needs gettext; browser tests need chromium and a CJK font.
 RUN_PACKAGES  := gettext
 TEST_PACKAGES := chromium fonts-noto-cjk gettext
 
 .PHONY: run test prepare venv test-venv oracle-kubectl run-packages test-packages clean
 
+# HTTP on $(PORT); HTTPS on $(TLS_PORT) with a self-signed certificate made once into var/tls
+# (the learner's own kubectl sends its token only over TLS; README "Your own kubectl").
 run: run-packages prepare
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) tutorial.asgi:application
+	KUBEAPI_TLS_DIR=$(TLS_DIR) $(PY) manage.py kubeapi_cert
+	KUBEAPI_TLS_DIR=$(TLS_DIR) KUBEAPI_TLS_PORT=$(TLS_PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) \
+		-e ssl:$(TLS_PORT):interface=$(HOST):privateKey=$(TLS_DIR)/kubeapi.key:certKey=$(TLS_DIR)/kubeapi.crt \
+		tutorial.asgi:application
 
 test: test-packages test-venv oracle-kubectl prepare
 	$(PY) -m pytest

@@ -232,3 +232,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The learner's own kubectl (tutorial/kubeapi, README "Your own kubectl"): the API is served under
+# /<KUBEAPI_PREFIX>/<sandbox id>/; KUBEAPI_PUBLIC_URL is the https origin learners reach (set it
+# behind a TLS proxy); empty: https://<the page's host name>:<KUBEAPI_TLS_PORT> (`make run`'s
+# self-signed endpoint, whose certificate KUBEAPI_TLS_DIR holds and the kubeconfig embeds).
+KUBEAPI_PREFIX = os.environ.get("KUBEAPI_PREFIX", "k8s").strip("/") or "k8s"
+KUBEAPI_PUBLIC_URL = os.environ.get("KUBEAPI_PUBLIC_URL", "").rstrip("/")
+KUBEAPI_TLS_PORT = int(os.environ.get("KUBEAPI_TLS_PORT", "8443"))
+KUBEAPI_TLS_DIR = Path(os.environ.get("KUBEAPI_TLS_DIR", BASE_DIR / "var" / "tls"))

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("lessons/", include("tutorial.lessons.urls")),
     path("glossary/", lesson_views.glossary, name="glossary"),
     path("sandbox/", include("tutorial.sandbox.urls")),
+    path("kubeapi/", include("tutorial.kubeapi.urls")),  # the learner's own kubectl: kubeconfig
     path("progress/", include("tutorial.progress.urls")),
     path("accounts/", include("tutorial.accounts.urls")),
     path("classes/", include("tutorial.classroom.urls")),

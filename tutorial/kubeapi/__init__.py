@@ -5,18 +5,12 @@ ratelimit.py (per-token request rate and open watches), asgi.py (the HTTP applic
 `/<prefix>/<sandbox-id>/…` to `run_api_request`), kubeconfig.py (the downloadable kubeconfig),
 views.py + urls.py (its download and revoke views). The API itself is simulator/rest (Cluster.api).
 
-Wiring (left to the session layer's owner):
-- tutorial/asgi.py: send HTTP whose path starts with the prefix to
-  `KubeApiApp(run_api_request, prefix="/k8s/")`, everything else to Django (no cookie or session
-  middleware on that path).
-- `async run_api_request(sandbox_id: str, request: ApiRequest) -> simulator.rest.Response`: run
-  `cluster.api(request.method, request.path, query=request.query, headers=request.headers,
-  body=request.body)` on the live sandbox (in this process or the one hosting it), serialised with
-  the sandbox's other work; broadcast the change to the browser as for a console command. A
-  streaming body (watch, `logs -f`) yields b"" while idle: keep the sandbox's clock running at its
-  speed while such a stream is open, and read on.
-- urls: `path("kubeapi/", include("tutorial.kubeapi.urls"))` inside i18n_patterns gives the lesson
-  panel's link `…/kubeapi/<slug>/kubeconfig`.
-- settings: KUBEAPI_PUBLIC_URL (the https origin learners reach; kubectl sends tokens only over
-  TLS) and KUBEAPI_PREFIX (default `k8s`).
+Wiring: tutorial/asgi.py sends HTTP under `/<KUBEAPI_PREFIX>/` to `KubeApiApp(run_api_request)`
+(no cookie or session middleware on that path); live.py's `run_api_request` runs each request as a
+`ClusterCall` on the sandbox's live session (here, through the channel layer when another process
+hosts it: remote.py + realtime/bridge.py's `sandbox.remote.api`, or by hosting it here); urls.py is
+mounted at `kubeapi/` inside i18n_patterns (the lesson panel templates/kubeapi/_panel.html links
+`…/kubeapi/<slug>/kubeconfig`); tls.py + `manage.py kubeapi_cert` make `make run`'s self-signed
+HTTPS certificate, which the kubeconfig embeds unless KUBEAPI_PUBLIC_URL is set (README "Your own
+kubectl").
 """

@@ -98,7 +98,7 @@ class KubeApiApp:
             log.info("kube API %s %s sandbox=%s -> %s", request.method, request.path[:200], sandbox_id, response.status)
             if not getattr(response, "streaming", False):
                 return response.status, response.headers, response.body
-            await _stream(send, response)
+            await _stream(send, response, receive)
             return None
         finally:
             if watching:
@@ -151,26 +151,54 @@ async def _send(send, code: int, headers: dict, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _stream(send, response) -> None:
+async def _stream(send, response, receive=None) -> None:
+    """Send a watch / followed log chunk by chunk until it ends or the client goes away (servers
+    drop sends after a disconnect silently: without this a closed `kubectl get -w` would hold its
+    watch slot and keep the sandbox busy for ever)."""
+    gone = asyncio.Event()
+
+    async def listen() -> None:
+        while receive is not None:
+            message = await receive()
+            if message.get("type") == "http.disconnect":
+                gone.set()
+                return
+
+    listener = asyncio.ensure_future(listen())
     await send({"type": "http.response.start", "status": response.status, "headers": _header_list(response.headers)})
     body = response.body
     try:
         if inspect.isasyncgen(body) or hasattr(body, "__anext__"):
-            async for chunk in body:
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                else:
-                    await asyncio.sleep(IDLE_POLL)
+            iterator = body.__aiter__()
+
+            async def next_chunk():
+                return await iterator.__anext__()
         else:
-            for chunk in body:
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                else:
-                    await asyncio.sleep(IDLE_POLL)
+            iterator = iter(body)
+
+            async def next_chunk():
+                try:
+                    return next(iterator)
+                except StopIteration:
+                    raise StopAsyncIteration from None
+        while not gone.is_set():
+            try:
+                chunk = await next_chunk()
+            except StopAsyncIteration:
+                break
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            else:
+                try:
+                    await asyncio.wait_for(gone.wait(), IDLE_POLL)
+                except asyncio.TimeoutError:
+                    pass
     finally:
+        listener.cancel()
         close = getattr(body, "aclose", None) or getattr(body, "close", None)
         if close is not None:
             result = close()
             if inspect.isawaitable(result):
                 await result
-    await send({"type": "http.response.body", "body": b""})
+    if not gone.is_set():
+        await send({"type": "http.response.body", "body": b""})

@@ -9,7 +9,8 @@ host renders for it (`RemoteClient` on the host side; realtime/consumer.py on th
 Events on the group: sandbox.remote.attach {client, language, read_only}, sandbox.remote.message {client,
 message}, sandbox.remote.detach {client}, sandbox.remote.ping {client} (answered with
 sandbox.remote.pong: a quiet host does not renew its lease, so the lease alone cannot say it
-lives); sandbox.takeover {by} (a process that must host: the
+lives); sandbox.remote.api {reply, request} and sandbox.remote.api.close {reply} (the learner's
+own kubectl, answered on `reply`: tutorial/kubeapi/remote.py); sandbox.takeover {by} (a process that must host: the
 host saves and lets go) and sandbox.reload (the sandbox was replaced, e.g. an instructor's reset).
 To one remote socket: sandbox.remote.frame {text}, sandbox.remote.end {code, text} and
 sandbox.remote.pong.
@@ -112,6 +113,14 @@ class HostListener:
                     await self.layer.send(client.channel, {"type": "sandbox.remote.pong"})
                 except Exception:
                     self._gone(client)
+        elif kind == "sandbox.remote.api":  # the learner's own kubectl, reaching another process
+            from tutorial.kubeapi import remote
+
+            remote.serve(self.layer, self.session, event)
+        elif kind == "sandbox.remote.api.close":
+            from tutorial.kubeapi import remote
+
+            remote.close(event)
         elif kind == "sandbox.takeover":
             await self.session.takeover()
         elif kind == "sandbox.reload":

@@ -326,13 +326,27 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     async def _call(self, call: ClusterCall):
         """Run a client's function on the cluster (the Kubernetes API plugs in here)."""
+        seen = len(self.cluster.history)
         result = call.function(self.cluster)
+        # The learner's own kubectl (its Kubectl-Command header, simulator/rest/history.py):
+        # terminal 1's transcript shows the command it ran.
+        for entry in self.cluster.history[seen:]:
+            if entry.get("source") == "kubectl-api":
+                text = self._t(_("(from your kubectl)")) + " " + entry.get("line", "") + "\n"
+                self.terminals.first.note("info", text)
+                await self._send_entries([{"kind": "info", "text": text}])
+                self.unsaved = True
         if not call.read_only:
             self.unsaved = True
             await self._send_command_output()
             await self._save()
             await self._grade_soon()
         return result
+
+    def _busy(self) -> bool:
+        """Also busy (never dormant) while the learner's own kubectl is attached (kubeapi/live.py:
+        a watch open or a request in the last 30 s), so simulated time runs for it."""
+        return super()._busy() or any(getattr(client, "keeps_clock", False) for client in self.outbox.clients)
 
     async def _reset(self) -> None:
         lesson = (await sync_to_async(get_catalogue)()).get(self.lesson.slug)
