@@ -166,7 +166,7 @@ def test_jsonpath_explosions_are_refused(cluster):
     # the value cap or, on a slow or busy machine, the CPU budget ends it first: either way it ends
     assert r.stderr.endswith(f"the template produces more than {limits.MAX_JSONPATH_RESULTS:,} values "
                              "(a Rollout Lab limit)\n") or \
-        r.stderr == f"error: this command used more than {limits.COMMAND_CPU_MS} ms of CPU\n", r.stderr[-300:]
+        f"used more than {limits.COMMAND_CPU_MS} ms of CPU" in r.stderr, r.stderr[-300:]
     r = cluster.run("kubectl get pods -o jsonpath='" + "{..}" * 500 + "'")
     assert r.exit_code in (0, 1) and len(r.stdout) <= limits.MAX_OUTPUT_BYTES + 100
     r = cluster.run("kubectl get pods -o jsonpath='{" + "[" * 2000 + "}'")
