@@ -178,8 +178,12 @@ def test_jsonpath_explosions_are_refused(cluster):
 
 def test_custom_columns_explosion_ends_within_the_budget(cluster):
     r = cluster.run("kubectl get pods -o custom-columns=" + ",".join(f"C{i}:{{..}}" for i in range(200)))
-    assert r.exit_code == 1 and (f"used more than {limits.COMMAND_CPU_MS} ms of CPU" in r.stderr
-                                 or "Rollout Lab limit" in r.stderr), r.stderr[-300:]
+    # how far it gets depends on the machine's speed, but it always ends, bounded: by the CPU budget,
+    # a Rollout Lab limit, or the output cap
+    ended = r.exit_code == 1 and (f"used more than {limits.COMMAND_CPU_MS} ms of CPU" in r.stderr
+                                  or "Rollout Lab limit" in r.stderr)
+    truncated = r.exit_code == 0 and r.stdout.endswith("[output truncated]\n")
+    assert ended or truncated, (r.exit_code, r.stdout[-200:], r.stderr[-300:])
     still_works(cluster)
 
 
