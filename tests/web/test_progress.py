@@ -16,7 +16,7 @@ from tutorial.progress.models import ExerciseProgress, LessonProgress
 from tutorial.progress.services import exercise_progress, record_grading
 from tutorial.progress.views import format_duration
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.learners import LEARNER_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from tutorial.lessons.catalogue import get_catalogue
 from tutorial.lessons.estimate import lesson_minutes
 from tutorial.progress.services import summaries
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import owner_for
+from tutorial.learners import owner_for
 
 
 def choose_language(request: HttpRequest) -> HttpResponse:

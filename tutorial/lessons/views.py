@@ -11,7 +11,7 @@ from tutorial.lessons.estimate import lesson_minutes
 from tutorial.progress.models import ExerciseProgress
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import record_opened, summaries
-from tutorial.sandbox.owners import owner_for
+from tutorial.learners import owner_for
 from tutorial.sandbox.services import restore_cluster, sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.state import sandbox_state
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from tutorial.exercises.loader import text
 from tutorial.lessons.catalogue import get_catalogue
 from tutorial.progress.services import summaries
-from tutorial.sandbox.owners import owner_for
+from tutorial.learners import owner_for
 
 
 def format_duration(seconds: float) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import owner_for
+from tutorial.learners import owner_for
 from tutorial.sandbox.services import sandbox_reset
 
 

@@ -26,7 +26,7 @@ from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
-from tutorial.sandbox.owners import owner_for
+from tutorial.learners import owner_for
 from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
 from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create
