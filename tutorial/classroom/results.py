@@ -13,9 +13,9 @@ from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.exercises.loader import text
 from tutorial.learners import user_owner
-from tutorial.lessons.catalogue import get_catalogue
 from tutorial.progress.models import ExerciseProgress
 from tutorial.sandbox.models import Sandbox
 

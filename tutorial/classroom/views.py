@@ -29,8 +29,8 @@ from tutorial.classroom.live import notify
 from tutorial.classroom.models import Classroom
 from tutorial.classroom.results import EXPORT_FIELDS, class_results, export_rows
 from tutorial.classroom.services import create_classroom, join
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.learners import user_owner
-from tutorial.lessons.catalogue import get_catalogue
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.rollout_panel import chosen_deployment, panel_context
