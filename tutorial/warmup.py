@@ -57,7 +57,7 @@ def warm_up() -> dict:
     """Returns what was warmed (logged too); never raises."""
     if not getattr(settings, "WARM_UP", True):
         return {}
-    from tutorial.lessons.catalogue import get_catalogue
+    from tutorial.curriculum.catalogue import get_catalogue
 
     started = time.perf_counter()
     done: dict = {}

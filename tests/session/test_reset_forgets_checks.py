@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.session.helpers import FakeClient, message, open_session
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.progress.models import ExerciseProgress
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.services import sandbox_reset

@@ -197,7 +197,7 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
 async def test_the_owner_key_has_one_home():
     from types import SimpleNamespace
 
-    from tutorial.sandbox.owners import LEARNER_SESSION_KEY, anon_owner, is_user_owner, owner_for, user_owner
+    from tutorial.learners import LEARNER_SESSION_KEY, anon_owner, is_user_owner, owner_for, user_owner
 
     user = SimpleNamespace(pk=7, is_authenticated=True)
     assert user_owner(user) == user_owner(7) == "user:7" == owner_for(user, None, create=False)

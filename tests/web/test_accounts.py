@@ -14,7 +14,7 @@ from django.test import Client
 from tutorial.accounts.roles import INSTRUCTORS_GROUP, is_instructor
 from tutorial.progress.models import ExerciseProgress, LessonProgress
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.learners import LEARNER_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

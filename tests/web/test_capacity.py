@@ -16,7 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from tutorial.admission import CLOSE_FULL, OCCUPANCY, ConsoleAdmission, Occupancy
 from tutorial.asgi import application
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.learners import LEARNER_SESSION_KEY
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 
 from tests.web.conftest import write_lesson
-from tutorial.lessons.catalogue import get_catalogue, load_catalogue, split_front_matter
+from tutorial.curriculum.catalogue import (
+    get_catalogue,
+    load_catalogue,
+    split_front_matter,
+)
 
 
 def test_loads_lessons_in_order_with_texts_files_and_setup(tmp_path):

@@ -15,7 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from tutorial.asgi import application
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.learners import LEARNER_SESSION_KEY
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -23,7 +23,7 @@ from tutorial.accounts.roles import set_instructor
 from tutorial.classroom.models import Classroom, Membership
 from tutorial.classroom.services import create_classroom
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+from tutorial.learners import LEARNER_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -161,7 +161,7 @@ def test_download_view_serves_only_the_learners_own_sandbox(rf, settings):
 
     from tutorial.kubeapi import views
     from tutorial.sandbox.models import Sandbox
-    from tutorial.sandbox.owners import LEARNER_SESSION_KEY
+    from tutorial.learners import LEARNER_SESSION_KEY
 
     from django.utils import timezone
 

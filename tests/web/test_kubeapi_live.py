@@ -36,7 +36,7 @@ def site(tmp_path, lesson_root):
     import uvicorn
 
     from tutorial.asgi import application
-    from tutorial.lessons.catalogue import get_catalogue
+    from tutorial.curriculum.catalogue import get_catalogue
     from tutorial.sandbox.services import sandbox_get_or_create
 
     lesson = get_catalogue().get("first-deployment")
@@ -158,7 +158,7 @@ def replicas_saved(sandbox_pk):
 def test_hostile_requests_get_a_status_and_leak_nothing(site):
     import requests
 
-    from tutorial.lessons.catalogue import get_catalogue
+    from tutorial.curriculum.catalogue import get_catalogue
     from tutorial.sandbox.services import sandbox_get_or_create
 
     kubectl, sandbox, base, token = site

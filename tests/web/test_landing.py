@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tutorial.lessons.estimate import lesson_minutes, reading_minutes
-from tutorial.lessons.markdown import render_markdown
+from tutorial.curriculum.estimate import lesson_minutes, reading_minutes
+from tutorial.curriculum.markdown import render_markdown
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Lesson Markdown: emphasis beside Hangul (tutorial/lessons/cjk_emphasis.py) and summaries."""
+"""Lesson Markdown: emphasis beside Hangul (tutorial/curriculum/cjk_emphasis.py) and summaries."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tutorial.lessons.markdown import render_inline, render_markdown
+from tutorial.curriculum.markdown import render_inline, render_markdown
 
 CONTENT = Path(settings.BASE_DIR) / "tutorial" / "content"
 

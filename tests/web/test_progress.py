@@ -11,12 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.learners import LEARNER_SESSION_KEY
 from tutorial.progress.models import ExerciseProgress, LessonProgress
 from tutorial.progress.services import exercise_progress, record_grading
 from tutorial.progress.views import format_duration
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template import engines
 
 from tutorial import warmup
-from tutorial.lessons import catalogue
+from tutorial.curriculum import catalogue
 
 
 def test_warm_up_loads_everything_the_first_learner_needs_without_the_database():

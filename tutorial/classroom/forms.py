@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tutorial.accounts.roles import is_instructor
 from tutorial.classroom import codes
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue
 
 
 def lesson_choices(language: str) -> list[tuple[str, str]]:

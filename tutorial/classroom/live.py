@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tutorial.classroom.models import Classroom, Membership
+from tutorial.learners import is_user_owner
 from tutorial.progress.models import ExerciseProgress
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def classes_with_lesson(user_id: int, lesson_slug: str) -> list[int]:
 
 @receiver(post_save, sender=ExerciseProgress)
 def progress_saved(sender, instance: ExerciseProgress, **kwargs) -> None:
-    if instance.owner.startswith("user:") and instance.user_id:
+    if is_user_owner(instance.owner) and instance.user_id:
         notify(classes_with_lesson(instance.user_id, instance.lesson_slug))
 
 

@@ -1,6 +1,6 @@
 """A class's results: learners × assigned exercises, the class summary, and export rows.
 
-Progress rows belong to owner "user:<pk>" (tutorial/sandbox/owners.py); a learner who has not
+Progress rows belong to owner "user:<pk>" (tutorial/learners.py); a learner who has not
 opened an exercise's console has no row yet.
 """
 
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.exercises.loader import text
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.learners import user_owner
 from tutorial.progress.models import ExerciseProgress
 from tutorial.sandbox.models import Sandbox
 
@@ -158,7 +160,7 @@ def class_results(classroom, now: datetime | None = None) -> ClassResults:
     now = now or timezone.now()
     columns = columns_for(classroom)
     members = list(classroom.memberships.select_related("user").order_by("user__username"))
-    owners = {f"user:{m.user_id}": m.user_id for m in members}
+    owners = {user_owner(m.user_id): m.user_id for m in members}
     slugs = {c.lesson_slug for c in columns}
     rows = {}
     for row in ExerciseProgress.objects.filter(owner__in=list(owners), lesson_slug__in=slugs):
@@ -168,7 +170,7 @@ def class_results(classroom, now: datetime | None = None) -> ClassResults:
              .values_list("owner", "lesson_slug", "saved_at")}
     learners = []
     for member in members:
-        owner = f"user:{member.user_id}"
+        owner = user_owner(member.user_id)
         mine = [rows.get((owner, c.lesson_slug, c.exercise_id)) for c in columns]
         cells = [_cell(c, mine[i], saved.get((owner, c.lesson_slug)), now, member.joined_at,
                        _moved_on(columns, mine, i)) for i, c in enumerate(columns)]

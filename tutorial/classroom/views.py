@@ -4,7 +4,6 @@ anonymous → log-in page; not an instructor of the class → 404; learners only
 from __future__ import annotations
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tutorial.accounts.roles import is_instructor
 from tutorial.classroom import codes
 from tutorial.classroom.access import classes_taught, learner_of, teaching_classroom
-from tutorial.classroom.forms import AddInstructorForm, ClassroomForm, JoinForm, RegenerateCodeForm, ResetSandboxForm
+from tutorial.classroom.forms import (
+    AddInstructorForm,
+    ClassroomForm,
+    JoinForm,
+    RegenerateCodeForm,
+    ResetSandboxForm,
+)
 from tutorial.classroom.live import notify
 from tutorial.classroom.models import Classroom
 from tutorial.classroom.results import EXPORT_FIELDS, class_results, export_rows
 from tutorial.classroom.services import create_classroom, join
-from tutorial.lessons.catalogue import get_catalogue
-from tutorial.progress.services import summaries
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.learners import user_owner
 from tutorial.sandbox.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.rollout_panel import chosen_deployment, panel_context
@@ -166,7 +171,7 @@ def _learner_or_404(classroom: Classroom, user_id):
 def _live_context(classroom: Classroom, learner, slug: str | None) -> dict:
     """The learner's sandbox as saved (after every command and every 5 s): transcript, cluster
     view, rollout chart. Read-only: nothing here writes to the sandbox."""
-    sandbox = Sandbox.objects.filter(owner=f"user:{learner.pk}", lesson_slug=slug).first() if slug else None
+    sandbox = Sandbox.objects.filter(owner=user_owner(learner), lesson_slug=slug).first() if slug else None
     context = {"sandbox": sandbox, "view": None, "chart": None, "transcript": [], "transcript_2": []}
     if sandbox is None:
         return context
@@ -219,7 +224,7 @@ def learner_reset(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
         messages.error(request, _("Tick the confirmation box to reset the sandbox."))
         return redirect(detail)
     slug = form.cleaned_data["lesson"]
-    sandbox = Sandbox.objects.filter(owner=f"user:{learner.pk}", lesson_slug=slug).first()
+    sandbox = Sandbox.objects.filter(owner=user_owner(learner), lesson_slug=slug).first()
     lesson = get_catalogue().get(slug)
     if sandbox is None or lesson is None:
         messages.info(request, _("This learner has no sandbox for that lesson yet."))

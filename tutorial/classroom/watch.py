@@ -11,10 +11,14 @@ that learner has a sandbox for it (the view never creates one).
 from __future__ import annotations
 
 from tutorial.classroom.access import learner_of, teaching_classroom
+from tutorial.learners import user_owner
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import user_owner
 from tutorial.sandbox.persistence.db import console_db
-from tutorial.sandbox.realtime.consumer import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, SandboxConsumer
+from tutorial.sandbox.realtime.consumer import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    SandboxConsumer,
+)
 
 
 def watched_sandbox(instructor, class_id, learner_id, slug: str):

@@ -270,7 +270,7 @@ def _small_text(path: Path, source: str) -> str:
 
 
 def _working_files(folder: Path, declared, source: str) -> dict[str, str]:
-    """manifests/* plus lesson.yaml `files:` — the same set tutorial/lessons/catalogue.py loads."""
+    """manifests/* plus lesson.yaml `files:` — the same set tutorial/curriculum/catalogue.py loads."""
     files: dict[str, str] = {}
     manifests = folder / "manifests"
     if manifests.is_dir():

@@ -154,8 +154,8 @@ async def _attached(pk: int, *, ask_others: bool = True):
     try:
         session = hub().hosted(pk)
         if session is None:
-            from tutorial.sandbox.realtime.consumer import held_elsewhere
             from tutorial.sandbox.persistence.db import console_db
+            from tutorial.sandbox.realtime.consumer import held_elsewhere
 
             if ask_others and await console_db(held_elsewhere)(pk, live=False):
                 return None
@@ -197,7 +197,7 @@ async def _open(pk: int, client: ApiClient):
     """Host the sandbox here, as a browser socket does (realtime/consumer.py `_host`)."""
     from channels.layers import get_channel_layer
 
-    from tutorial.lessons.catalogue import get_catalogue
+    from tutorial.curriculum.catalogue import get_catalogue
     from tutorial.sandbox.models import Sandbox
     from tutorial.sandbox.persistence.db import console_db
     from tutorial.sandbox.realtime.bridge import HostListener, event

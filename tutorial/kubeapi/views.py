@@ -42,7 +42,7 @@ def own_ca() -> bytes | None:
 
 def _own_sandbox(request, slug: str):
     from tutorial.sandbox.models import Sandbox
-    from tutorial.sandbox.owners import owner_for
+    from tutorial.learners import owner_for
 
     owner = owner_for(request.user, request.session, create=False)
     sandbox = owner and Sandbox.objects.filter(owner=owner, lesson_slug=slug).first()

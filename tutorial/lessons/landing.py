@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
 
-from tutorial.lessons.catalogue import get_catalogue
-from tutorial.lessons.estimate import lesson_minutes
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.curriculum.estimate import lesson_minutes
+from tutorial.learners import owner_for
 from tutorial.progress.services import summaries
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import owner_for
 
 
 def choose_language(request: HttpRequest) -> HttpResponse:

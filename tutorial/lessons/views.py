@@ -6,13 +6,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from tutorial.lessons.catalogue import get_catalogue
-from tutorial.lessons.estimate import lesson_minutes
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.curriculum.estimate import lesson_minutes
+from tutorial.learners import owner_for
 from tutorial.progress.models import ExerciseProgress
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import record_opened, summaries
-from tutorial.sandbox.owners import owner_for
-from tutorial.sandbox.services import restore_cluster, sandbox_exercise_since, sandbox_get_or_create
+from tutorial.sandbox.services import (
+    restore_cluster,
+    sandbox_exercise_since,
+    sandbox_get_or_create,
+)
 from tutorial.sandbox.session.state import sandbox_state
 
 
@@ -64,7 +68,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
 
     from django.conf import settings
 
-    from tutorial.lessons.catalogue import load_text
+    from tutorial.curriculum.catalogue import load_text
 
     language = get_language()
     root = Path(settings.LESSON_CONTENT_DIR)

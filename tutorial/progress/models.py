@@ -1,7 +1,7 @@
 """What a learner has done: lessons opened, and per exercise attempts, time spent and when passed.
 
 A learner is the same owner string the sandboxes use ("user:<pk>" or "anon:<hex>",
-tutorial/sandbox/owners.py); rows move to the account at sign-in (tutorial/progress/services.py).
+tutorial/learners.py); rows move to the account at sign-in (tutorial/progress/services.py).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tutorial.exercises import Exercise, Result
 from tutorial.exercises.feedback import counts_as_attempt, solution_allowed
 from tutorial.exercises.loader import text
+from tutorial.learners import user_owner
 from tutorial.progress.models import ExerciseProgress, LessonProgress
 
 # Time spent counts wall seconds between two accountings, at most this much at once, so a tab
@@ -153,7 +154,7 @@ def claim(*, anonymous_owner: str, user) -> None:
 
     Where the account already has a row, the two are merged: the earliest opening and pass,
     attempts and time added up, the most hints."""
-    owner = f"user:{user.pk}"
+    owner = user_owner(user)
     with transaction.atomic():
         for row in LessonProgress.objects.filter(owner=anonymous_owner):
             mine = LessonProgress.objects.filter(owner=owner, lesson_slug=row.lesson_slug).first()

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.exercises.loader import text
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.learners import owner_for
 from tutorial.progress.services import summaries
-from tutorial.sandbox.owners import owner_for
 
 
 def format_duration(seconds: float) -> str:

@@ -11,8 +11,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tutorial.curriculum.catalogue import Lesson
 from tutorial.exercises.replay import prepare
-from tutorial.lessons.catalogue import Lesson
 from tutorial.progress.services import forget_checks
 from tutorial.sandbox.models import Sandbox
 

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from tutorial.progress.services import claim
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import LEARNER_SESSION_KEY, anon_owner, user_owner
+from tutorial.learners import LEARNER_SESSION_KEY, anon_owner, user_owner
 
 
 @receiver(user_logged_in)

@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.learners import owner_for
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.owners import owner_for
 from tutorial.sandbox.services import sandbox_reset
 
 

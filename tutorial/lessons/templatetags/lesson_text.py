@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from tutorial.lessons.markdown import render_inline
+from tutorial.curriculum.markdown import render_inline
 
 register = template.Library()
 

@@ -26,6 +26,16 @@ import weakref
 from tutorial.sandbox.realtime.layer import LAYER_RETRY_SECONDS
 from tutorial.sandbox.session.messages import Message
 
+# Event kinds that other apps serve on a hosted session's group (the Kubernetes API of a sandbox,
+# tutorial/kubeapi/remote.py, registers its relayed requests at start-up): they register here so
+# that the session layer does not import the apps built on it.
+EVENT_HANDLERS: dict = {}
+
+
+def serve_events(kind: str, handler) -> None:
+    """`handler(layer, session, event)` answers `kind` events for the session hosted here."""
+    EVENT_HANDLERS[kind] = handler
+
 logger = logging.getLogger(__name__)
 
 
@@ -113,14 +123,8 @@ class HostListener:
                     await self.layer.send(client.channel, {"type": "sandbox.remote.pong"})
                 except Exception:
                     self._gone(client)
-        elif kind == "sandbox.remote.api":  # the learner's own kubectl, reaching another process
-            from tutorial.kubeapi import remote
-
-            remote.serve(self.layer, self.session, event)
-        elif kind == "sandbox.remote.api.close":
-            from tutorial.kubeapi import remote
-
-            remote.close(event)
+        elif kind in EVENT_HANDLERS:  # e.g. the learner's own kubectl, reaching another process
+            EVENT_HANDLERS[kind](self.layer, self.session, event)
         elif kind == "sandbox.takeover":
             await self.session.takeover()
         elif kind == "sandbox.reload":

@@ -21,12 +21,12 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.lessons.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.learners import owner_for
+from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
-from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
-from tutorial.sandbox.owners import owner_for
 from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
 from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create

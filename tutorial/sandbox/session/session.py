@@ -26,17 +26,18 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.lessons.catalogue import get_catalogue
-from tutorial.sandbox.panels import fragments
+from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.sandbox.cluster_view import view_of
+from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.panels import fragments
+from tutorial.sandbox.panels.traffic import TrafficStrip
 from tutorial.sandbox.persistence.db import console_db
 from tutorial.sandbox.persistence.lease import PROCESS_ID, LeaseHolder
-from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.session.editing import EditorMixin, ReplayMixin
 from tutorial.sandbox.rollout_panel import RolloutChoice
 from tutorial.sandbox.services import sandbox_reset
 from tutorial.sandbox.session.commands import TerminalCommands
 from tutorial.sandbox.session.driving import ClockDriving
+from tutorial.sandbox.session.editing import EditorMixin, ReplayMixin
 from tutorial.sandbox.session.grading import Grading, progress_rows
 from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Message
 from tutorial.sandbox.session.outbox import Client, Outbox
@@ -44,7 +45,6 @@ from tutorial.sandbox.session.rollout import RolloutPanel
 from tutorial.sandbox.session.saving import Saving
 from tutorial.sandbox.session.state import console_state, controls_state
 from tutorial.sandbox.session.terminals import Terminal, Terminals
-from tutorial.sandbox.panels.traffic import TrafficStrip
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from markdown_it import MarkdownIt
 
-from tutorial.lessons.cjk_emphasis import cjk_friendly_emphasis
+from tutorial.curriculum.cjk_emphasis import cjk_friendly_emphasis
 
 
 def _render_run_fence(lines: list[str]) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from tutorial.curriculum.markdown import render_markdown
 from tutorial.exercises import Exercise, ExerciseError, LessonExercises, load_exercises
-from tutorial.lessons.markdown import render_markdown
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Who owns a sandbox: the signed-in user, or an anonymous learner id kept in the session."""
+"""Who a learner is: the owner key of sandboxes and progress rows ("user:<pk>" for a signed-in
+learner, "anon:<hex>" for an anonymous one kept in the session). The one place it is built."""
 
 from __future__ import annotations
 
