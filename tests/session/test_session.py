@@ -187,7 +187,7 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
     start = session.cluster.now
     loop = asyncio.get_running_loop()
     async with session.lock, session.outbox.batched():
-        session._sync_clock(loop.time() + 1.0)  # one wall second at ×20
+        await session._sync_clock(loop.time() + 1.0)  # one wall second at ×20
         await session.tick(loop.time() + 1.0)
     assert session.cluster.now >= start + 19
     assert "kubia-" in client.views()[-1]

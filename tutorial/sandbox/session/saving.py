@@ -24,14 +24,13 @@ class Saving:
         self.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
         self.paused = sandbox.paused
         self.exercise_since = dict(sandbox.exercise_since or {})
-        if catch_up:
-            missed = catch_up_seconds(
-                saved_at=sandbox.saved_at, now=timezone.now(), speed=self.speed, paused=self.paused
-            )
-            if missed > 0:
-                cluster.advance(missed)
-                self.unsaved = True
         self._use_cluster(cluster)
+        # The missed wall time is let pass by the caller, in slices (driving._advance).
+        self.catch_up_owed = 0.0
+        if catch_up:
+            self.catch_up_owed = max(0.0, catch_up_seconds(
+                saved_at=sandbox.saved_at, now=timezone.now(), speed=self.speed, paused=self.paused
+            ))
         self.last_snapshot = sandbox.snapshot
         self.clock_at = self.busy_at = asyncio.get_running_loop().time()
 

@@ -112,6 +112,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             fresh.exercise_since = self.sandbox.exercise_since
             self.sandbox = fresh
         self._load(self.sandbox, catch_up=True)
+        await self._advance(self.catch_up_owed)  # the missed wall time, in slices (driving.py)
         self.loaded = True
 
     async def attach(self, client: Client) -> None:
@@ -122,7 +123,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             if client.language != self.language:
                 self.language = client.language
                 self.last_panel = None
-            self._awake()
+            await self._awake()
             async with self.outbox.only(client):
                 await self._send_full_state(client)
             self._plan()
@@ -139,7 +140,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         self._forget_clock()
         if self.loaded and not self.taken_over and not was_stopped:
             async with self.lock, self.outbox.batched():
-                self._awake()  # the clock catches up on a dormant sandbox before the last save
+                await self._awake()  # the clock catches up on a dormant sandbox before the last save
                 for terminal in self.terminals.running():
                     terminal.command.cancel()  # closing the terminals ends their foreground commands
                     self._flush_command_output(terminal)
@@ -178,7 +179,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             return
         if self.loaded:
             async with self.lock, self.outbox.batched():
-                self._awake()
+                await self._awake()
                 await self._save()
             await self._lease_release()
         self.taken_over = True
@@ -251,7 +252,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             try:
                 if self.cluster is None and not await self._lease_keep():  # dormant: still ours?
                     return None
-                self._awake()
+                await self._awake()
                 self.busy_at = asyncio.get_running_loop().time()
                 self.used = True
                 self.asking = client
