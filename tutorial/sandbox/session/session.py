@@ -147,6 +147,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
                     terminal.command = None
                 await self._save()
                 await self._account_time()
+            await self._saves_written()  # before letting the lease go
             await self._lease_release()
         await self._closed()
 
@@ -181,6 +182,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             async with self.lock, self.outbox.batched():
                 await self._awake()
                 await self._save()
+            await self._saves_written()
             await self._lease_release()
         self.taken_over = True
         await self._stop(TAKEN_OVER, CLOSE_TAKEN_OVER)
@@ -238,7 +240,14 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     # ---------------------------------------------------------------- incoming messages
     async def handle(self, message: Message | ClusterCall, client: Client | None = None):
-        """Handle one typed message from `client` (None: the session's own caller, e.g. tests)."""
+        """Handle one typed message from `client` (None: the session's own caller, e.g. tests).
+        Returns once its save is written; the lock was released before (saving.py)."""
+        try:
+            return await self._handle(message, client)
+        finally:
+            await self._saves_written()
+
+    async def _handle(self, message: Message | ClusterCall, client: Client | None):
         if not self.loaded or self.stopped:
             return None
         if client is not None and client.read_only and message.kind not in READ_ONLY_KINDS \
