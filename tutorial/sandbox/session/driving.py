@@ -163,13 +163,17 @@ class ClockDriving:
 
     async def clock_tick(self) -> None:
         """One tick, run by the scheduler when this sandbox asked for it."""
+        if self.stopped or self.cluster is None and self.dormant_snapshot is None:
+            return
+        # The renewal (a database call every RENEW_INTERVAL_SECONDS) outside the lock: no client's
+        # message waits for it. It reads and writes only the lease's own fields.
+        if not await self._lease_keep():
+            return
         async with self.lock, self.outbox.batched():
             if self.stopped or self.cluster is None and self.dormant_snapshot is None:
                 return
             now = asyncio.get_running_loop().time()
             try:
-                if not await self._lease_keep():
-                    return
                 if self.cluster is None and (self.dormant_wake is None or now < self.dormant_wake):
                     return  # dormant, woken only to rejoin the channel layer: stay dormant
                 await self._awake()
