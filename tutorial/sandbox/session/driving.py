@@ -83,12 +83,16 @@ class ClockDriving:
         YIELD_EVERY_SECONDS of wall time the other sessions get the event loop."""
         if seconds <= 0:
             return
-        self.unsaved = True
+        changes = self.cluster.changes
         mark = time.perf_counter()
         for _ in self.traffic.advance_steps(self.cluster, seconds):
             if time.perf_counter() - mark >= YIELD_EVERY_SECONDS:
                 await asyncio.sleep(0)
                 mark = time.perf_counter()
+        # Only the clock moved: no save owed (a restore lets the same time pass from the saved
+        # row's saved_at, deterministically). Before the cluster is dropped, tick() saves it.
+        if self.cluster.changes != changes or self.traffic.enabled or self.terminals.running():
+            self.unsaved = True
 
     def _due_in(self) -> float | None:
         """Wall seconds until the cluster has something due (None: nothing ever, or paused)."""
@@ -216,6 +220,8 @@ class ClockDriving:
             await self._account_time()
         if (not driving and not self._busy() and not self.unsaved
                 and not self.view_dirty and now - self.busy_at >= self._dormant_after()):
+            if self.cluster.now != self.last_snapshot.get("now"):
+                await self._save()  # the cluster is dropped to its snapshot: of this very moment
             self._go_dormant()
 
     def due(self) -> float | None:
