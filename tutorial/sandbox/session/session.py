@@ -189,6 +189,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     async def reload(self) -> None:
         """Someone reset or replaced the sandbox outside this session (e.g. an instructor)."""
+        await self._saves_written()  # a save in flight must not land after the row read here
         sandbox = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if sandbox is None:
             await self._stop(_("This sandbox no longer exists."), CLOSE_NOT_FOUND)
