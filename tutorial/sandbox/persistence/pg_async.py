@@ -27,7 +27,7 @@ from django.db.utils import OperationalError
 try:
     import psycopg
     from psycopg.types.json import Jsonb
-    from psycopg_pool import AsyncConnectionPool, PoolTimeout
+    from psycopg_pool import AsyncConnectionPool
 except ImportError:  # pragma: no cover - requirements.txt installs both
     psycopg = None
 
@@ -100,18 +100,13 @@ async def _discard_pool() -> None:
 
 
 async def _rowcount(sql: str, params: list) -> int:
-    pool = None
     try:
         pool = await _pool()
         async with pool.connection() as conn:
             cursor = await conn.execute(sql, params)
             return cursor.rowcount
     except (psycopg.OperationalError, OSError) as exc:  # PoolTimeout included: PostgreSQL unreachable
-        # A pool that holds connections and timed out is busy, not cut off: replacing it would open
-        # a second set of connections beside the first (under a 2,000-learner load this cascaded
-        # to PostgreSQL's max_connections, "too many clients"). Only a pool with none is replaced.
-        if not (isinstance(exc, PoolTimeout) and pool is not None and pool.get_stats().get("pool_size", 0) > 0):
-            await _discard_pool()
+        await _discard_pool()
         raise OperationalError(str(exc) or exc.__class__.__name__) from exc
     except psycopg.Error as exc:
         raise OperationalError(str(exc) or exc.__class__.__name__) from exc
