@@ -213,6 +213,20 @@ class Cluster:
         return self._eng.store.resource_version
 
     def _advance_to(self, target: float) -> None:
+        for _ in self._advance_steps(target):
+            pass
+
+    def advance_steps(self, seconds: float, batch: int = 50):
+        """advance(seconds) in slices (Engine.advance_steps): a generator yielding the simulated
+        time after each batch of timers, with the cluster consistent in between; running it to
+        its end is exactly advance(seconds). A web session iterates it to let other learners'
+        commands run during a long jump."""
+        seconds = float(seconds)
+        if not seconds >= 0:  # also refuses NaN
+            raise ValueError("advance() needs a non-negative number of seconds")
+        return self._advance_steps(self._eng.now + min(seconds, 10 * 365 * 86400.0), batch)
+
+    def _advance_steps(self, target: float, batch: int = 50):
         eng = self._eng
         while True:
             due = eng.next_due()
@@ -220,9 +234,10 @@ class Cluster:
             nxt = min([t for t in [due, *wakes] if t is not None], default=None)
             if nxt is None or nxt > target:
                 break
-            eng.advance_to(nxt)
+            yield from eng.advance_steps(nxt, batch)
             self._resume()
-        eng.advance_to(target)
+            yield eng.now
+        yield from eng.advance_steps(target, batch)
         self._resume()
 
     def _resume(self) -> None:

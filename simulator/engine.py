@@ -15,7 +15,7 @@ from . import cpu_budget, timeutil
 from .apiserver import ApiServer
 from .clock import TimerQueue
 from .controllers import deployment, endpoints, events, kubelet, replicaset
-from .gcpause import while_paused
+from .gcpause import paused, while_paused
 from .labels import map_selector_matches
 from .objects import clone, controller_ref, get_path
 from .rng import Rng
@@ -106,29 +106,48 @@ class Engine:
         self._pending_enqueues.add(token)
         self.timers.schedule(max(due, self.now), "enqueue", controller, list(key), round(due, 3))
 
-    @while_paused  # a burst of allocations: see gcpause.py
     def advance_to(self, target: float) -> None:
         """Run every timer due up to `target`, each at its own time, then stop at `target`."""
-        fired_here, instant = 0, None
+        for _ in self.advance_steps(target):
+            pass
+
+    def advance_steps(self, target: float, batch: int = 50):
+        """advance_to(target) in slices: a generator that yields after every `batch` timers fired
+        (counting each instant's settle as one more), so that a front-end can let other work run
+        between slices of a long jump. Between two slices the cluster is consistent (every
+        instant is handled whole). The events and their order are those of advance_to, which runs
+        this generator to its end: the result is the same however it is consumed."""
+        fired_here, instant, work = 0, None, 0
         while True:
-            due = self.timers.next_due()
+            with paused():  # a burst of allocations (gcpause.py); never held across a yield
+                while work < batch:
+                    due = self.timers.next_due()
+                    if due is None or due > target:
+                        break
+                    cpu_budget.check()  # between instants: every timer before this one has been handled
+                    if due == instant:
+                        fired_here += 1
+                        if fired_here > MAX_TIMERS_PER_INSTANT:  # a timer re-arming itself at once
+                            raise InternalError(f"timers do not let time move on at t={due}")
+                    else:
+                        fired_here, instant = 0, due
+                    self.now = max(self.now, due)
+                    # every timer of this instant fires before the controllers react, as informers
+                    # batch what happened "at once"
+                    for _, action, args in self.timers.pop_due(self.now):
+                        self._fire(action, args)
+                        work += 1
+                    self.settle()
+                    work += 1
+                else:
+                    due = -1.0  # the batch is full: more may be due
             if due is None or due > target:
                 break
-            cpu_budget.check()  # between instants: every timer before this one has been handled
-            if due == instant:
-                fired_here += 1
-                if fired_here > MAX_TIMERS_PER_INSTANT:  # a timer re-arming itself at once
-                    raise InternalError(f"timers do not let time move on at t={due}")
-            else:
-                fired_here, instant = 0, due
-            self.now = max(self.now, due)
-            # every timer of this instant fires before the controllers react, as informers
-            # batch what happened "at once"
-            for _, action, args in self.timers.pop_due(self.now):
-                self._fire(action, args)
+            work = 0
+            yield self.now
+        with paused():
+            self.now = max(self.now, target)
             self.settle()
-        self.now = max(self.now, target)
-        self.settle()
 
     def next_due(self) -> float | None:
         return self.timers.next_due()

@@ -187,7 +187,7 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
     start = session.cluster.now
     loop = asyncio.get_running_loop()
     async with session.lock, session.outbox.batched():
-        session._sync_clock(loop.time() + 1.0)  # one wall second at ×20
+        await session._sync_clock(loop.time() + 1.0)  # one wall second at ×20
         await session.tick(loop.time() + 1.0)
     assert session.cluster.now >= start + 19
     assert "kubia-" in client.views()[-1]
@@ -240,3 +240,37 @@ async def test_tab_and_a_read_only_refusal_answer_only_the_window_that_asked():
     assert all("kubia-deployment.yaml" in c.output() for c in (first, second, watcher))
     for client in (first, second, watcher):
         await hub.detach(session, client)
+
+
+async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
+    """The session's lock is not held while a save is written (saving._write_saves): with the
+    database write stalled, a second window's command is answered; both are written after."""
+    hub, first, second = Hub(), FakeClient(), FakeClient()
+    session = await open_session(hub, first)
+    await hub.attach(session.sandbox, session.lesson, second.language, second, owner=session.owner)
+    gate, writes = asyncio.Event(), []
+    real_save = session._lease_save
+
+    async def stalled_save(**fields):
+        writes.append(fields)
+        await gate.wait()
+        return await real_save(**fields)
+
+    session._lease_save = stalled_save
+    one = asyncio.create_task(session.handle(message(command="echo one"), first))
+    while not writes:  # the first command's save is waiting for the database
+        await asyncio.sleep(0.01)
+    assert "one" in first.output()
+    two = asyncio.create_task(session.handle(message(command="echo two"), second))
+    for _ in range(500):
+        if "two\n" in second.output():
+            break
+        await asyncio.sleep(0.01)
+    assert "two\n" in second.output() and not one.done()  # answered while the save still waited
+    gate.set()
+    await asyncio.gather(one, two)
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert [entry["line"] for entry in __import__("simulator").Cluster.restore(row.snapshot).history][-2:] \
+        == ["echo one", "echo two"]
+    await hub.detach(session, first)
+    await hub.detach(session, second)

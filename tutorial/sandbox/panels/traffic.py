@@ -53,18 +53,25 @@ class TrafficStrip:
 
     def advance(self, cluster, seconds: float) -> None:
         """Let `seconds` pass; while on, send one request at every whole simulated second crossed."""
+        for _ in self.advance_steps(cluster, seconds):
+            pass
+
+    def advance_steps(self, cluster, seconds: float):
+        """advance() in slices (Cluster.advance_steps): yields between batches of the cluster's
+        work, so that the session can let other learners run during a long jump."""
         if not self.enabled:
-            cluster.advance(seconds)
+            yield from cluster.advance_steps(seconds)
             return
         target = cluster.now + seconds
         while True:
             nxt = math.floor(cluster.now) + 1
             if nxt > target:
                 break
-            cluster.advance(nxt - cluster.now)
+            yield from cluster.advance_steps(nxt - cluster.now)
             self.request(cluster)
+            yield cluster.now
         if target > cluster.now:
-            cluster.advance(target - cluster.now)
+            yield from cluster.advance_steps(target - cluster.now)
 
     def request(self, cluster) -> None:
         ref = self.chosen_service(cluster)

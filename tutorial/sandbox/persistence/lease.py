@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox.persistence import pg_async
+from tutorial.sandbox.persistence.db import console_db
 
 logger = logging.getLogger(__name__)
 
@@ -210,14 +211,16 @@ class LeaseHolder:
             await self._lease_lost()
         return held
 
-    async def _lease_save(self, **fields) -> bool:
-        """save_if_holder for the session's _save: True when written."""
+    async def _lease_save(self, *, flush: bool = True, **fields) -> bool:
+        """save_if_holder for the session's _save: True when written. flush=False: the caller
+        runs beside the session's handlers (saving._write_saves) and leaves their frames alone."""
         try:
-            if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
+            if flush:
                 await self.outbox.flush()
+            if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
                 saved = await pg_async.save_if_holder(self.sandbox, self.lease_holder, ttl=LEASE_TTL_SECONDS, **fields)
             else:
-                saved = await self._db(save_if_holder, self.sandbox, self.lease_holder, **fields)
+                saved = await console_db(save_if_holder)(self.sandbox, self.lease_holder, **fields)
         except DatabaseError as exc:
             await self._database_failed(exc)
             return False

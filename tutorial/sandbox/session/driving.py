@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,9 @@ CLOCK_SYNC_SECONDS = 5.0
 SAVE_INTERVAL_SECONDS = 5.0  # while the clock runs; commands are saved at once
 GRADE_INTERVAL_SECONDS = 1.0  # automatic grading while the clock runs
 TIME_SPENT_INTERVAL_SECONDS = 30.0  # how often time spent on exercises is written (and on leaving)
+# A long simulated-time jump (settle, a dormant console's catch-up) gives the event loop to the
+# other sessions this often (wall time); this session's lock stays held, so it stays consistent.
+YIELD_EVERY_SECONDS = 0.005
 
 
 class ClockDriving:
@@ -53,7 +57,7 @@ class ClockDriving:
             self.view_dirty = True
             self.rollout_dirty = True
 
-    def _awake(self) -> None:
+    async def _awake(self) -> None:
         """Bring the cluster back if it was dropped, and let the wall time since the last tick pass."""
         self.dormant_wake = None
         if self.dormant_snapshot is not None:
@@ -62,9 +66,9 @@ class ClockDriving:
             self.dormant_snapshot = None
             self.changes_seen = self.cluster.changes
             self.graded_changes = self._grade_key()
-        self._sync_clock(asyncio.get_running_loop().time())
+        await self._sync_clock(asyncio.get_running_loop().time())
 
-    def _sync_clock(self, now: float) -> None:
+    async def _sync_clock(self, now: float) -> None:
         elapsed = now - self.clock_at
         if self.planned is not None and now > self.planned + MAX_TICK_WALL_SECONDS:
             # A stalled event loop does not make a driven cluster jump ahead.
@@ -72,8 +76,23 @@ class ClockDriving:
         self.clock_at = now
         if self.paused or elapsed <= 0:
             return
-        self.traffic.advance(self.cluster, elapsed * self.speed)
-        self.unsaved = True
+        await self._advance(elapsed * self.speed)
+
+    async def _advance(self, seconds: float) -> None:
+        """Let `seconds` of simulated time pass (traffic strip included), in slices: every
+        YIELD_EVERY_SECONDS of wall time the other sessions get the event loop."""
+        if seconds <= 0:
+            return
+        changes = self.cluster.changes
+        mark = time.perf_counter()
+        for _ in self.traffic.advance_steps(self.cluster, seconds):
+            if time.perf_counter() - mark >= YIELD_EVERY_SECONDS:
+                await asyncio.sleep(0)
+                mark = time.perf_counter()
+        # Only the clock moved: no save owed (a restore lets the same time pass from the saved
+        # row's saved_at, deterministically). Before the cluster is dropped, tick() saves it.
+        if self.cluster.changes != changes or self.traffic.enabled or self.terminals.running():
+            self.unsaved = True
 
     def _due_in(self) -> float | None:
         """Wall seconds until the cluster has something due (None: nothing ever, or paused)."""
@@ -148,16 +167,20 @@ class ClockDriving:
 
     async def clock_tick(self) -> None:
         """One tick, run by the scheduler when this sandbox asked for it."""
+        if self.stopped or self.cluster is None and self.dormant_snapshot is None:
+            return
+        # The renewal (a database call every RENEW_INTERVAL_SECONDS) outside the lock: no client's
+        # message waits for it. It reads and writes only the lease's own fields.
+        if not await self._lease_keep():
+            return
         async with self.lock, self.outbox.batched():
             if self.stopped or self.cluster is None and self.dormant_snapshot is None:
                 return
             now = asyncio.get_running_loop().time()
             try:
-                if not await self._lease_keep():
-                    return
                 if self.cluster is None and (self.dormant_wake is None or now < self.dormant_wake):
                     return  # dormant, woken only to rejoin the channel layer: stay dormant
-                self._awake()
+                await self._awake()
                 await self.tick(now)
             except asyncio.CancelledError:
                 raise
@@ -197,6 +220,8 @@ class ClockDriving:
             await self._account_time()
         if (not driving and not self._busy() and not self.unsaved
                 and not self.view_dirty and now - self.busy_at >= self._dormant_after()):
+            if self.cluster.now != self.last_snapshot.get("now"):
+                await self._save()  # the cluster is dropped to its snapshot: of this very moment
             self._go_dormant()
 
     def due(self) -> float | None:

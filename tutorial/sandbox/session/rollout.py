@@ -27,7 +27,7 @@ class RolloutPanel:
                 return
             waited = 0.0
             while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(self.cluster, ref):
-                self.traffic.advance(self.cluster, 1.0)
+                await self._advance(1.0)  # in slices: other learners run meanwhile (driving.py)
                 waited += 1.0
         else:
             seconds = STEPS.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
@@ -36,7 +36,7 @@ class RolloutPanel:
             if seconds is None:
                 await self._send_error(self._t(_('"step" must be 1, 10 or "settle".')))
                 return
-            self.traffic.advance(self.cluster, seconds)
+            await self._advance(seconds)
         self.unsaved = True
         await self._send_command_output()
         await self._send_view()

@@ -112,6 +112,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             fresh.exercise_since = self.sandbox.exercise_since
             self.sandbox = fresh
         self._load(self.sandbox, catch_up=True)
+        await self._advance(self.catch_up_owed)  # the missed wall time, in slices (driving.py)
         self.loaded = True
 
     async def attach(self, client: Client) -> None:
@@ -122,7 +123,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             if client.language != self.language:
                 self.language = client.language
                 self.last_panel = None
-            self._awake()
+            await self._awake()
             async with self.outbox.only(client):
                 await self._send_full_state(client)
             self._plan()
@@ -139,13 +140,14 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         self._forget_clock()
         if self.loaded and not self.taken_over and not was_stopped:
             async with self.lock, self.outbox.batched():
-                self._awake()  # the clock catches up on a dormant sandbox before the last save
+                await self._awake()  # the clock catches up on a dormant sandbox before the last save
                 for terminal in self.terminals.running():
                     terminal.command.cancel()  # closing the terminals ends their foreground commands
                     self._flush_command_output(terminal)
                     terminal.command = None
                 await self._save()
                 await self._account_time()
+            await self._saves_written()  # before letting the lease go
             await self._lease_release()
         await self._closed()
 
@@ -178,14 +180,16 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             return
         if self.loaded:
             async with self.lock, self.outbox.batched():
-                self._awake()
+                await self._awake()
                 await self._save()
+            await self._saves_written()
             await self._lease_release()
         self.taken_over = True
         await self._stop(TAKEN_OVER, CLOSE_TAKEN_OVER)
 
     async def reload(self) -> None:
         """Someone reset or replaced the sandbox outside this session (e.g. an instructor)."""
+        await self._saves_written()  # a save in flight must not land after the row read here
         sandbox = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if sandbox is None:
             await self._stop(_("This sandbox no longer exists."), CLOSE_NOT_FOUND)
@@ -239,7 +243,14 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     # ---------------------------------------------------------------- incoming messages
     async def handle(self, message: Message | ClusterCall, client: Client | None = None):
-        """Handle one typed message from `client` (None: the session's own caller, e.g. tests)."""
+        """Handle one typed message from `client` (None: the session's own caller, e.g. tests).
+        Returns once its save is written; the lock was released before (saving.py)."""
+        try:
+            return await self._handle(message, client)
+        finally:
+            await self._saves_written()
+
+    async def _handle(self, message: Message | ClusterCall, client: Client | None):
         if not self.loaded or self.stopped:
             return None
         if client is not None and client.read_only and message.kind not in READ_ONLY_KINDS \
@@ -253,7 +264,7 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
             try:
                 if self.cluster is None and not await self._lease_keep():  # dormant: still ours?
                     return None
-                self._awake()
+                await self._awake()
                 self.busy_at = asyncio.get_running_loop().time()
                 self.used = True
                 self.asking = client
