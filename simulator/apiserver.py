@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import image_notices, limits
 from .api import admission, config_objects, defaults, kinds, status_validation, validation
-from .api.errors import AlreadyExists, BadRequest, Conflict, Invalid, LimitExceeded, NotFound
+from .api.errors import AlreadyExists, BadRequest, Conflict, LimitExceeded, NotFound
 from .objects import clone, get_path
 from .rng import NAME_ALPHABET
 
@@ -171,7 +171,9 @@ class ApiServer:
                 p.pop("nodePort", None)
 
     # ---- update -------------------------------------------------------------------------
-    def update(self, obj: dict, internal: bool = False, dry_run: bool = False) -> dict:
+    def _written_over(self, obj: dict) -> tuple[dict, str, dict, dict]:
+        """A copy of the body of a write, its kind and metadata (namespace defaulted), and the
+        stored object it replaces (NotFound when there is none)."""
         obj = clone(obj)
         kind = obj.get("kind")
         meta = obj.setdefault("metadata", {})
@@ -181,6 +183,10 @@ class ApiServer:
         old = self.store.get(kind, ns, meta.get("name", ""))
         if old is None:
             raise NotFound(resource_of(kind), meta.get("name", ""))
+        return obj, kind, meta, old
+
+    def update(self, obj: dict, internal: bool = False, dry_run: bool = False) -> dict:
+        obj, kind, meta, old = self._written_over(obj)
         if not internal:
             check_resource_version(obj, old)
             self._check_limits(obj, old)
@@ -188,11 +194,7 @@ class ApiServer:
         if kind in CONFIG_KINDS:
             config_objects.decode(obj)
             config_objects.prepare(obj)
-        for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
-            if field in old["metadata"]:
-                meta[field] = old["metadata"][field]
-            else:
-                meta.pop(field, None)
+        _keep_system_metadata(meta, old["metadata"])
         if "ownerReferences" not in meta and old["metadata"].get("ownerReferences") and internal:
             meta["ownerReferences"] = old["metadata"]["ownerReferences"]
         if kind != "Endpoints" and "status" in old:
@@ -220,21 +222,9 @@ class ApiServer:
         deploymentStatusStrategy.PrepareForUpdate, replicaset, core pod/service/... likewise) keep
         the old spec, and for Deployments the old labels, for Pods the old ownerReferences; the
         rest of the body's metadata goes through the usual metadata update rules."""
-        obj = clone(obj)
-        kind = obj.get("kind")
-        meta = obj.setdefault("metadata", {})
-        ns = meta.get("namespace", "") if self._namespaced(kind) else ""
-        if self._namespaced(kind):
-            meta["namespace"] = ns = ns or "default"
-        old = self.store.get(kind, ns, meta.get("name", ""))
-        if old is None:
-            raise NotFound(resource_of(kind), meta.get("name", ""))
+        obj, kind, meta, old = self._written_over(obj)
         check_resource_version(obj, old)
-        for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
-            if field in old["metadata"]:
-                meta[field] = old["metadata"][field]
-            else:
-                meta.pop(field, None)
+        _keep_system_metadata(meta, old["metadata"])
         if "spec" in old:
             obj["spec"] = clone(old["spec"])
         else:
@@ -359,6 +349,15 @@ def check_resource_version(obj: dict, old: dict) -> None:
     if rv and rv != old["metadata"].get("resourceVersion"):
         raise Conflict(f'Operation cannot be fulfilled on {resource_of(old["kind"])} '
                        f'"{old["metadata"]["name"]}": {OPTIMISTIC_LOCK}')
+
+
+def _keep_system_metadata(meta: dict, old_meta: dict) -> None:
+    """Fields a client cannot set on an update: the stored object's values win (or stay unset)."""
+    for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"):
+        if field in old_meta:
+            meta[field] = old_meta[field]
+        else:
+            meta.pop(field, None)
 
 
 def _keep(meta: dict, old_meta: dict, field: str) -> None:
