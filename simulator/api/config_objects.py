@@ -11,7 +11,7 @@ import re
 
 from simulator.api.errors import BadRequest
 from simulator.api.validation import (
-    IMMUTABLE_MSG, _d, _raise, _s, forbidden, invalid, is_dns1123_subdomain, required,
+    IMMUTABLE_MSG, _d, _raise, _s, forbidden, invalid, is_dns1123_subdomain, metadata_update_causes, required,
     validate_object_meta,
 )
 
@@ -107,11 +107,7 @@ def validate_create(obj: dict) -> None:
 
 
 def validate_update(old: dict, new: dict) -> None:
-    causes = []
-    old_meta, new_meta = _d(old.get("metadata")), _d(new.get("metadata"))
-    for key in ("name", "namespace", "uid"):
-        if old_meta.get(key) and new_meta.get(key) != old_meta.get(key):
-            causes.append(invalid(f"metadata.{key}", _s(new_meta.get(key)), IMMUTABLE_MSG))
+    causes = metadata_update_causes(old, new)
     causes += causes_for(new)
     if new.get("kind") == "Secret" and _s(old.get("type")) != _s(new.get("type")):
         causes.append(invalid("type", _s(new.get("type")), IMMUTABLE_MSG))

@@ -838,13 +838,19 @@ def validate_create(obj: dict) -> None:
     _raise(obj, _causes_for(obj))
 
 
-def validate_update(old: dict, new: dict) -> None:
-    """Raise Invalid for an update: the new object's own problems plus immutable fields."""
+def metadata_update_causes(old: dict, new: dict) -> list:
+    """An update may not change an object's name, namespace or uid (ValidateObjectMetaUpdate)."""
     causes = []
     old_meta, new_meta = _d(old.get("metadata")), _d(new.get("metadata"))
     for key in ("name", "namespace", "uid"):
         if old_meta.get(key) and new_meta.get(key) != old_meta.get(key):
             causes.append(invalid(f"metadata.{key}", _s(new_meta.get(key)), IMMUTABLE_MSG))
+    return causes
+
+
+def validate_update(old: dict, new: dict) -> None:
+    """Raise Invalid for an update: the new object's own problems plus immutable fields."""
+    causes = metadata_update_causes(old, new)
     causes += _causes_for(new)
     kind = _s(new.get("kind"))
     old_spec, new_spec = _d(old.get("spec")), _d(new.get("spec"))
