@@ -32,7 +32,7 @@ from asgiref.sync import sync_to_async  # noqa: E402
 
 from bench.learners import lesson_commands  # noqa: E402
 from tutorial.curriculum.catalogue import get_catalogue  # noqa: E402
-from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create  # noqa: E402
+from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create  # noqa: E402
 from tutorial.sandbox.session.hub import Hub  # noqa: E402
 from tutorial.sandbox.session.messages import from_dict  # noqa: E402
 

@@ -41,7 +41,7 @@ def _compile_templates() -> int:
 def _exercise_simulator(catalogue) -> int:
     """Each lesson's sandbox as a new learner gets it, then a command and a snapshot round trip:
     imports the simulator modules that load on first use and fills their caches."""
-    from tutorial.sandbox.services import prepare_cluster, restore_cluster
+    from tutorial.sandbox.persistence.sandboxes import prepare_cluster, restore_cluster
 
     built = 0
     for lesson in catalogue.lessons:

@@ -8,7 +8,7 @@ import re
 from channels.db import database_sync_to_async
 
 from tutorial.curriculum.catalogue import get_catalogue
-from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create
+from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import Hub
 from tutorial.sandbox.session.messages import from_dict
 

@@ -14,7 +14,7 @@ from tests.session.helpers import FakeClient, message, open_session
 from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.progress.models import ExerciseProgress
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import sandbox_reset
+from tutorial.sandbox.persistence.sandboxes import sandbox_reset
 from tutorial.sandbox.session.hub import Hub
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

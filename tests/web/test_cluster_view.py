@@ -5,7 +5,7 @@ Expected statuses follow printPod in kubernetes/kubernetes pkg/printers/internal
 
 from __future__ import annotations
 
-from tutorial.sandbox.cluster_view import build_cluster_view, pod_status, pod_tone
+from tutorial.sandbox.panels.cluster_view import build_cluster_view, pod_status, pod_tone
 
 
 def pod(name="kubia-1", *, phase="Pending", containers=None, conditions=None, deleting=False,

@@ -54,7 +54,7 @@ async def test_a_save_without_transcript_keeps_the_stored_one(lesson_root):
     from channels.db import database_sync_to_async
 
     from tutorial.sandbox.models import Sandbox
-    from tutorial.sandbox.services import sandbox_save
+    from tutorial.sandbox.persistence.sandboxes import sandbox_save
 
     con, connected, _ = await open_console(await new_session())
     assert connected

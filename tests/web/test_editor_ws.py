@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from tests.web.test_console import new_session, open_console
 from tests.web.test_rollout_ws import latest, wait_until
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import restore_cluster
+from tutorial.sandbox.persistence.sandboxes import restore_cluster
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -29,7 +29,7 @@ from tutorial.classroom.live import notify
 from tutorial.routing import websocket_urlpatterns
 from tutorial.sandbox.realtime import consumer as consumers
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import restore_cluster
+from tutorial.sandbox.persistence.sandboxes import restore_cluster
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -24,7 +24,7 @@ from tests.web.test_editor_ws import status
 from tests.web.test_hostile_ws import run_probe
 from tutorial.sandbox.realtime import consumer as consumers
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import restore_cluster
+from tutorial.sandbox.persistence.sandboxes import restore_cluster
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

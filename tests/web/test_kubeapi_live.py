@@ -37,7 +37,7 @@ def site(tmp_path, lesson_root):
 
     from tutorial.asgi import application
     from tutorial.curriculum.catalogue import get_catalogue
-    from tutorial.sandbox.services import sandbox_get_or_create
+    from tutorial.sandbox.persistence.sandboxes import sandbox_get_or_create
 
     lesson = get_catalogue().get("first-deployment")
     sandbox = sandbox_get_or_create(owner="anon:kubectl-test", user=None, lesson=lesson)
@@ -159,7 +159,7 @@ def test_hostile_requests_get_a_status_and_leak_nothing(site):
     import requests
 
     from tutorial.curriculum.catalogue import get_catalogue
-    from tutorial.sandbox.services import sandbox_get_or_create
+    from tutorial.sandbox.persistence.sandboxes import sandbox_get_or_create
 
     kubectl, sandbox, base, token = site
     other = sandbox_get_or_create(owner="anon:someone-else", user=None, lesson=get_catalogue().get("first-deployment"))

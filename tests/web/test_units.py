@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from tutorial.sandbox.panels.completion import apply_completion
 from tutorial.sandbox.panels.fragments import format_clock
 from tutorial.sandbox.limits import TokenBucket
-from tutorial.sandbox.services import (
+from tutorial.sandbox.persistence.sandboxes import catch_up_seconds
+from tutorial.sandbox.session.terminals import (
     MAX_TRANSCRIPT_CHARS,
     MAX_TRANSCRIPT_ENTRIES,
-    catch_up_seconds,
     history_append,
     transcript_append,
 )

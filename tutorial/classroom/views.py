@@ -31,10 +31,10 @@ from tutorial.classroom.results import EXPORT_FIELDS, class_results, export_rows
 from tutorial.classroom.services import create_classroom, join
 from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.learners import user_owner
-from tutorial.sandbox.cluster_view import view_of
+from tutorial.sandbox.panels.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.rollout_panel import chosen_deployment, panel_context
-from tutorial.sandbox.services import restore_cluster, sandbox_reset
+from tutorial.sandbox.panels.rollout_panel import chosen_deployment, panel_context
+from tutorial.sandbox.persistence.sandboxes import restore_cluster, sandbox_reset
 from tutorial.sandbox.views import notify_sandbox_changed
 
 

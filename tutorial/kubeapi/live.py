@@ -201,7 +201,7 @@ async def _open(pk: int, client: ApiClient):
     from tutorial.sandbox.models import Sandbox
     from tutorial.sandbox.persistence.db import console_db
     from tutorial.sandbox.realtime.bridge import HostListener, event
-    from tutorial.sandbox.services import sandbox_exercise_since
+    from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since
     from tutorial.sandbox.session.hub import hub
 
     sandbox = await console_db(Sandbox.objects.filter(pk=pk).first)()

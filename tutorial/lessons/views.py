@@ -12,7 +12,7 @@ from tutorial.learners import owner_for
 from tutorial.progress.models import ExerciseProgress
 from tutorial.progress.panel import grade_all, panel_context
 from tutorial.progress.services import record_opened, summaries
-from tutorial.sandbox.services import (
+from tutorial.sandbox.persistence.sandboxes import (
     restore_cluster,
     sandbox_exercise_since,
     sandbox_get_or_create,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from tutorial.curriculum.catalogue import get_catalogue
 from tutorial.learners import owner_for
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import sandbox_reset
+from tutorial.sandbox.persistence.sandboxes import sandbox_reset
 
 
 def notify_sandbox_changed(sandbox: Sandbox) -> None:

@@ -10,10 +10,10 @@ import json
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tutorial.sandbox.cluster_view import ClusterView
-from tutorial.sandbox.rollout_panel import deployment_names, panel_context
+from tutorial.sandbox.panels.cluster_view import ClusterView
+from tutorial.sandbox.panels.rollout_panel import deployment_names, panel_context
 from tutorial.sandbox.panels.traffic import TrafficStrip, service_names
-from tutorial.sandbox.services import SPEEDS
+from tutorial.sandbox.persistence.sandboxes import SPEEDS
 
 
 def format_clock(seconds: float) -> str:

@@ -112,7 +112,7 @@ def current(sandbox_id: int) -> Lease | None:
 
 def save_if_holder(sandbox, holder: str, *, ttl: float = LEASE_TTL_SECONDS, **fields) -> bool:
     """Renew the lease and save the sandbox in one transaction; nothing is written without it."""
-    from tutorial.sandbox.services import sandbox_save
+    from tutorial.sandbox.persistence.sandboxes import sandbox_save
 
     with transaction.atomic():
         if not renew(sandbox.pk, holder, ttl=ttl):

@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover
     orjson = None
 
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import apply_fields, save_fields
+from tutorial.sandbox.persistence.sandboxes import apply_fields, save_fields
 
 LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not the other way)
 JSON_FIELDS = ("snapshot", "transcript", "history", "terminals")  # jsonb columns: sent as Jsonb
@@ -123,7 +123,7 @@ async def renew(sandbox_id: int, holder: str, *, ttl: float) -> bool:
 async def save_if_holder(sandbox: Sandbox, holder: str, *, ttl: float, snapshot: dict,
                          transcript: list | None, history: list | None, speed: float, paused: bool,
                          terminals: dict | None = None) -> bool:
-    """lease.save_if_holder (with services.sandbox_save's fields), as one statement: the lease
+    """lease.save_if_holder (with sandboxes.sandbox_save's fields), as one statement: the lease
     UPDATE locks its row until the statement commits, as the transaction there does."""
     fields = save_fields(snapshot=snapshot, transcript=transcript, history=history, speed=speed, paused=paused,
                          terminals=terminals)

@@ -29,7 +29,7 @@ from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
 from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
-from tutorial.sandbox.services import sandbox_exercise_since, sandbox_get_or_create
+from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import hub
 from tutorial.sandbox.session.messages import Refusal, parse
 

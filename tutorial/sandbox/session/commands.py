@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.panels.completion import apply_completion
-from tutorial.sandbox.services import SPEEDS, restore_cluster
+from tutorial.sandbox.persistence.sandboxes import SPEEDS, restore_cluster
 from tutorial.sandbox.session.terminals import Terminal
 
 logger = logging.getLogger(__name__)

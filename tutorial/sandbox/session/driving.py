@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox import memory
 from tutorial.sandbox.scheduler import scheduler
-from tutorial.sandbox.services import restore_cluster
+from tutorial.sandbox.persistence.sandboxes import restore_cluster
 
 logger = logging.getLogger(__name__)
 

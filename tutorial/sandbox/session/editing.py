@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox.panels import fragments
-from tutorial.sandbox.cluster_view import build_cluster_view
+from tutorial.sandbox.panels.cluster_view import build_cluster_view
 from tutorial.sandbox.panels.editor import name_problem, save_problem
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox.panels import fragments
-from tutorial.sandbox.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, rollout_settled
+from tutorial.sandbox.panels.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, rollout_settled
 from tutorial.sandbox.session.state import rollout_state
 from tutorial.sandbox.panels.traffic import service_names
 

@@ -11,7 +11,7 @@ import asyncio
 from django.utils import timezone
 
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.services import SPEEDS, catch_up_seconds, restore_cluster
+from tutorial.sandbox.persistence.sandboxes import SPEEDS, catch_up_seconds, restore_cluster
 from tutorial.sandbox.session.terminals import Terminals
 
 

@@ -27,14 +27,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.curriculum.catalogue import get_catalogue
-from tutorial.sandbox.cluster_view import view_of
+from tutorial.sandbox.panels.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.panels.traffic import TrafficStrip
 from tutorial.sandbox.persistence.db import console_db
 from tutorial.sandbox.persistence.lease import PROCESS_ID, LeaseHolder
-from tutorial.sandbox.rollout_panel import RolloutChoice
-from tutorial.sandbox.services import sandbox_reset
+from tutorial.sandbox.panels.rollout_panel import RolloutChoice
+from tutorial.sandbox.persistence.sandboxes import sandbox_reset
 from tutorial.sandbox.session.commands import TerminalCommands
 from tutorial.sandbox.session.driving import ClockDriving
 from tutorial.sandbox.session.editing import EditorMixin, ReplayMixin

@@ -10,8 +10,8 @@ import json
 from django.utils import translation
 
 from tutorial.sandbox.panels import fragments
-from tutorial.sandbox.cluster_view import view_of
-from tutorial.sandbox.rollout_panel import RolloutChoice
+from tutorial.sandbox.panels.cluster_view import view_of
+from tutorial.sandbox.panels.rollout_panel import RolloutChoice
 from tutorial.sandbox.session.terminals import Terminals
 from tutorial.sandbox.panels.traffic import TrafficStrip
 

@@ -11,7 +11,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tutorial.sandbox.services import history_append, transcript_append
+MAX_TRANSCRIPT_ENTRIES = 400
+MAX_TRANSCRIPT_CHARS = 200_000
+MAX_HISTORY = 200
+
+
+def transcript_append(transcript: list, kind: str, text: str) -> list:
+    """Append to the transcript, merging consecutive output chunks and keeping it bounded."""
+    if not text:
+        return transcript
+    if transcript and kind == "output" and transcript[-1].get("kind") == "output":
+        transcript[-1] = {"kind": "output", "text": transcript[-1]["text"] + text}
+    else:
+        transcript.append({"kind": kind, "text": text})
+    while len(transcript) > MAX_TRANSCRIPT_ENTRIES:
+        transcript.pop(0)
+    total = sum(len(entry.get("text", "")) for entry in transcript)
+    while total > MAX_TRANSCRIPT_CHARS and transcript:
+        total -= len(transcript.pop(0).get("text", ""))
+    return transcript
+
+
+def history_append(history: list, command: str) -> list:
+    if command and (not history or history[-1] != command):
+        history.append(command)
+    del history[:-MAX_HISTORY]
+    return history
 
 
 @dataclass

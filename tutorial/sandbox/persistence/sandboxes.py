@@ -1,4 +1,4 @@
-"""Sandbox services: create, restore, save and reset a learner's simulated cluster.
+"""A learner's sandbox row: create, restore, save and reset their simulated cluster.
 
 The simulator is reached only through its public API (`from simulator import Cluster`).
 """
@@ -20,9 +20,6 @@ logger = logging.getLogger(__name__)
 
 # How far the clock catches up after a reconnect or a server restart (simulated seconds).
 CATCH_UP_CAP_SECONDS = 600.0
-MAX_TRANSCRIPT_ENTRIES = 400
-MAX_TRANSCRIPT_CHARS = 200_000
-MAX_HISTORY = 200
 SPEEDS = (1, 5, 20)
 DEFAULT_SEED = 0
 
@@ -129,29 +126,6 @@ def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
                    for key, data in (sandbox.terminals or {}).items()},
     )
     return sandbox
-
-
-def transcript_append(transcript: list, kind: str, text: str) -> list:
-    """Append to the transcript, merging consecutive output chunks and keeping it bounded."""
-    if not text:
-        return transcript
-    if transcript and kind == "output" and transcript[-1].get("kind") == "output":
-        transcript[-1] = {"kind": "output", "text": transcript[-1]["text"] + text}
-    else:
-        transcript.append({"kind": kind, "text": text})
-    while len(transcript) > MAX_TRANSCRIPT_ENTRIES:
-        transcript.pop(0)
-    total = sum(len(entry.get("text", "")) for entry in transcript)
-    while total > MAX_TRANSCRIPT_CHARS and transcript:
-        total -= len(transcript.pop(0).get("text", ""))
-    return transcript
-
-
-def history_append(history: list, command: str) -> list:
-    if command and (not history or history[-1] != command):
-        history.append(command)
-    del history[:-MAX_HISTORY]
-    return history
 
 
 def sandbox_exercise_since(sandbox: Sandbox, lesson: Lesson) -> dict[str, float]:
