@@ -92,6 +92,6 @@ async def test_a_silent_host_with_a_live_lease_is_a_503_and_a_dead_one_is_replac
     assert answered.status == 200 and json.loads(answered.body)["kind"] == "PodList"
     session = hub().hosted(sandbox.pk)
     assert session is not None and (await console_db(lease.current)(sandbox.pk)).holder == session.holder_id
-    assert session._busy()  # the API client keeps its clock running: no dormancy while attached
+    assert session.clock.busy()  # the API client keeps its clock running: no dormancy while attached
     await live._registry()[sandbox.pk].leave()
     assert hub().hosted(sandbox.pk) is None  # the last client left: saved, the lease let go

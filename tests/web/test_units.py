@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tutorial.sandbox.limits import TokenBucket
 from tutorial.sandbox.panels.completion import apply_completion
 from tutorial.sandbox.panels.fragments import format_clock
-from tutorial.sandbox.limits import TokenBucket
 from tutorial.sandbox.persistence.sandboxes import catch_up_seconds
 from tutorial.sandbox.session.terminals import (
     MAX_TRANSCRIPT_CHARS,

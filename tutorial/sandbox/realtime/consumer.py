@@ -27,9 +27,9 @@ from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
+from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
-from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import hub
 from tutorial.sandbox.session.messages import Refusal, parse
 
@@ -123,6 +123,10 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
     async def _attach_remote(self) -> None:
         self.remote = True
         self.answered = False
+        # Messages sent to the host and not acknowledged yet (seq → Message): if the host dies
+        # before handling them, this socket runs them itself once it hosts the session.
+        self.unacknowledged: dict[int, object] = {}
+        self.seq = 0
         await self._layer_call("group_send", self.group, event("sandbox.remote.attach", self.sandbox.pk,
                                                                client=self.channel_name, language=self.language,
                                                                read_only=self.read_only))
@@ -145,13 +149,26 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
                 await self._layer_call("group_send", self.group, event("sandbox.remote.detach", self.sandbox.pk,
                                                                        client=self.channel_name))
                 await self._host()
+                await self._run_unacknowledged()
         except asyncio.CancelledError:
             raise
         except DatabaseError:  # the database is down: the host (if alive) carries on
             pass
 
+    async def _run_unacknowledged(self) -> None:
+        """The messages a dead host never acknowledged, in the order they were typed. One it handled
+        but died before acknowledging (after its save) runs twice: rare, and said by the command."""
+        pending, self.unacknowledged = self.unacknowledged, {}
+        for seq in sorted(pending):
+            if self.session is None or self.closed:
+                break
+            await self.session.handle(pending[seq], self)
+
     async def sandbox_remote_pong(self, event) -> None:
         self.pong = True
+
+    async def sandbox_remote_ack(self, event) -> None:
+        getattr(self, "unacknowledged", {}).pop(event.get("seq"), None)
 
     async def sandbox_remote_frame(self, event) -> None:
         self.answered = True
@@ -189,7 +206,10 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if isinstance(message, Refusal):
             await self._say(message.reason, message.params)
         elif self.remote:
-            await self._layer_call("group_send", self.group, message_event(self.channel_name, message, self.sandbox.pk))
+            self.seq += 1
+            self.unacknowledged[self.seq] = message
+            await self._layer_call("group_send", self.group,
+                                   message_event(self.channel_name, message, self.sandbox.pk, self.seq))
         else:
             await self.session.handle(message, self)
 
@@ -219,5 +239,3 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         session = self.session
         if session is not None:
             await session.layer_failed()
-            if session.planned is None and not session.stopped:
-                session._plan()  # a quiet session must still tick to rejoin once Redis is back
