@@ -274,3 +274,10 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
         == ["echo one", "echo two"]
     await hub.detach(session, first)
     await hub.detach(session, second)
+
+
+async def test_every_message_kind_has_a_handler():
+    from tutorial.sandbox.session.messages import KINDS
+    from tutorial.sandbox.session.routes import ROUTES
+
+    assert set(ROUTES) == set(KINDS)

@@ -18,49 +18,49 @@ from tutorial.sandbox.session.saving import Saver
 from tutorial.sandbox.session.screen import Screen
 
 
-def routes(session) -> dict:
-    """Message kind → handler(message, client), over the session's parts."""
-    live, screen, saver = session.live, session.screen, session.saver
-    commands, editor, grader, rollout = session.commands, session.editor, session.grader, session.rollout
+def _terminal(session, message: Message):
+    return session.live.terminals.get(message.terminal)
 
-    def terminal(message: Message):
-        return live.terminals.get(message.terminal)
 
-    async def clear(message: Message, client) -> None:
-        shown = terminal(message)
-        shown.transcript = []
-        await screen.send(fragments.cleared_output(live.language, shown.suffix))
-        live.unsaved = True
+async def _clear(session, message: Message, client) -> None:
+    terminal = _terminal(session, message)
+    terminal.transcript = []
+    await session.screen.send(fragments.cleared_output(session.live.language, terminal.suffix))
+    session.live.unsaved = True
 
-    async def pause(message: Message, client) -> None:
-        live.paused = message.value in (True, "true", "1", 1)
-        await screen.controls()
-        await saver.save()
 
-    return {
-        "command": lambda m, c: commands.run(m.line, terminal(m)),
-        "cancel": lambda m, c: commands.cancel(terminal(m)),
-        "clear": clear,
-        "complete": lambda m, c: commands.complete(m.value, terminal(m), c),
-        "speed": lambda m, c: commands.set_speed(m.value),
-        "pause": pause,
-        "reset": lambda m, c: session.reset(),
-        "check": lambda m, c: grader.check(m.value),
-        "hint": lambda m, c: grader.hint(m.value),
-        "solution": lambda m, c: grader.solution(m.value),
-        "step": lambda m, c: rollout.step(m.value),
-        "rollout": lambda m, c: rollout.choose_rollout(m.value),
-        "traffic": lambda m, c: rollout.set_traffic(m.value),
-        "traffic_service": lambda m, c: rollout.choose_service(m.value),
-        "replay": lambda m, c: rollout.replay(m.value),
-        "file_save": lambda m, c: editor.save_file(m.value, m.text),
-        "file_open": lambda m, c: editor.open_file(m.value),
-        "file_new": lambda m, c: editor.new_file(m.value),
-        "file_delete": lambda m, c: editor.delete_file(m.value),
-        "file_close": lambda m, c: editor.show("none"),
-        "edit_save": lambda m, c: editor.finish(m.value, m.text),
-        "edit_cancel": lambda m, c: editor.finish(m.value, None),
-    }
+async def _pause(session, message: Message, client) -> None:
+    session.live.paused = message.value in (True, "true", "1", 1)
+    await session.screen.controls()
+    await session.saver.save()
+
+
+# Message kind → handler(session, message, client). One table for the process: a table of
+# closures per session would cost ~2.5 KB per idle learner (bench/idle_memory.py).
+ROUTES = {
+    "command": lambda s, m, c: s.commands.run(m.line, _terminal(s, m)),
+    "cancel": lambda s, m, c: s.commands.cancel(_terminal(s, m)),
+    "clear": _clear,
+    "complete": lambda s, m, c: s.commands.complete(m.value, _terminal(s, m), c),
+    "speed": lambda s, m, c: s.commands.set_speed(m.value),
+    "pause": _pause,
+    "reset": lambda s, m, c: s.reset(),
+    "check": lambda s, m, c: s.grader.check(m.value),
+    "hint": lambda s, m, c: s.grader.hint(m.value),
+    "solution": lambda s, m, c: s.grader.solution(m.value),
+    "step": lambda s, m, c: s.rollout.step(m.value),
+    "rollout": lambda s, m, c: s.rollout.choose_rollout(m.value),
+    "traffic": lambda s, m, c: s.rollout.set_traffic(m.value),
+    "traffic_service": lambda s, m, c: s.rollout.choose_service(m.value),
+    "replay": lambda s, m, c: s.rollout.replay(m.value),
+    "file_save": lambda s, m, c: s.editor.save_file(m.value, m.text),
+    "file_open": lambda s, m, c: s.editor.open_file(m.value),
+    "file_new": lambda s, m, c: s.editor.new_file(m.value),
+    "file_delete": lambda s, m, c: s.editor.delete_file(m.value),
+    "file_close": lambda s, m, c: s.editor.show("none"),
+    "edit_save": lambda s, m, c: s.editor.finish(m.value, m.text),
+    "edit_cancel": lambda s, m, c: s.editor.finish(m.value, None),
+}
 
 
 class ClusterCalls:

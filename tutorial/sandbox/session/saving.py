@@ -90,6 +90,7 @@ class Saver:
                 for key in ROW_KEYS:
                     if self.pending[key] is None:
                         self.pending[key] = fields[key]
+        self.writer = None  # a finished task kept per idle session costs ~600 bytes
 
     async def written(self) -> None:
         """Wait until what was saved so far is in the database (outside the session's lock)."""

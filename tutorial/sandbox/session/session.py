@@ -45,7 +45,7 @@ from tutorial.sandbox.session.live import Live
 from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Message
 from tutorial.sandbox.session.outbox import Client, Outbox
 from tutorial.sandbox.session.rollout import RolloutControls
-from tutorial.sandbox.session.routes import ClusterCalls, routes
+from tutorial.sandbox.session.routes import ROUTES, ClusterCalls
 from tutorial.sandbox.session.saving import Saver
 from tutorial.sandbox.session.screen import Screen
 
@@ -82,7 +82,6 @@ class SandboxSession:
         self.on_close: list = []
         self.on_rejoin: list = []
         self.calls = ClusterCalls(live, screen, self.commands, self.saver, self.grader)
-        self.routes = routes(self)
 
     # What other layers read (the transport, the Kubernetes API, tests).
     sandbox = property(lambda self: self.live.sandbox)
@@ -344,9 +343,9 @@ class SandboxSession:
                 self.live.used = True
                 if isinstance(message, ClusterCall):
                     return await self.calls.run(message)
-                route = self.routes.get(message.kind)
+                route = ROUTES.get(message.kind)
                 if route is not None:
-                    await route(message, client)
+                    await route(self, message, client)
             except DatabaseError as exc:
                 await self.lease.database_failed(exc)
             except Exception:
