@@ -52,25 +52,27 @@ class Commands:
         if not line:
             await self.screen.entries(entries, terminal)
             return
-        changed = terminal.remember(line)  # ↑/↓ list unchanged: not re-sent
-        await self.screen.entries(entries, terminal)
-        if changed:
+        if terminal.remember(line):  # ↑/↓ list unchanged: not re-sent
             await self.screen.send(fragments.history(terminal.history, self.live.language, terminal.suffix))
+        # The echoed line goes out with the command's first output, as one fragment (one render
+        # instead of two for most commands); whoever sends it empties `echo`.
+        echo = entries
         # Cluster.start rolls a crashed command back itself; this is for a failure around it. The
         # last save (after the previous command, or ≤ 5 s ago) is cheaper than a snapshot per command.
         before = self.saver.last_snapshot
         try:
-            if await self.editor.begin(line, terminal):
+            if await self.editor.begin(line, terminal, echo):
                 await self.saver.save()
                 await self.grader.soon()
                 return
             terminal.command = self.live.cluster.start(line)
-            await self._terminal_output(terminal, just_started=True)
+            await self._terminal_output(terminal, just_started=True, echo=echo)
         except Exception:
             logger.exception("Command %r failed in sandbox %s", line, self.live.sandbox.pk)
             self._restore(before)
-            await self.screen.error(self.live.t(_(
-                "Internal error while running this command; it was reported and your sandbox is unchanged.")), terminal)
+            await self.screen.entries([*echo, {"kind": "error", "text": self.live.t(_(
+                "Internal error while running this command; it was reported and your sandbox is unchanged.")) + "\n"}],
+                terminal)
         if terminal.command is not None:
             await self.screen.controls()  # shows the Stop button
         await self.saver.save()
@@ -97,15 +99,19 @@ class Commands:
         for terminal in self.live.terminals.running():
             await self._terminal_output(terminal)
 
-    async def _terminal_output(self, terminal: Terminal, *, just_started: bool = False) -> None:
+    async def _terminal_output(self, terminal: Terminal, *, just_started: bool = False,
+                               echo: list | None = None) -> None:
         """just_started: the command was started by this message; when it is over at once (most
-        are), the controls never showed its Stop button and need no re-render."""
+        are), the controls never showed its Stop button and need no re-render. `echo`: the typed
+        line's entry, shown before the output (and emptied once sent)."""
         was_running = terminal.command is not None
         entries = self.flush(terminal)
         if entries and entries[0].get("clear"):
             await self.screen.send(fragments.cleared_output(self.live.language, terminal.suffix))
-        elif entries:
-            await self.screen.entries(entries, terminal)
+        elif entries or echo:
+            await self.screen.entries([*(echo or ()), *entries], terminal)
+        if echo:
+            echo.clear()
         if was_running and terminal.command is None:
             self.live.unsaved = True
             if not just_started:

@@ -133,15 +133,15 @@ class Editor:
         await self.saver.save()
 
     # ---------------------------------------------------------------- kubectl edit
-    async def begin(self, line: str, terminal) -> bool:
+    async def begin(self, line: str, terminal, echo: list) -> bool:
         """Open `line` in the editor if it is a `kubectl edit` the panel serves; True when handled.
         The edit (Cluster.start_edit: a command waiting for its editor) writes to the terminal it
-        was typed in."""
+        was typed in, after `echo` (the typed line's entry; emptied once sent)."""
         edit = self.live.cluster.start_edit(line)
         if edit is None:
             return False
         self.terminal = terminal
-        await self._console_output(edit.read())
+        await self._console_output(edit.read(), echo)
         if not edit.done:
             self.process = edit
             self.token = edit.editor["token"]
@@ -176,10 +176,15 @@ class Editor:
         await self.saver.save()
         await self.grader.grade()
 
-    async def _console_output(self, text: str) -> None:
+    async def _console_output(self, text: str, echo: list | None = None) -> None:
+        entries = list(echo or ())
+        terminal = self.terminal or self.live.terminals.first
         if text:
-            terminal = self.terminal or self.live.terminals.first
             terminal.note("output", text)
-            await self.screen.entries([{"kind": "output", "text": text}], terminal)
+            entries.append({"kind": "output", "text": text})
+        if entries:
+            await self.screen.entries(entries, terminal)
+        if echo:
+            echo.clear()
 
 
