@@ -173,6 +173,14 @@ class LeaseKeeper:
                 return
             await asyncio.sleep(HANDOFF_POLL_SECONDS)
 
+    def take_now(self) -> bool:
+        """The lease if it is free (a database call: run it off the event loop); True when ours.
+        `renewed_at` is set by the caller's loop time (this may run in a thread)."""
+        taken = acquire(self.sandbox_id, self.holder).acquired
+        if taken:
+            self.renewed_at = time.monotonic()  # the event loop's clock (asyncio uses monotonic)
+        return taken
+
     def due(self) -> float:
         """Loop time at which the lease should be renewed next."""
         return self.renewed_at + RENEW_INTERVAL_SECONDS

@@ -103,15 +103,26 @@ class SandboxSession:
         """Take the lease (the previous holder, asked by the hub, saves and lets go), read the row
         it saved, restore the cluster and let the wall time missed pass."""
         live = self.live
-        self.grader.rows = await self._db(progress_rows, live.owner, self.user, live.lesson)
+        # One trip to the database thread when the lease is free (the usual case): each trip
+        # waits in the thread's queue under load, and a new learner's first command waits for it.
+        self.grader.rows, fresh = await self._db(self._open_rows)
         self.user = None  # only the progress rows needed it
-        await self.lease.take()
-        fresh = await self._db(Sandbox.objects.filter(pk=live.sandbox.pk).first)
+        if fresh is False:  # another holder: it is asked to let go (the hub did), wait for it
+            await self.lease.take()
+            fresh = await self._db(Sandbox.objects.filter(pk=live.sandbox.pk).first)
         if fresh is not None:
             fresh.exercise_since = live.sandbox.exercise_since
         owed = self._load(fresh or live.sandbox, catch_up=True)
         await self.clock.advance(owed)  # the missed wall time, in slices (driving.py)
         self.loaded = True
+
+    def _open_rows(self):
+        """(progress rows, the sandbox row as saved once the lease is ours, or False when another
+        holder has the lease)."""
+        rows = progress_rows(self.live.owner, self.user, self.live.lesson)
+        if not self.lease.take_now():
+            return rows, False
+        return rows, Sandbox.objects.filter(pk=self.live.sandbox.pk).first()
 
     async def attach(self, client: Client) -> None:
         """A client joins: it gets the whole state; a new language is the session's from now on."""
