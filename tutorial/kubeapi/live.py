@@ -172,8 +172,8 @@ async def _open(pk: int, client: ApiClient):
     from tutorial.curriculum.catalogue import get_catalogue
     from tutorial.sandbox.models import Sandbox
     from tutorial.sandbox.persistence.db import console_db
-    from tutorial.sandbox.realtime.bridge import HostListener, event
     from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since
+    from tutorial.sandbox.realtime.bridge import HostListener, event
     from tutorial.sandbox.session.hub import hub
 
     sandbox = await console_db(Sandbox.objects.filter(pk=pk).first)()
