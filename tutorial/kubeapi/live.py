@@ -21,6 +21,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from simulator.rest import Response
+from tutorial.admission import OCCUPANCY, RETRY_AFTER_SECONDS
 from tutorial.sandbox.session.messages import ClusterCall
 
 from .asgi import ApiRequest, status
@@ -32,9 +33,15 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _END = object()
 
 
-def unavailable(message: str = "the sandbox is not available right now, try again") -> Response:
-    return Response(503, {"Content-Type": "application/json", "Retry-After": "1"},
+def unavailable(message: str = "the sandbox is not available right now, try again", *,
+                retry_after: int = 1) -> Response:
+    return Response(503, {"Content-Type": "application/json", "Retry-After": str(retry_after)},
                     status(503, "ServiceUnavailable", message))
+
+
+# A session opened here for the API alone counts against the process's capacity like a console
+# (tutorial/admission.py): past it, kubectl is told the server is full, as a browser would be.
+SERVER_FULL = "the server is full right now, so this sandbox cannot start here; try again in a few minutes"
 
 
 class ApiClient:
@@ -67,6 +74,7 @@ class Attachment:
         self.last_used = 0.0
         self.timer: asyncio.TimerHandle | None = None
         self.gone = False
+        self.counted = False  # this attachment opened the session: it holds a place of OCCUPANCY
 
     def touch(self) -> None:
         loop = asyncio.get_running_loop()
@@ -93,6 +101,9 @@ class Attachment:
     def ended(self) -> None:
         """The session stopped (taken over by another process) or we left: forget it."""
         self.gone = True
+        if self.counted:
+            self.counted = False
+            OCCUPANCY.live -= 1
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -133,9 +144,19 @@ async def attached(pk: int, *, ask_others: bool = True):
                 return None
         if session is not None:
             return await attachment_for(session)
+        if OCCUPANCY.full():
+            OCCUPANCY.refused += 1
+            return unavailable(SERVER_FULL, retry_after=RETRY_AFTER_SECONDS)
         attachment = Attachment(registry, pk)
-        attachment.session = await _open(pk, attachment.client)
+        OCCUPANCY.live += 1  # counted before the first await, as admission.py does
+        attachment.counted = True
+        try:
+            attachment.session = await _open(pk, attachment.client)
+        except BaseException:
+            attachment.ended()
+            raise
         if isinstance(attachment.session, Response):
+            attachment.ended()
             return attachment.session
         registry[pk] = attachment
         attachment.touch()

@@ -75,13 +75,13 @@ class SandboxSession:
         self.clock = Clock(live, screen=screen, saver=self.saver, grader=self.grader, editor=self.editor,
                            commands=self.commands, lease=self.lease, outbox=self.outbox)
         self.rollout = RolloutControls(live, screen, self.clock, self.commands, self.grader)
+        self.calls = ClusterCalls(live, screen, self.commands, self.saver, self.grader)
         self.taken_over = False
         self.loaded = False
         # The transport's hooks (realtime/bridge.py HostListener): called when the session closes
         # or stops, and to rejoin the channel layer after an outage.
         self.on_close: list = []
         self.on_rejoin: list = []
-        self.calls = ClusterCalls(live, screen, self.commands, self.saver, self.grader)
 
     # What other layers read (the transport, the Kubernetes API, tests).
     sandbox = property(lambda self: self.live.sandbox)
