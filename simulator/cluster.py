@@ -306,6 +306,9 @@ class Cluster:
                 self._rollback(checkpoint)
             proc.write("err", "error: internal error in the simulator; the command was not applied\n")
             proc.finish(1)
+        finally:
+            if checkpoint is not None:
+                checkpoint[0].close()  # what follows (time passing) is not the command's to undo
         if not proc.done:
             self._procs.append(proc)
         self._log(proc)
@@ -319,16 +322,20 @@ class Cluster:
                 del self.history[: len(self.history) - 1000]
 
     def _checkpoint(self):
-        return self._eng.checkpoint_data(), dict(self.files)
+        """Before a command that may change the cluster: the engine's journal (journal.py), the
+        files, and the command and curl records (a list of pointers each)."""
+        return self._eng.checkpoint(), dict(self.files), list(self.history), list(self.traffic)
 
     def _rollback(self, checkpoint) -> None:
-        data, files = checkpoint
+        engine_checkpoint, files, history, traffic = checkpoint
         listeners = self._eng.store._listeners[1:]
-        self._eng = Engine.from_data(data)
+        self._eng = self._eng.rollback(engine_checkpoint)
         for fn in listeners:
             self._eng.store.listen(fn)
         dict.clear(self.files)
         dict.update(self.files, files)
+        self.history[:] = history
+        self.traffic[:] = traffic
 
     def complete(self, text: str) -> list[str]:
         """Tab completion candidates for the end of `text`."""
@@ -569,6 +576,8 @@ class Cluster:
             self._rollback(checkpoint)
             ctx.err("error: internal error in the simulator; the edit was not applied\n")
             code = 1
+        finally:
+            checkpoint[0].close()
         reopen = new_token = None
         if code is None:  # kubectl reopens the editor on the edited text with the failures on top
             reopen = session.buffer()
