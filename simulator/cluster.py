@@ -640,7 +640,10 @@ class Cluster:
         """The whole cluster as JSON-compatible data (lossless; streaming commands are not kept)."""
         state = {"engine": self._eng.to_data(), "files": dict(self.files), "seed": self.seed,
                  "history": self.history, "traffic": self.traffic}
-        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now, "data": snapshot_codec.encode(state)}
+        encoder = self.__dict__.get("_encoder")
+        if encoder is None:
+            encoder = self._encoder = snapshot_codec.Encoder()
+        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now, "data": encoder.encode(state)}
 
     @classmethod
     def restore(cls, snapshot: dict) -> "Cluster":

@@ -53,3 +53,139 @@ def decode(data: str):
     # that was two thirds of a restore. Parsed JSON cannot hold reference cycles (gcpause.py).
     with gcpause.paused():
         return _loads(raw)
+
+
+# ---- incremental encoding ---------------------------------------------------------------------
+# A snapshot is taken after every command and every few seconds while the clock runs, but between
+# two snapshots most stored objects are the same objects (the store never changes one in place:
+# store.py). So the encoder keeps, per stored object, its JSON bytes, and per run of objects
+# ("chunk") its deflate bytes, and only encodes and compresses what changed. The result is still
+# one zlib stream of the same JSON bytes that encode() writes, so decode() reads both: each chunk
+# is compressed on its own (a full flush ends it, so it refers to nothing before it), the chunks
+# are concatenated between a zlib header and the Adler-32 of the whole, combined from the chunks'.
+# Chunk boundaries depend on the objects' keys only (after a key whose CRC-32 is 0 mod 32, or
+# past 64 KB), so one new object changes one chunk, not all after it.
+
+_CHUNK_EVERY = 32
+_CHUNK_BYTES = 64 * 1024
+_ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KB window, level 1 (what zlib.compress(..., 1) writes)
+_ADLER_BASE = 65521
+
+
+def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
+    """The Adler-32 of A + B from those of A and B and B's length (zlib's adler32_combine)."""
+    rem = len2 % _ADLER_BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _ADLER_BASE
+    sum1 += (adler2 & 0xFFFF) + _ADLER_BASE - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + _ADLER_BASE - rem
+    sum1 %= _ADLER_BASE
+    sum2 %= _ADLER_BASE
+    return sum1 | (sum2 << 16)
+
+
+def _deflate(data: bytes) -> bytes:
+    """Raw deflate of `data` ending on a full flush: decodable after any other such piece."""
+    c = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_FULL_FLUSH)
+
+
+_FINAL_BLOCK = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+
+
+def _json_key(key: str) -> bytes:
+    return _dumps_strict(key) + b":"
+
+
+class Encoder:
+    """encode(state) for one cluster's successive snapshots, reusing what did not change.
+    `state` is Cluster.snapshot's dict; its state["engine"]["store"]["objects"] are stored objects
+    (immutable), the rest is encoded afresh each time (small next to the objects)."""
+
+    def __init__(self):
+        self._objects: dict[int, tuple[dict, bytes, bool]] = {}  # id -> (object, JSON, ends a chunk)
+        self._chunks: dict[tuple, tuple[bytes, int, int]] = {}    # ids -> (deflate, adler, length)
+
+    def encode(self, state: dict) -> str:
+        if orjson is None:
+            return encode(state)
+        try:
+            pieces = self._pieces(state)
+        except TypeError:  # a value orjson cannot write: the standard library's encoder
+            return encode(state)
+        out = [_ZLIB_HEADER]
+        adler, length = 1, 0
+        for compressed, piece_adler, piece_len in pieces:
+            out.append(compressed)
+            adler = adler32_combine(adler, piece_adler, piece_len)
+            length += piece_len
+        out.append(_FINAL_BLOCK)
+        out.append(adler.to_bytes(4, "big"))
+        return base64.b64encode(b"".join(out)).decode("ascii")
+
+    def _pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
+        """[head, object chunks..., tail]: the JSON of `state` is head + objects + tail."""
+        engine = state["engine"]
+        store = engine["store"]
+        if set(store) != {"objects", "rv"}:
+            raise TypeError("unexpected store data")
+        items = [None if key == "store" else _json_key(key) + _dumps_strict(engine[key]) for key in sorted(engine)]
+        i = items.index(None)
+        engine_head = b"{" + b"".join(x + b"," for x in items[:i]) + b'"store":{"objects":['
+        engine_tail = b'],"rv":' + _dumps_strict(store["rv"]) + b"}" + b"".join(b"," + x for x in items[i + 1:]) + b"}"
+        top = [None if key == "engine" else _json_key(key) + _dumps_strict(state[key]) for key in sorted(state)]
+        j = top.index(None)
+        head = b"{" + b"".join(x + b"," for x in top[:j]) + b'"engine":' + engine_head
+        tail = engine_tail + b"".join(b"," + x for x in top[j + 1:]) + b"}"
+        return [_fresh(head), *self._object_chunks(store["objects"]), _fresh(tail)]
+
+    def _object_chunks(self, objects: list) -> list[tuple[bytes, int, int]]:
+        old_objects, old_chunks = self._objects, self._chunks
+        cache: dict[int, tuple[dict, bytes, bool]] = {}
+        chunks: dict[tuple, tuple[bytes, int, int]] = {}
+        out = []
+        ids: list[int] = []
+        parts: list[bytes] = []
+        size = 0
+        first = True
+
+        def close():
+            nonlocal ids, parts, size, first
+            key = (first, *ids)
+            done = old_chunks.get(key) or chunks.get(key)
+            if done is None:
+                raw = (b"" if first else b",") + b",".join(parts)
+                done = (_deflate(raw), zlib.adler32(raw), len(raw))
+            chunks[key] = done
+            out.append(done)
+            ids, parts, size, first = [], [], 0, False
+
+        for obj in objects:
+            entry = old_objects.get(id(obj))
+            if entry is None or entry[0] is not obj:
+                meta = obj.get("metadata") or {}
+                name = f'{obj.get("kind")}/{meta.get("namespace") or ""}/{meta.get("name") or ""}'
+                entry = (obj, _dumps_strict(obj), zlib.crc32(name.encode("utf-8", "surrogatepass")) % _CHUNK_EVERY == 0)
+            cache[id(obj)] = entry
+            ids.append(id(obj))
+            parts.append(entry[1])
+            size += len(entry[1])
+            if entry[2] or size >= _CHUNK_BYTES:
+                close()
+        if parts:
+            close()
+        # only what this snapshot holds is kept; the old entries kept the old objects alive
+        # until now, so no id above can belong to a freed object
+        self._objects, self._chunks = cache, chunks
+        return out
+
+
+def _dumps_strict(value) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as err:
+        raise TypeError(str(err)) from None
+
+
+def _fresh(raw: bytes) -> tuple[bytes, int, int]:
+    return _deflate(raw), zlib.adler32(raw), len(raw)
