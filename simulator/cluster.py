@@ -104,6 +104,7 @@ class EditResult(Result):
     token: str | None = None
 
 
+_QUOTING = str.maketrans("", "", "'\"\\\n")  # removed before looking for the word `edit`
 MAX_OPEN_EDITS = 4  # edits waiting for the editor panel; older ones are forgotten
 
 
@@ -491,6 +492,11 @@ class Cluster:
             return None
         env = dict(env or {})
         if env.get("KUBE_EDITOR") or env.get("EDITOR"):
+            return None
+        # a front-end asks this before every command: most are no edit, and the word `edit` cannot
+        # come out of a line without its letters in a row, give or take quotes, backslashes and
+        # escaped newlines (tokenize expands nothing), so those skip the parse
+        if "edit" not in line.translate(_QUOTING):
             return None
         try:
             words = cli.tokenize(line)
