@@ -105,6 +105,7 @@ class Encoder:
     def __init__(self):
         self._objects: dict[int, tuple[dict, bytes, bool]] = {}  # id -> (object, JSON, ends a chunk)
         self._chunks: dict[tuple, tuple[bytes, int, int]] = {}    # ids -> (deflate, adler, length)
+        self._raw_pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON -> (deflate, adler, length)
 
     def encode(self, state: dict) -> str:
         if orjson is None:
@@ -124,20 +125,51 @@ class Encoder:
         return base64.b64encode(b"".join(out)).decode("ascii")
 
     def _pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
-        """[head, object chunks..., tail]: the JSON of `state` is head + objects + tail."""
+        """The JSON of `state` as compressed pieces: each value beside the stored objects (the
+        kubelet's memory, the timeline, the event index, files, history...) is a piece of its own,
+        compressed again only when its bytes differ from the last snapshot's; then the chunks of
+        objects (_object_chunks)."""
         engine = state["engine"]
         store = engine["store"]
         if set(store) != {"objects", "rv"}:
             raise TypeError("unexpected store data")
-        items = [None if key == "store" else _json_key(key) + _dumps_strict(engine[key]) for key in sorted(engine)]
-        i = items.index(None)
-        engine_head = b"{" + b"".join(x + b"," for x in items[:i]) + b'"store":{"objects":['
-        engine_tail = b'],"rv":' + _dumps_strict(store["rv"]) + b"}" + b"".join(b"," + x for x in items[i + 1:]) + b"}"
-        top = [None if key == "engine" else _json_key(key) + _dumps_strict(state[key]) for key in sorted(state)]
-        j = top.index(None)
-        head = b"{" + b"".join(x + b"," for x in top[:j]) + b'"engine":' + engine_head
-        tail = engine_tail + b"".join(b"," + x for x in top[j + 1:]) + b"}"
-        return [_fresh(head), *self._object_chunks(store["objects"]), _fresh(tail)]
+        old, self._raw_pieces = self._raw_pieces, {}
+
+        def piece(raw: bytes) -> tuple[bytes, int, int]:
+            done = old.get(raw) or self._raw_pieces.get(raw)
+            if done is None:
+                done = _fresh(raw)
+            self._raw_pieces[raw] = done
+            return done
+
+        # {"engine":{…,"store":{"objects":[ <chunks> ],"rv":N},…},"files":…,…}; a comma starts
+        # every piece but the first of its object
+        top = sorted(state)
+        before = [b"{"]
+        first = True
+        for key in top:
+            if key == "engine":
+                break
+            before.append((b"" if first else b",") + _json_key(key) + _dumps_strict(state[key]))
+            first = False
+        keys = sorted(engine)
+        out = [piece(b"".join(before) + (b"" if first else b",") + b'"engine":{')]
+        first = True
+        for key in keys:
+            if key == "store":
+                break
+            out.append(piece((b"" if first else b",") + _json_key(key) + _dumps_strict(engine[key])))
+            first = False
+        out.append(piece((b"" if first else b",") + b'"store":{"objects":['))
+        out.extend(self._object_chunks(store["objects"]))
+        out.append(piece(b'],"rv":' + _dumps_strict(store["rv"]) + b"}"))
+        for key in keys[keys.index("store") + 1:]:
+            out.append(piece(b"," + _json_key(key) + _dumps_strict(engine[key])))
+        tail = [b"}"]
+        for key in top[top.index("engine") + 1:]:
+            tail.append(b"," + _json_key(key) + _dumps_strict(state[key]))
+        out.append(piece(b"".join(tail) + b"}"))
+        return out
 
     def _object_chunks(self, objects: list) -> list[tuple[bytes, int, int]]:
         old_objects, old_chunks = self._objects, self._chunks
