@@ -145,6 +145,50 @@ def per_command_costs(replicas: int, rounds: int = 300) -> tuple[float, float, f
     return ((t1 - t0) / rounds * 1e3, (t2 - t1) / rounds * 1e3, after / (rounds // 10) * 1e3, plain * 1e3)
 
 
+def lesson_replay(commands: int = 300) -> dict[str, float]:
+    """The simulator's share of the web console's work per command, replaying the `run` commands
+    of the deployment-basics lesson (as bench/profile_commands.py does, without Django): the
+    `kubectl edit` probe (Cluster.edit_begin), Cluster.start, 0.3 s of clock, and the snapshot
+    saved after the command. CPU ms per command, after 30 commands of warm-up (imports)."""
+    from pathlib import Path
+
+    from bench.learners import ROOT, lesson_commands
+
+    lines = lesson_commands("deployment-basics", "en")
+    folder = next(f for f in sorted((ROOT / "tutorial" / "content").iterdir())
+                  if (f / "lesson.yaml").exists() and "slug: deployment-basics" in (f / "lesson.yaml").read_text())
+
+    def fresh() -> Cluster:
+        c = Cluster(seed=1)
+        for f in sorted(Path(folder).rglob("*.yaml")):
+            if f.name not in ("lesson.yaml", "exercises.yaml"):
+                c.files[f.name] = f.read_text()
+        return c
+
+    def replay(c: Cluster, n: int, parts: dict) -> None:
+        for i in range(n):
+            line = lines[i % len(lines)]
+            t0 = time.process_time()
+            c.edit_begin(line)
+            t1 = time.process_time()
+            proc = c.start(line)
+            t2 = time.process_time()
+            if not proc.done:
+                proc.cancel()
+            c.advance(0.3)
+            t3 = time.process_time()
+            c.snapshot()
+            t4 = time.process_time()
+            for k, v in zip(("edit probe", "start", "clock", "snapshot"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                parts[k] += v
+
+    replay(fresh(), 30, dict.fromkeys(("edit probe", "start", "clock", "snapshot"), 0.0))
+    parts = dict.fromkeys(("edit probe", "start", "clock", "snapshot"), 0.0)
+    for _ in range(3):
+        replay(fresh(), commands // 3, parts)
+    return {k: v / (commands // 3 * 3) * 1e3 for k, v in parts.items()}
+
+
 def main() -> None:
     sizes = (100, 1000) if "--quick" in sys.argv else (100, 1000, 5000)
     limits.MAX_REPLICAS = max(*sizes, 1000)
@@ -169,6 +213,9 @@ def main() -> None:
         checkpoint, unchanged, changed, plain = per_command_costs(n)
         print(f"  lesson cluster, {n:>3} replicas: checkpoint {checkpoint:.3f}; snapshot {unchanged:.3f} / "
               f"{changed:.3f} (one-shot {plain:.3f})")
+    parts = lesson_replay()
+    print("deployment-basics replayed, simulator CPU ms per command: "
+          + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + f"; total {sum(parts.values()):.3f}")
 
 
 if __name__ == "__main__":
