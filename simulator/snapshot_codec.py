@@ -11,7 +11,9 @@ optional (the simulator's own tests need nothing beyond PyYAML); values it canno
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import operator
 import zlib
 
 from . import gcpause
@@ -58,16 +60,19 @@ def decode(data: str):
 # ---- incremental encoding ---------------------------------------------------------------------
 # A snapshot is taken after every command and every few seconds while the clock runs, but between
 # two snapshots most stored objects are the same objects (the store never changes one in place:
-# store.py). So the encoder keeps, per stored object, its JSON bytes, and per run of objects
-# ("chunk") its deflate bytes, and only encodes and compresses what changed. The result is still
-# one zlib stream of the same JSON bytes that encode() writes, so decode() reads both: each chunk
-# is compressed on its own (a full flush ends it, so it refers to nothing before it), the chunks
-# are concatenated between a zlib header and the Adler-32 of the whole, combined from the chunks'.
-# Chunk boundaries depend on the objects' keys only (after a key whose CRC-32 is 0 mod 32, or
-# past 64 KB), so one new object changes one chunk, not all after it.
+# store.py). So the encoder keeps the deflate bytes of each run of objects ("chunk") with the
+# objects it holds, and encodes and compresses again only the chunks where an object changed; the
+# other values of the state (kubelet memory, timeline, event index, files…) are pieces compressed
+# again only when their JSON differs (by a BLAKE2b digest) from the last snapshot's. The result is
+# still one zlib stream of the same JSON bytes that encode() writes, so decode() reads both: each
+# piece is compressed on its own (a full flush ends it, so it refers to nothing before it), the
+# pieces are concatenated between a zlib header and the Adler-32 of the whole, combined from the
+# pieces'. A chunk ends after an object whose name hashes to 0 mod 32 (str hashes are cached on the
+# string, so this costs nothing per snapshot), so one new object changes one chunk, not all after
+# it. Memory: the compressed snapshot and a pointer per object, no JSON text (a web process keeps
+# hundreds of clusters).
 
 _CHUNK_EVERY = 32
-_CHUNK_BYTES = 64 * 1024
 _ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KB window, level 1 (what zlib.compress(..., 1) writes)
 _ADLER_BASE = 65521
 
@@ -100,46 +105,44 @@ def _json_key(key: str) -> bytes:
 class Encoder:
     """encode(state) for one cluster's successive snapshots, reusing what did not change.
     `state` is Cluster.snapshot's dict; its state["engine"]["store"]["objects"] are stored objects
-    (immutable), the rest is encoded afresh each time (small next to the objects)."""
+    (immutable)."""
 
     def __init__(self):
-        self._objects: dict[int, tuple[dict, bytes, bool]] = {}  # id -> (object, JSON, ends a chunk)
-        self._chunks: dict[tuple, tuple[bytes, int, int]] = {}    # ids -> (deflate, adler, length)
-        self._raw_pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON -> (deflate, adler, length)
+        # id of a chunk's first object -> (its objects, leading comma?, deflate, adler, length)
+        self._chunks: dict[int, tuple[tuple, bool, bytes, int, int]] = {}
+        self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
 
     def encode(self, state: dict) -> str:
         if orjson is None:
             return encode(state)
         try:
-            pieces = self._pieces(state)
+            pieces = self._all_pieces(state)
         except TypeError:  # a value orjson cannot write: the standard library's encoder
             return encode(state)
         out = [_ZLIB_HEADER]
-        adler, length = 1, 0
+        adler = 1
         for compressed, piece_adler, piece_len in pieces:
             out.append(compressed)
             adler = adler32_combine(adler, piece_adler, piece_len)
-            length += piece_len
         out.append(_FINAL_BLOCK)
         out.append(adler.to_bytes(4, "big"))
         return base64.b64encode(b"".join(out)).decode("ascii")
 
-    def _pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
-        """The JSON of `state` as compressed pieces: each value beside the stored objects (the
-        kubelet's memory, the timeline, the event index, files, history...) is a piece of its own,
-        compressed again only when its bytes differ from the last snapshot's; then the chunks of
-        objects (_object_chunks)."""
+    def _all_pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
+        """The JSON of `state` as compressed pieces: each value beside the stored objects is a
+        piece of its own; the stored objects are chunks (_object_chunks)."""
         engine = state["engine"]
         store = engine["store"]
         if set(store) != {"objects", "rv"}:
             raise TypeError("unexpected store data")
-        old, self._raw_pieces = self._raw_pieces, {}
+        old, self._pieces = self._pieces, {}
 
         def piece(raw: bytes) -> tuple[bytes, int, int]:
-            done = old.get(raw) or self._raw_pieces.get(raw)
+            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            done = old.get(digest) or self._pieces.get(digest)
             if done is None:
                 done = _fresh(raw)
-            self._raw_pieces[raw] = done
+            self._pieces[digest] = done
             return done
 
         # {"engine":{…,"store":{"objects":[ <chunks> ],"rv":N},…},"files":…,…}; a comma starts
@@ -172,43 +175,25 @@ class Encoder:
         return out
 
     def _object_chunks(self, objects: list) -> list[tuple[bytes, int, int]]:
-        old_objects, old_chunks = self._objects, self._chunks
-        cache: dict[int, tuple[dict, bytes, bool]] = {}
-        chunks: dict[tuple, tuple[bytes, int, int]] = {}
+        old, chunks = self._chunks, {}
         out = []
-        ids: list[int] = []
-        parts: list[bytes] = []
-        size = 0
-        first = True
-
-        def close():
-            nonlocal ids, parts, size, first
-            key = (first, *ids)
-            done = old_chunks.get(key) or chunks.get(key)
-            if done is None:
-                raw = (b"" if first else b",") + b",".join(parts)
-                done = (_deflate(raw), zlib.adler32(raw), len(raw))
-            chunks[key] = done
-            out.append(done)
-            ids, parts, size, first = [], [], 0, False
-
-        for obj in objects:
-            entry = old_objects.get(id(obj))
-            if entry is None or entry[0] is not obj:
-                meta = obj.get("metadata") or {}
-                name = f'{obj.get("kind")}/{meta.get("namespace") or ""}/{meta.get("name") or ""}'
-                entry = (obj, _dumps_strict(obj), zlib.crc32(name.encode("utf-8", "surrogatepass")) % _CHUNK_EVERY == 0)
-            cache[id(obj)] = entry
-            ids.append(id(obj))
-            parts.append(entry[1])
-            size += len(entry[1])
-            if entry[2] or size >= _CHUNK_BYTES:
-                close()
-        if parts:
-            close()
-        # only what this snapshot holds is kept; the old entries kept the old objects alive
-        # until now, so no id above can belong to a freed object
-        self._objects, self._chunks = cache, chunks
+        start = 0
+        n = len(objects)
+        for i, obj in enumerate(objects):
+            if i + 1 < n and hash((obj.get("metadata") or {}).get("name") or "") % _CHUNK_EVERY:
+                continue
+            members = tuple(objects[start:i + 1])
+            leading = start > 0
+            entry = old.get(id(members[0]))
+            # the old entry holds its objects, so an object found there by identity is that one
+            if entry is None or entry[1] != leading or len(entry[0]) != len(members) \
+                    or not all(map(operator.is_, entry[0], members)):
+                raw = (b"," if leading else b"") + b",".join([_dumps_strict(o) for o in members])
+                entry = (members, leading, *_fresh(raw))
+            chunks[id(members[0])] = entry
+            out.append(entry[2:])
+            start = i + 1
+        self._chunks = chunks
         return out
 
 
