@@ -67,9 +67,8 @@ def decode(data: str):
 # still one zlib stream of the same JSON bytes that encode() writes, so decode() reads both: each
 # piece is compressed on its own (a full flush ends it, so it refers to nothing before it), the
 # pieces are concatenated between a zlib header and the Adler-32 of the whole, combined from the
-# pieces'. A chunk ends after an object whose name hashes to 0 mod 32 (str hashes are cached on the
-# string, so this costs nothing per snapshot), so one new object changes one chunk, not all after
-# it. Memory: the compressed snapshot and a pointer per object, no JSON text (a web process keeps
+# pieces'. A chunk ends after an object whose name's last two characters say so (_ends_no_chunk),
+# so one new object changes one chunk, not all after it. Memory: the compressed snapshot and a pointer per object, no JSON text (a web process keeps
 # hundreds of clusters).
 
 _CHUNK_EVERY = 32
@@ -180,7 +179,7 @@ class Encoder:
         start = 0
         n = len(objects)
         for i, obj in enumerate(objects):
-            if i + 1 < n and hash((obj.get("metadata") or {}).get("name") or "") % _CHUNK_EVERY:
+            if i + 1 < n and _ends_no_chunk(obj):
                 continue
             members = tuple(objects[start:i + 1])
             leading = start > 0
@@ -195,6 +194,14 @@ class Encoder:
             start = i + 1
         self._chunks = chunks
         return out
+
+
+def _ends_no_chunk(obj: dict) -> int:
+    """Nonzero unless a chunk ends after `obj`: from the last two characters of its name, the
+    random part of generated names (pods `kubia-…-x7k2q`, events `kubia.1886…f27`), so about one
+    object in 32 ends a chunk, the same in every process (str's own hash is salted per process)."""
+    name = (obj.get("metadata") or {}).get("name") or "  "
+    return (ord(name[-1]) * 31 + ord(name[-2 if len(name) > 1 else -1])) % _CHUNK_EVERY
 
 
 def _dumps_strict(value) -> bytes:
