@@ -88,12 +88,6 @@ def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
     return sum1 | (sum2 << 16)
 
 
-def _deflate(data: bytes) -> bytes:
-    """Raw deflate of `data` ending on a full flush: decodable after any other such piece."""
-    c = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush(zlib.Z_FULL_FLUSH)
-
-
 _FINAL_BLOCK = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
 
 
@@ -110,10 +104,12 @@ class Encoder:
         # id of a chunk's first object -> (its objects, leading comma?, deflate, adler, length)
         self._chunks: dict[int, tuple[tuple, bool, bytes, int, int]] = {}
         self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
+        self._compressor = None
 
     def encode(self, state: dict) -> str:
         if orjson is None:
             return encode(state)
+        self._compressor = None
         try:
             pieces = self._all_pieces(state)
         except TypeError:  # a value orjson cannot write: the standard library's encoder
@@ -126,6 +122,14 @@ class Encoder:
         out.append(_FINAL_BLOCK)
         out.append(adler.to_bytes(4, "big"))
         return base64.b64encode(b"".join(out)).decode("ascii")
+
+    def _fresh(self, raw: bytes) -> tuple[bytes, int, int]:
+        """A piece compressed: one compressor per snapshot (making one costs more than a small
+        piece), each piece ended by a full flush, which makes it refer to nothing before it."""
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+        c = self._compressor
+        return c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH), zlib.adler32(raw), len(raw)
 
     def _all_pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
         """The JSON of `state` as compressed pieces: each value beside the stored objects is a
@@ -140,7 +144,7 @@ class Encoder:
             digest = hashlib.blake2b(raw, digest_size=16).digest()
             done = old.get(digest) or self._pieces.get(digest)
             if done is None:
-                done = _fresh(raw)
+                done = self._fresh(raw)
             self._pieces[digest] = done
             return done
 
@@ -188,7 +192,7 @@ class Encoder:
             if entry is None or entry[1] != leading or len(entry[0]) != len(members) \
                     or not all(map(operator.is_, entry[0], members)):
                 raw = (b"," if leading else b"") + b",".join([_dumps_strict(o) for o in members])
-                entry = (members, leading, *_fresh(raw))
+                entry = (members, leading, *self._fresh(raw))
             chunks[id(members[0])] = entry
             out.append(entry[2:])
             start = i + 1
@@ -211,5 +215,4 @@ def _dumps_strict(value) -> bytes:
         raise TypeError(str(err)) from None
 
 
-def _fresh(raw: bytes) -> tuple[bytes, int, int]:
-    return _deflate(raw), zlib.adler32(raw), len(raw)
+
