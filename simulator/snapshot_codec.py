@@ -71,7 +71,9 @@ def decode(data: str):
 # so one new object changes one chunk, not all after it. Memory: the compressed snapshot and a pointer per object, no JSON text (a web process keeps
 # hundreds of clusters).
 
-_CHUNK_EVERY = 32
+# 1 in ~43 of the two-character endings of hex (events) and of the name generator's alphabet
+# (pods) ends a chunk: chunks of ~30 KB of JSON, within deflate's 32 KB window
+_CHUNK_PRIME = 47
 _ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KB window, level 1 (what zlib.compress(..., 1) writes)
 _ADLER_BASE = 65521
 
@@ -203,9 +205,9 @@ class Encoder:
 def _ends_no_chunk(obj: dict) -> int:
     """Nonzero unless a chunk ends after `obj`: from the last two characters of its name, the
     random part of generated names (pods `kubia-…-x7k2q`, events `kubia.1886…f27`), so about one
-    object in 32 ends a chunk, the same in every process (str's own hash is salted per process)."""
+    object in 43 ends a chunk, the same in every process (str's own hash is salted per process)."""
     name = (obj.get("metadata") or {}).get("name") or "  "
-    return (ord(name[-1]) * 31 + ord(name[-2 if len(name) > 1 else -1])) % _CHUNK_EVERY
+    return (ord(name[-2 if len(name) > 1 else -1]) * 7 + ord(name[-1]) * 3) % _CHUNK_PRIME
 
 
 def _dumps_strict(value) -> bytes:
