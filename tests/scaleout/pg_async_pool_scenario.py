@@ -226,4 +226,5 @@ async def main(which: str) -> dict:
     return await {"busy": busy, "restart": restart}[which](pk)
 
 
-print(json.dumps(asyncio.run(main(sys.argv[1]))))
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1]))))

@@ -273,9 +273,9 @@ async def _rowcount(sql: str, params: list) -> int:
                 if busy_waits < BUSY_WAITS:
                     wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS
                     continue
-                raise OperationalError(
-                    f"PostgreSQL is busy: no console connection came free in "
-                    f"{busy_waits * CONNECTION_TIMEOUT_SECONDS:g} s ({console_pool.pool.max_size} in the pool)") from exc
+                waited = busy_waits * CONNECTION_TIMEOUT_SECONDS
+                raise OperationalError(f"PostgreSQL is busy: no console connection came free in {waited:g} s "
+                                       f"({console_pool.pool.max_size} in the pool)") from exc
             if verdict == STUCK and again:
                 again = False
                 wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS
