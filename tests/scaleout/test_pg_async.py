@@ -60,8 +60,7 @@ def test_a_busy_pool_is_kept_and_its_waiters_are_served_within_its_connections(s
     assert facts["refused_outcomes"] == ["OperationalError"]
     assert facts["refused_message"] == ("OperationalError: PostgreSQL is busy: no console connection came free "
                                         "in 2 s (3 in the pool)")
-    low, high = facts["refused_seconds"]
-    assert 2 * facts["timeout"] - 0.1 <= low and high < 3 * facts["timeout"]
+    assert facts["refused_seconds"][0] >= 2 * facts["timeout"] - 0.05  # two whole waits, not one
     assert facts["refused_pool_kept"] is True
     # Once the statements end, the same pool answers at once; one pool in the process.
     assert facts["after"][0] == "ok" and facts["after"][1] < facts["timeout"]
