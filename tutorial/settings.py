@@ -106,7 +106,7 @@ DATABASES = {
 #                                 Channels' database_sync_to_async, the consoles' threads
 #                                 (CONSOLE_DATABASE_THREADS, tutorial/sandbox/db.py)
 # + CONSOLE_DATABASE_CONNECTIONS  the consoles' async pool for saves and lease renewals, used on
-#                                 the event loop (tutorial/sandbox/pg_async.py)
+#                                 the event loop (tutorial/sandbox/persistence/pg_async.py)
 # = 8 + 8 = 16 by default: six processes fit PostgreSQL's default max_connections of 100.
 # Persistent connections (CONN_MAX_AGE > 0) kept one connection per thread, and under ASGI every
 # concurrent request may run in a thread of its own: a ramp of learners used all 100.

@@ -76,3 +76,30 @@ async def test_the_screen_sends_only_the_rollout_panel_parts_that_changed():
     assert screen.view_dirty and screen.rollout_dirty
     await screen.view()
     assert "web-" in client.frames[-1] and not screen.view_dirty
+
+
+async def test_a_busy_database_is_retried_without_alarming_the_learner_and_a_down_one_is_said():
+    from django.db import OperationalError
+
+    from tutorial.sandbox.persistence.lease import DATABASE_BACK, DATABASE_DOWN
+    from tutorial.sandbox.persistence.pg_async import DatabaseBusy
+
+    sandbox, _ = await _sandbox("anon:parts-busy", "first-deployment")
+    said = []
+
+    async def say(message, kind="info"):
+        said.append(str(message))
+
+    async def nothing():
+        return True
+
+    keeper = LeaseKeeper(sandbox.pk, "here:1:test/busy", say=say, lost=nothing, rejoin=nothing, flush=nothing)
+    await keeper.take()
+    fields = dict(snapshot=sandbox.snapshot, transcript=None, history=None, terminals=None, speed=1, paused=False)
+    await keeper.database_failed(DatabaseBusy("PostgreSQL is busy"))
+    assert keeper.database_down and said == []  # retried by the clock, nothing said
+    assert await keeper.save(sandbox, **fields) and not keeper.database_down and said == []
+    await keeper.database_failed(OperationalError("connection refused"))
+    await keeper.database_failed(OperationalError("connection refused"))
+    assert said == [str(DATABASE_DOWN)]
+    assert await keeper.save(sandbox, **fields) and said == [str(DATABASE_DOWN), str(DATABASE_BACK)]

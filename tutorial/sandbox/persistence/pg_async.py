@@ -48,6 +48,11 @@ LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not 
 JSON_FIELDS = ("snapshot", "transcript", "history", "terminals")  # jsonb columns: sent as Jsonb
 # How long a caller waits in the pool's queue for a connection before the wait is judged (below).
 CONNECTION_TIMEOUT_SECONDS = 3.0
+class DatabaseBusy(OperationalError):
+    """PostgreSQL answers, but no console connection came free in time: nothing is lost, the save
+    is retried (lease.py does not tell the learner the database is down)."""
+
+
 # A busy pool is waited for this many times in all (2 × 3 s = 6 s) before the caller gets an error.
 BUSY_WAITS = 2
 # The health check's connection attempt (libpq's connect_timeout: whole seconds, at least 2).
@@ -274,7 +279,7 @@ async def _rowcount(sql: str, params: list) -> int:
                     wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS
                     continue
                 waited = busy_waits * CONNECTION_TIMEOUT_SECONDS
-                raise OperationalError(f"PostgreSQL is busy: no console connection came free in {waited:g} s "
+                raise DatabaseBusy(f"PostgreSQL is busy: no console connection came free in {waited:g} s "
                                        f"({console_pool.pool.max_size} in the pool)") from exc
             if verdict == STUCK and again:
                 again = False
