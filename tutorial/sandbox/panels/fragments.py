@@ -5,12 +5,14 @@ The page renders the same templates on first load, so ids and markup always matc
 
 from __future__ import annotations
 
+import html
 import json
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from tutorial.sandbox.panels.cluster_view import ClusterView
+from tutorial.sandbox.panels.memo import LRU
 from tutorial.sandbox.panels.rollout_panel import deployment_names, panel_context
 from tutorial.sandbox.panels.traffic import TrafficStrip, service_names
 from tutorial.sandbox.persistence.sandboxes import SPEEDS
@@ -50,6 +52,56 @@ def _render(template: str, context: dict, language: str) -> str:
         return render_to_string(template, context)
 
 
+# ---- shells: a template rendered once per language and fixed values, its changing part put in after
+# A console fragment costs ≈0.2 ms through the template engine (translation switch, context, nodes)
+# and is sent two or three times per command; a shell costs a dict look-up and a string join.
+_SHELLS = LRU(512)
+# Stands for a value in a shell; survives autoescaping unchanged (no NUL reaches a fragment's value:
+# the console refuses it in a command, and a value holding it is rendered by the template instead).
+MARK = "\x00value\x00"
+
+
+def _shell(template: str, context: dict, language: str) -> str:
+    """`template` rendered with `context` (hashable values only) in `language`, remembered."""
+    key = (template, language, tuple(sorted(context.items())))
+    return _SHELLS.get(key, lambda: _render(template, context, language))
+
+
+def _escaped(value: str) -> str:
+    """What the template's {{ value }} prints for a plain str (conditional_escape: html.escape)."""
+    return html.escape(value)
+
+
+def _entries_html(entries) -> str | None:
+    """templates/sandbox/_console_entries.html for plain entries (dicts whose kind and text are str,
+    without NUL); None for anything else, which the template renders. tests/web/test_fragments_memo.py
+    compares the two."""
+    out = []
+    for entry in entries:
+        if type(entry) is not dict:
+            return None
+        kind, text = entry.get("kind"), entry.get("text")
+        if type(kind) is not str or type(text) is not str or "\x00" in text:
+            return None
+        if kind == "input":
+            out.append(f'<span class="console-in"><span class="console-prompt" aria-hidden="true">$ </span>'
+                       f'{_escaped(text)}\n</span>')
+        else:
+            out.append(f'<span class="console-{_escaped(kind)}">{_escaped(text)}</span>')
+    return "".join(out)
+
+
+def _output(entries: list, language: str, suffix: str, *, append: bool) -> str:
+    """_console_output.html: new entries (append) or the whole transcript (out of band)."""
+    flags = {"append": True} if append else {"oob": True}
+    inner = _entries_html(entries)
+    if inner is None or type(suffix) is not str:
+        return _render("sandbox/_console_output.html", {"entries": entries, "suffix": suffix, **flags}, language)
+    shell = _shell("sandbox/_console_output.html", {"entries": (), "suffix": suffix, **flags}, language)
+    end = shell.rindex("</pre>")  # the entries are the <pre>'s content
+    return shell[:end] + inner + shell[end:]
+
+
 def full_state(context: dict, language: str) -> str:
     """Everything the console shows, sent on every (re)connect and after a reset."""
     context = {**context, "oob": True, "entries": context["transcript"]}
@@ -66,11 +118,11 @@ def full_state(context: dict, language: str) -> str:
 
 def appended_entries(entries: list[dict], language: str, suffix: str = "") -> str:
     """New entries at the end of one terminal's output (suffix "" = terminal 1, "-N" = terminal N)."""
-    return _render("sandbox/_console_output.html", {"entries": entries, "append": True, "suffix": suffix}, language)
+    return _output(entries, language, suffix, append=True)
 
 
 def cleared_output(language: str, suffix: str = "") -> str:
-    return _render("sandbox/_console_output.html", {"entries": [], "oob": True, "suffix": suffix}, language)
+    return _output([], language, suffix, append=False)
 
 
 def controls(context: dict, language: str) -> str:
@@ -78,23 +130,48 @@ def controls(context: dict, language: str) -> str:
 
 
 def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str | None = None) -> str:
-    """The live view; with replay_clock, the cluster as it was then (marked as a replay)."""
-    return _render("sandbox/_cluster_view.html",
-                   {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}, language)
+    """The live view; with replay_clock, the cluster as it was then (marked as a replay).
+
+    Rendered only as far as it changed since this cluster's last view (view.memo): the whole view
+    when its key is the same (only data-tick differs), else each ReplicaSet whose key is the same,
+    and each pod row once (PodView.html)."""
+    context = {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}
+    if type(tick) is not int:
+        return _render("sandbox/_cluster_view.html", context, language)
+    memo = view.memo if view.memo is not None else {}
+    key = (language, replay_clock, view.key)
+    last = memo.get("view")
+    if last is None or last[0] != key:
+        kept, sets = memo.get("sets") or {}, {}
+        for rs in [rs for d in view.deployments for rs in d.replica_sets] + view.replica_sets:
+            _pod_rows(rs.pods, language)
+            rs_key = (language, rs.key)
+            rs.html = sets[rs_key] = kept.get(rs_key) or _render("sandbox/_replica_set.html", {"rs": rs}, language)
+        _pod_rows(view.pods, language)
+        memo["sets"] = sets
+        last = memo["view"] = (key, _render("sandbox/_cluster_view.html", {**context, "tick": MARK}, language))
+    # data-tick="{{ tick }}" of an int prints str(tick) (no thousands separator in these settings)
+    return last[1].replace(MARK, str(tick))
+
+
+def _pod_rows(pods, language: str) -> None:
+    for pod in pods:
+        if pod.html is None:  # a PodView stands for one stored pod object: its row never changes
+            pod.html = _render("sandbox/_pod.html", {"pod": pod}, language)
 
 
 def history(history_list: list[str], language: str, suffix: str = "") -> str:
-    return _render(
-        "sandbox/_console_history.html",
-        {"history_json": json.dumps(history_list, ensure_ascii=False), "oob": True, "suffix": suffix},
-        language,
-    )
+    history_json = json.dumps(history_list, ensure_ascii=False)  # never holds MARK: NUL is written \u0000
+    if type(suffix) is not str:
+        return _render("sandbox/_console_history.html",
+                       {"history_json": history_json, "oob": True, "suffix": suffix}, language)
+    shell = _shell("sandbox/_console_history.html", {"history_json": MARK, "oob": True, "suffix": suffix}, language)
+    return shell.replace(MARK, _escaped(history_json))
 
 
 def terminal_state(transcript: list, history_list: list[str], language: str, suffix: str) -> str:
     """One terminal's whole output and ↑/↓ history (terminals after the first, on (re)connect)."""
-    return (_render("sandbox/_console_output.html", {"entries": transcript, "oob": True, "suffix": suffix}, language)
-            + history(history_list, language, suffix))
+    return _output(transcript, language, suffix, append=False) + history(history_list, language, suffix)
 
 
 def completion(text: str, value: str, seq: int, language: str, suffix: str = "") -> str:
