@@ -64,10 +64,42 @@ def _why(explainer: Explainer, condition, held: bool, what: str) -> tuple[str, .
         return ()
 
 
+# The kinds whose outcome reads only the objects as they are now (and `since`): the same while
+# Cluster.changes stands still ("equal values mean the same objects", the store's resourceVersion).
+# Not `command` (the console log), `timeline` (longest_stall reads the clock, and the why-lines the
+# controller's decisions, which a resync may add without writing an object) nor `traffic` (curl's
+# answers).
+OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollout_complete", "paused",
+                          "history", "service"})
+
+
+class GradeMemo:
+    """The outcomes of one cluster's conditions of OBJECT_KINDS, kept while its objects stay the
+    same: a grading after `kubectl get` (the log moved, the objects did not) evaluates only the
+    conditions that read the log. One per cluster (progress/panel.py keeps one per live Cluster);
+    it holds one outcome per condition."""
+
+    def __init__(self) -> None:
+        self._outcomes: dict[int, tuple] = {}
+
+    def holds(self, condition, ctx, what: str):
+        if getattr(condition, "kind", None) not in OBJECT_KINDS:
+            return _holds(condition, ctx, what)
+        key = (ctx.cluster.changes, ctx.since)
+        seen = self._outcomes.get(id(condition))
+        if seen is not None and seen[0] is condition and seen[1] == key:
+            return seen[2]
+        outcome = _holds(condition, ctx, what)
+        self._outcomes[id(condition)] = (condition, key, outcome)
+        return outcome
+
+
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko", *,
-          mistakes_since: float | None = None) -> Result:
+          mistakes_since: float | None = None, memo: GradeMemo | None = None) -> Result:
     """`mistakes_since`: judge mistakes only on what happened from then on (the moment the exercise
-    opened, after the earlier ones were passed); checks still count from `since`."""
+    opened, after the earlier ones were passed); checks still count from `since`. `memo`: outcomes
+    kept from this cluster's earlier gradings (GradeMemo)."""
+    holds = memo.holds if memo is not None else _holds
     if isinstance(exercise, dict):  # raw exercise data, e.g. straight from YAML
         try:
             exercise = parse_exercise(exercise)
@@ -78,7 +110,7 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
     results = []
     for check in exercise.checks:
         what = f"check {exercise.id}/{check.id}"
-        outcome = _holds(check.condition, ctx, what)
+        outcome = holds(check.condition, ctx, what)
         passed = bool(outcome and outcome.passed)
         why = () if passed or outcome is None else _why(explainer, check.condition, False, what)
         results.append(CheckResult(check.id, passed, text(check.message, lang),
@@ -88,7 +120,7 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         ctx, explainer = Context(cluster, mistakes_since), Explainer(cluster, mistakes_since, lang)
     for i, mistake in enumerate(exercise.mistakes):
         what = f"mistake {exercise.id}[{i}]"
-        outcome = _holds(mistake.condition, ctx, what)
+        outcome = holds(mistake.condition, ctx, what)
         if outcome and outcome.passed:
             feedback.append(text(mistake.message, lang))
             why.extend(_why(explainer, mistake.condition, True, what))
@@ -98,4 +130,4 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
     return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why)))
 
 
-__all__ = ["grade", "Result", "CheckResult"]
+__all__ = ["grade", "Result", "CheckResult", "GradeMemo", "OBJECT_KINDS"]
