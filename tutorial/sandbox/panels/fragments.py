@@ -13,7 +13,7 @@ from django.utils import translation
 
 from tutorial.sandbox.panels.cluster_view import ClusterView
 from tutorial.sandbox.panels.memo import LRU
-from tutorial.sandbox.panels.rollout_panel import deployment_names, panel_context
+from tutorial.sandbox.panels.rollout_panel import Kept, deployment_names, kept, panel_context
 from tutorial.sandbox.panels.traffic import TrafficStrip, service_names
 from tutorial.sandbox.persistence.sandboxes import SPEEDS
 
@@ -184,7 +184,8 @@ def exercises(context: dict, language: str) -> str:
     return _render("sandbox/_exercises.html", {**context, "oob": True}, language)
 
 
-# ---- the Rollout panel: each part is sent only when its HTML changed (session/rollout.py)
+# ---- the Rollout panel: each part is sent only when its HTML changed (session/rollout.py), and
+# rendered only when what its template reads changed
 ROLLOUT_PARTS = (
     "sandbox/_rollout_controls.html",
     "sandbox/_rollout_chart_panel.html",
@@ -192,6 +193,15 @@ ROLLOUT_PARTS = (
     "sandbox/_traffic_controls.html",
     "sandbox/_traffic_strip.html",
 )
+# What each part's template reads from the context (besides `oob`, always true here, and the
+# language): equal values, equal HTML. The chart's SVG is left out of its key and put in after.
+PART_INPUTS = {
+    "sandbox/_rollout_controls.html": ("rollout_names", "rollout_ref"),
+    "sandbox/_rollout_chart_panel.html": ("rollout_ref", "chart"),
+    "sandbox/_rollout_why_panel.html": ("why",),
+    "sandbox/_traffic_controls.html": ("traffic_enabled", "traffic_services", "traffic_service"),
+    "sandbox/_traffic_strip.html": ("traffic_enabled", "traffic_cells", "traffic_legend", "traffic_errors"),
+}
 
 
 def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str,
@@ -200,6 +210,7 @@ def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, lan
     `at`: the replay's simulated time (None = live)."""
     context = panel_context(cluster, rollout_ref, language, at) if cluster is not None else {"rollout_ref": None}
     context.update(
+        rollout_kept=kept(cluster) if cluster is not None else None,
         rollout_names=deployment_names(cluster) if cluster is not None else [],
         traffic_enabled=traffic.enabled,
         traffic_services=service_names(cluster) if cluster is not None else [],
@@ -212,9 +223,28 @@ def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, lan
 
 
 def rollout_parts(context: dict, language: str) -> dict[str, str]:
-    """Each part of the Rollout panel as an out-of-band fragment, by template name."""
+    """Each part of the Rollout panel as an out-of-band fragment, by template name. A part whose
+    inputs (PART_INPUTS) equal those it was last rendered from, for this cluster (the context's
+    `rollout_kept`), is not rendered again."""
     context = {**context, "oob": True}
-    return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
+    memory: Kept | None = context.get("rollout_kept")
+    if memory is None:
+        return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
+    parts = {}
+    for name in ROLLOUT_PARTS:
+        # copies of the lists: the traffic strip's cells, for one, grow in place
+        inputs = {key: list(value) if isinstance(value, list) else value
+                  for key, value in ((key, context.get(key)) for key in PART_INPUTS[name])}
+        svg = None
+        if isinstance(inputs.get("chart"), dict) and type(inputs["chart"].get("svg")) is str:
+            svg = inputs["chart"]["svg"]
+            inputs["chart"] = {**inputs["chart"], "svg": MARK}  # |safe: printed as it is, then replaced
+        key = (language, inputs)
+        last = memory.parts.get(name)
+        if last is None or last[0] != key:
+            last = memory.parts[name] = (key, _render(name, {**context, **inputs}, language))
+        parts[name] = last[1] if svg is None else last[1].replace(MARK, svg)
+    return parts
 
 
 # ---- the file editor panel (tutorial/sandbox/panels/editor.py) and replay
