@@ -85,6 +85,31 @@ def learner_actions(cluster, exercise, since: float | None) -> int:
     return count
 
 
+def actions_fold(exercise, since: float | None):
+    """learner_actions as a fold over the log's entries (logscan.LogScan): (start, step, count).
+    The state is (actions whose exit code is known, entries still without one: a `kubectl edit`
+    gets its exit code when the editor closes, so those are read again at every count)."""
+    traffic = _grades_traffic(exercise)
+
+    def step(state, entry):
+        t = entry.get("t")
+        if since is not None and not (isinstance(t, (int, float)) and t >= since):
+            return state
+        if not is_action(entry.get("line", ""), traffic=traffic):
+            return state
+        known, open_entries = state
+        code = entry.get("exit")
+        if code is None:
+            return known, open_entries + (entry,)
+        return (known + 1, open_entries) if code in (0, None) else state
+
+    def count(state):
+        known, open_entries = state
+        return known + sum(1 for entry in open_entries if entry.get("exit") in (0, None))
+
+    return (0, ()), step, count
+
+
 def _namespaces(exercise) -> set[str]:
     conditions = [c.condition for c in exercise.checks] + [m.condition for m in exercise.mistakes]
     return {c.spec["namespace"] for c in conditions if isinstance(c.spec.get("namespace"), str)} or {"default"}

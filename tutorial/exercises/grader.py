@@ -20,6 +20,8 @@ from typing import Any
 from .checks import Context, evaluate
 from .comparisons import SpecError
 from .loader import Exercise, ExerciseError, parse_exercise, text
+from .logscan import LogScan
+from .record_kinds import command_fold
 from .why_feedback import Explainer
 
 log = logging.getLogger(__name__)
@@ -74,16 +76,34 @@ OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollou
 
 
 class GradeMemo:
-    """The outcomes of one cluster's conditions of OBJECT_KINDS, kept while its objects stay the
-    same: a grading after `kubectl get` (the log moved, the objects did not) evaluates only the
-    conditions that read the log. One per cluster (progress/panel.py keeps one per live Cluster);
-    it holds one outcome per condition."""
+    """What one cluster's gradings keep for the next: the outcomes of its conditions of
+    OBJECT_KINDS while its objects stay the same (a grading after `kubectl get` moved the log, not
+    the objects), and for `command:` conditions a fold over the log fed only its new lines
+    (logscan.LogScan). One per cluster (progress/panel.py keeps one per live Cluster); it holds one
+    entry per condition."""
 
     def __init__(self) -> None:
         self._outcomes: dict[int, tuple] = {}
+        self._scans: dict[int, tuple] = {}
+
+    def scan(self, owner, since, fold_of, log: list):
+        """The fold (start, step, result) = fold_of() over `log`, kept for `owner` (a condition or an
+        exercise) and `since`; its result."""
+        start, step, result = fold_of()
+        seen = self._scans.get(id(owner))
+        if seen is None or seen[0] is not owner or seen[1] != since:
+            seen = self._scans[id(owner)] = (owner, since, LogScan(start))
+        return result(seen[2].fold(log, step))
 
     def holds(self, condition, ctx, what: str):
-        if getattr(condition, "kind", None) not in OBJECT_KINDS:
+        kind = getattr(condition, "kind", None)
+        if kind == "command":
+            try:
+                return self.scan(condition, ctx.since, lambda: command_fold(ctx, condition.spec), ctx.cluster.history)
+            except Exception:  # noqa: BLE001 - as _holds: never take the console down
+                log.exception("could not evaluate %s", what)
+                return None
+        if kind not in OBJECT_KINDS:
             return _holds(condition, ctx, what)
         key = (ctx.cluster.changes, ctx.since)
         seen = self._outcomes.get(id(condition))

@@ -77,6 +77,36 @@ def _eval_command(ctx, spec):
     return Outcome(bool(hits) == spec["used"], hits[:3])
 
 
+def command_fold(ctx, spec):
+    """_eval_command as a fold over the log's entries (logscan.LogScan): (start, step, outcome).
+    The state is (a line matching `after` was seen, hits since the last such line, the first three
+    of them); lines before `since` are left out, as _eval_command leaves them."""
+    after, match = spec.get("after"), spec["match"]
+
+    def step(state, entry):
+        if not ctx.after(entry.get("t")):
+            return state
+        marked, count, first = state
+        line = entry.get("line", "")
+        text = command_text(line)
+        if after is not None:
+            if after(text):  # only the lines after the last one matching `after` count
+                return True, 0, ()
+            if not marked:
+                return state
+        if match(text):
+            return marked, count + 1, first + (line,) if len(first) < 3 else first
+        return state
+
+    def outcome(state):
+        count, first = state[1], state[2]
+        if spec.get("times") is not None:
+            return Outcome(spec["times"].holds(count), count)
+        return Outcome((count > 0) == spec["used"], list(first))
+
+    return (False, 0, ()), step, outcome
+
+
 TIMELINE_FACTS = ("min_available", "max_pods", "max_surge_seen", "rollouts_completed",
                   "new_pods_while_paused", "revisions_seen", "longest_stall")
 

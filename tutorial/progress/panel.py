@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from tutorial.exercises import Exercise, Result, grade
 from tutorial.exercises.grader import GradeMemo
-from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, judge,
-                                         learner_actions, settled, solution_allowed)
+from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, actions_fold,
+                                         judge, settled, solution_allowed)
 from tutorial.exercises.loader import text
 
 if TYPE_CHECKING:  # the panel reads rows, never the database: usable without Django (tests/exercises)
@@ -37,8 +37,9 @@ class Graded:
 
 
 class _Memo(GradeMemo):
-    """One cluster's: the condition outcomes (GradeMemo) and each exercise's settled(), kept while
-    the cluster's objects stay the same (settled reads only them)."""
+    """One cluster's: the condition outcomes (GradeMemo), each exercise's settled() while the
+    cluster's objects stay the same (settled reads only them), and its learner_actions() as a fold
+    over the log (GradeMemo.scan)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,6 +53,10 @@ class _Memo(GradeMemo):
         at_rest = settled(cluster, exercise)
         self._settled[id(exercise)] = (exercise, changes, at_rest)
         return at_rest
+
+    def actions(self, cluster, exercise, since) -> int:
+        """learner_actions(cluster, exercise, since)."""
+        return self.scan(exercise, since, lambda: actions_fold(exercise, since), cluster.history)
 
 
 _MEMOS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → _Memo, as long as it lives
@@ -81,7 +86,7 @@ def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None =
         try:
             result = grade(cluster, exercise, since=start, lang=lang,
                            mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now), memo=memo)
-            actions, at_rest = learner_actions(cluster, exercise, start), memo.settled(cluster, exercise)
+            actions, at_rest = memo.actions(cluster, exercise, start), memo.settled(cluster, exercise)
         except Exception:  # noqa: BLE001 - a grader bug must not take the console down
             logger.exception("Grading %s failed", exercise.id)
             result, actions, at_rest = None, 0, True
