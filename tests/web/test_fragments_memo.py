@@ -44,6 +44,22 @@ def test_console_fragments_are_their_templates(language, suffix):
     ) + fragments.history(history, language, suffix)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_controls_are_their_template(language):
+    for clock, speed, paused, running, others in [
+            (0.0, 1, False, False, None), (12.25, 5, False, True, [{"id": "2", "running": True}]),
+            (3725.96, 20, True, False, [{"id": "2", "running": False}, {"id": "3", "running": True}]),
+            (3725.96, 20, True, False, [{"id": "2", "running": False}, {"id": "3", "running": True}])]:
+        context = fragments.console_context(transcript=[], history=[], view=None, clock=clock, speed=speed,
+                                            paused=paused, running=running, tick=int(clock * 7),
+                                            others_running=others)
+        expected = _template("sandbox/_console_controls.html", {**context, "oob": True}, language)
+        assert fragments.controls(context, language) == expected
+        # data-now as the template wrote it before (now|default:0|stringformat:'.1f')
+        assert f'data-now="{clock:.1f}"' in expected and f'data-tick="{int(clock * 7)}"' in expected
+        assert f">{fragments.format_clock(clock)}</span>" in expected
+
+
 def test_entries_the_shell_does_not_know_go_through_the_template():
     odd = [{"kind": "output", "text": "a\x00b"}, {"text": "no kind"}, {"kind": "output", "text": 42}]
     for entries in ([odd[0]], [odd[1]], [odd[2]]):

@@ -38,6 +38,7 @@ def console_context(*, transcript, history, view: ClusterView, clock: float, spe
         "view": view,
         "clock": format_clock(clock),
         "now": clock,
+        "now_text": "%.1f" % (clock or 0),  # data-now: the simulated seconds, one decimal
         "speed": speed,
         "speeds": SPEEDS,
         "paused": paused,
@@ -125,8 +126,22 @@ def cleared_output(language: str, suffix: str = "") -> str:
     return _output([], language, suffix, append=False)
 
 
+# The controls' values that change with every clock sync, put into a shell of the rest
+TICK, CLOCK, NOW = "\x00tick\x00", "\x00clock\x00", "\x00now\x00"
+
+
 def controls(context: dict, language: str) -> str:
-    return _render("sandbox/_console_controls.html", {**context, "oob": True}, language)
+    context = {**context, "oob": True}
+    tick, clock, now_text = context.get("tick"), context.get("clock"), context.get("now_text")
+    if type(tick) is not int or type(clock) is not str or type(now_text) is not str:
+        return _render("sandbox/_console_controls.html", context, language)
+    # everything else _console_controls.html reads
+    key = ("controls", language, context.get("running"), context.get("speed"), context.get("paused"),
+           tuple(context.get("speeds") or ()),
+           tuple((other.get("id"), other.get("running")) for other in context.get("others_running") or ()))
+    shell = _SHELLS.get(key, lambda: _render("sandbox/_console_controls.html",
+                                             {**context, "tick": TICK, "clock": CLOCK, "now_text": NOW}, language))
+    return shell.replace(TICK, str(tick)).replace(CLOCK, _escaped(clock)).replace(NOW, _escaped(now_text))
 
 
 def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str | None = None) -> str:
