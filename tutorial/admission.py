@@ -13,7 +13,9 @@ the routes:
   can try another process and a learner is told before typing anything.
 
 Live consoles are counted here, per process (the event loop is single-threaded: the count is
-exact). Class dashboards and other sockets are not counted and never refused.
+exact), and so is a sandbox opened for the learner's own kubectl alone (tutorial/kubeapi/live.py:
+kubectl then gets a 503 Status saying the server is full). Class dashboards and other sockets are
+not counted and never refused.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from django.conf import settings  # noqa: E402
 
 from tutorial.admission import ConsoleAdmission, LessonPageAdmission  # noqa: E402
 from tutorial.kubeapi.asgi import KubeApiApp  # noqa: E402
-from tutorial.kubeapi.live import run_api_request  # noqa: E402
+from tutorial.kubeapi.route import run_api_request  # noqa: E402
 from tutorial.origin import SameOriginValidator  # noqa: E402
 from tutorial.routing import websocket_urlpatterns  # noqa: E402
 from tutorial.sandbox.memory import tune_gc  # noqa: E402

@@ -41,13 +41,14 @@ def _compile_templates() -> int:
 def _exercise_simulator(catalogue) -> int:
     """Each lesson's sandbox as a new learner gets it, then a command and a snapshot round trip:
     imports the simulator modules that load on first use and fills their caches."""
-    from tutorial.sandbox.persistence.sandboxes import prepare_cluster, restore_cluster
+    from tutorial.sandbox.persistence.sandboxes import prepared, restore_cluster
 
     built = 0
     for lesson in catalogue.lessons:
-        cluster, _since = prepare_cluster(lesson)
+        snapshot, _since = prepared(lesson)  # kept: new learners' sandboxes start from it
         built += 1
     if built:
+        cluster = restore_cluster(snapshot)
         cluster.run("kubectl get all")
         restore_cluster(cluster.snapshot())
     return built

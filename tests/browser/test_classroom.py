@@ -85,6 +85,8 @@ def test_instructor_sees_a_learner_pass_live(browser: Browser, live_url_real_con
     instructor.screenshot(path=str(artifacts / "classroom-dashboard-passed.png"), full_page=True)
 
     # Drill-down: the learner's commands and cluster, live and read-only over the watch socket.
+    misplaced = []  # fragments the session sent that the drill-down has no place for
+    instructor.on("console", lambda message: misplaced.append(message.text) if "oobErrorNoTarget" in message.text else None)
     instructor.locator('tr[data-learner="mina"] th a').click()
     watch = instructor.locator(".learner-watch")
     expect(watch).to_have_attribute("data-state", "open", timeout=15_000)
@@ -98,6 +100,7 @@ def test_instructor_sees_a_learner_pass_live(browser: Browser, live_url_real_con
     command.fill("kubectl scale deployment kubia --replicas=5")
     command.press("Enter")
     expect(instructor.locator("#console-output")).to_contain_text("deployment.apps/kubia scaled", timeout=10_000)
+    assert misplaced == []  # watch.py sends only what the drill-down shows
     expect(instructor.locator('#cluster-view .deployment[data-name="kubia"] > header .counts')).to_contain_text("/5", timeout=15_000)
     learner.get_by_role("tab", name="터미널 2").click()
     learner.locator("#console-input-2").fill("kubectl get deployments")

@@ -1,9 +1,9 @@
 """Session tests: SandboxSession driven directly, no Channels and no socket. Django (models,
 templates) comes from tests/web's configuration and its lesson fixtures."""
 
-from tests.web.conftest import lesson_root, plain_static_storage  # noqa: F401  (fixtures)
-
 import pytest  # noqa: E402
+
+from tests.web.conftest import lesson_root, plain_static_storage  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

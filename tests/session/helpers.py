@@ -63,5 +63,5 @@ async def open_session(hub: Hub, client: FakeClient, *, owner: str = "anon:sessi
 async def settle(session, seconds: float) -> None:
     """Let simulated time pass now (as the +10 s button does), under the session's lock."""
     async with session.lock, session.outbox.batched():
-        session.traffic.advance(session.cluster, seconds)
+        session.live.traffic.advance(session.cluster, seconds)
         await session.tick(float("inf"))

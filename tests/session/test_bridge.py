@@ -37,9 +37,15 @@ async def test_a_remote_socket_attaches_drives_and_leaves():
     await layer.group_send(group, event("sandbox.remote.attach", pk, client=remote, language="en"))
     first = await frames(layer, remote, 'id="console-output"')
     assert first[0]["type"] == "sandbox.remote.frame"
-    await layer.group_send(group, message_event(remote, message(command="kubectl create -f kubia-deployment.yaml"), pk))
+    await layer.group_send(group, message_event(remote, message(command="kubectl create -f kubia-deployment.yaml"), pk, 1))
     await frames(layer, remote, "deployment.apps/kubia created")
     assert "deployment.apps/kubia created" in local.output()  # the host's own window sees it too
+    # Acknowledged once handled and saved: the socket can forget it (a dead host's are run again).
+    while (got := await asyncio.wait_for(layer.receive(remote), 5))["type"] != "sandbox.remote.ack":
+        pass
+    assert got["seq"] == 1
+    assert any(e["line"] == "kubectl create -f kubia-deployment.yaml"
+               for e in session.cluster.history) and not session.live.unsaved
     await layer.group_send(group, event("sandbox.remote.ping", pk, client=remote))
     while (await asyncio.wait_for(layer.receive(remote), 5))["type"] != "sandbox.remote.pong":
         pass  # frames still on their way; the host answers the ping
@@ -84,7 +90,7 @@ async def test_one_listener_serves_every_hosted_session_of_the_process():
     await layer.group_send(second.sandbox.group_name, event("sandbox.remote.attach", second.sandbox.pk,
                                                             client=remote, language="en"))
     await frames(layer, remote, 'id="console-output"')
-    await layer.group_send(second.sandbox.group_name, message_event(remote, message(command="ls"), second.sandbox.pk))
+    await layer.group_send(second.sandbox.group_name, message_event(remote, message(command="ls"), second.sandbox.pk, 1))
     await frames(layer, remote, "kubia-deployment.yaml")
     assert "kubia-deployment.yaml" in two.output() and "kubia-deployment.yaml" not in one.output()
     await layer.group_send(first.sandbox.group_name, event("sandbox.reload", 999999))  # nobody's
@@ -99,5 +105,6 @@ async def test_one_listener_serves_every_hosted_session_of_the_process():
 
 async def test_messages_cross_the_layer_as_plain_data():
     sent = message(command="ls", terminal="3")
-    sent_event = message_event("chan", sent, 12)
+    sent_event = message_event("chan", sent, 12, 7)
     assert sent_event["message"] == dataclasses.asdict(sent) and sent_event["sandbox"] == 12
+    assert sent_event["seq"] == 7

@@ -9,8 +9,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.session.helpers import FakeClient, message, open_session
-from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.session import messages
 from tutorial.sandbox.session.hub import Hub
 from tutorial.sandbox.session.messages import ClusterCall, Refusal
@@ -144,7 +144,7 @@ async def test_losing_the_lease_stops_the_session_and_closes_every_client():
     await open_session(hub, second)
     stolen = await database_sync_to_async(lease.acquire)(session.sandbox.pk, "other-process", steal=True)
     assert stolen.acquired
-    session.lease_renewed_at = -1e9  # renewal due now
+    session.lease.renewed_at = -1e9  # renewal due now
     await session.clock_tick()
     assert session.stopped and session.taken_over
     for client in (first, second):
@@ -187,7 +187,7 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
     start = session.cluster.now
     loop = asyncio.get_running_loop()
     async with session.lock, session.outbox.batched():
-        await session._sync_clock(loop.time() + 1.0)  # one wall second at ×20
+        await session.clock.sync(loop.time() + 1.0)  # one wall second at ×20
         await session.tick(loop.time() + 1.0)
     assert session.cluster.now >= start + 19
     assert "kubia-" in client.views()[-1]
@@ -213,10 +213,10 @@ async def test_kubectl_edit_from_a_second_terminal_answers_there_while_the_first
     await session.handle(message(command=CREATE), client)
     await session.handle(message(command="kubectl edit deploy kubia", terminal="2"), client)
     token = re.findall(r'data-token="([^"]+)"', "".join(client.frames))[-1]
-    assert session.edit_token == token
+    assert session.editor.token == token
     await session.handle(message(command="kubectl get deploy", terminal="1"), client)  # refused: edit waits
     assert "kubectl edit is waiting in the editor panel" in client.frames[-1]
-    text = session.edit_process.editor["text"]
+    text = session.editor.process.editor["text"]
     await session.handle(message(edit_save=token, text=text.replace("replicas: 3", "replicas: 1")), client)
     assert "deployment.apps/kubia edited" in client.output("2")
     assert "edited" not in client.output("1")
@@ -249,14 +249,14 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
     session = await open_session(hub, first)
     await hub.attach(session.sandbox, session.lesson, second.language, second, owner=session.owner)
     gate, writes = asyncio.Event(), []
-    real_save = session._lease_save
+    real_save = session.lease.save
 
-    async def stalled_save(**fields):
+    async def stalled_save(sandbox, **fields):
         writes.append(fields)
         await gate.wait()
-        return await real_save(**fields)
+        return await real_save(sandbox, **fields)
 
-    session._lease_save = stalled_save
+    session.lease.save = stalled_save
     one = asyncio.create_task(session.handle(message(command="echo one"), first))
     while not writes:  # the first command's save is waiting for the database
         await asyncio.sleep(0.01)
@@ -274,3 +274,10 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
         == ["echo one", "echo two"]
     await hub.detach(session, first)
     await hub.detach(session, second)
+
+
+async def test_every_message_kind_has_a_handler():
+    from tutorial.sandbox.session.messages import KINDS
+    from tutorial.sandbox.session.routes import ROUTES
+
+    assert set(ROUTES) == set(KINDS)

@@ -131,3 +131,30 @@ async def test_the_count_is_released_when_a_console_fails():
     with pytest.raises(RuntimeError):
         await middleware({"type": "websocket", "path": "/ws/sandbox/en/x/"}, None, None)
     assert occupancy.live == 0
+
+
+async def test_a_sandbox_opened_for_the_learners_own_kubectl_counts_against_the_capacity(settings, lesson_root):
+    """kubeapi/live.py: the API may open a session here without any console; past the capacity
+    kubectl gets a 503 Status saying the server is full, and the place is given back on leaving."""
+    import json
+
+    from tests.session.helpers import _sandbox
+    from tutorial.kubeapi import live, route
+    from tutorial.kubeapi.asgi import ApiRequest
+
+    settings.CONSOLE_CAPACITY = 1
+    sandbox, _lesson = await _sandbox("anon:api-capacity", "first-deployment")
+    pods = ApiRequest("GET", "/api/v1/namespaces/default/pods", {}, {"accept": "application/json"}, b"")
+    was = OCCUPANCY.live
+    OCCUPANCY.live = 1  # a console holds the only place
+    try:
+        refused = await route.run_api_request(str(sandbox.pk), pods)
+        assert refused.status == 503 and "server is full" in json.loads(refused.body)["message"]
+        assert refused.headers["Retry-After"] == "60"
+        OCCUPANCY.live = 0
+        answered = await route.run_api_request(str(sandbox.pk), pods)
+        assert answered.status == 200 and OCCUPANCY.live == 1  # the API's session holds the place
+        await live._registry()[sandbox.pk].leave()
+        assert OCCUPANCY.live == 0
+    finally:
+        OCCUPANCY.live = was

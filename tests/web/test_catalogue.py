@@ -104,3 +104,16 @@ def test_the_real_content_folder_loads_every_lesson_folder():
     assert len(catalogue.lessons) == len(folders)
     for lesson in catalogue.lessons:
         assert lesson.has_language("ko") and lesson.has_language("en"), lesson.slug
+
+
+def test_the_event_loop_gets_the_catalogue_checked_in_the_last_second_without_io(tmp_path, monkeypatch):
+    from tutorial.curriculum import catalogue as module
+
+    write_lesson(tmp_path, "01-first", slug="first")
+    assert module.recent_catalogue(tmp_path) is None  # never checked: a thread must load it
+    loaded = module.get_catalogue(tmp_path)
+    monkeypatch.setattr(module, "_fingerprint", lambda root: (_ for _ in ()).throw(AssertionError("disk read")))
+    assert module.recent_catalogue(tmp_path) is loaded
+    later = time.monotonic() + module.FRESH_SECONDS + 0.01
+    monkeypatch.setattr(module.time, "monotonic", lambda: later)
+    assert module.recent_catalogue(tmp_path) is None  # older than a second: checked again by get_catalogue

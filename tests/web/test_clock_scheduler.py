@@ -10,9 +10,9 @@ import re
 import pytest
 
 from tests.web.test_console import new_session, open_console
+from tutorial.sandbox.scheduler import ClockScheduler, scheduler
 from tutorial.sandbox.session import driving
 from tutorial.sandbox.session.session import SandboxSession
-from tutorial.sandbox.scheduler import ClockScheduler, scheduler
 
 pytestmark = [pytest.mark.asyncio]
 
@@ -94,7 +94,7 @@ async def test_an_idle_console_is_not_ticked_goes_dormant_and_wakes_with_the_tim
     await con.wait_for("created")
     # The rollout runs: ticks happen; then it settles and the console goes quiet.
     await con.drain(3.0)
-    assert consumer.cluster is None and consumer.dormant_snapshot is not None  # dormant
+    assert consumer.cluster is None and consumer.clock.dormant  # dormant
     clock = scheduler()
     ticks = clock.ticks
     got = await con.drain(1.5)
@@ -142,7 +142,7 @@ async def test_an_opened_but_unused_console_drops_its_cluster_soon(lesson_root, 
     consumer = consumer_of(con)
     assert consumer.cluster is not None
     await con.drain(1.0)
-    assert consumer.cluster is None and consumer.dormant_snapshot is not None
+    assert consumer.cluster is None and consumer.clock.dormant
     await con.command("ls")
     await con.wait_for("kubia-deployment.yaml")
     await con.drain(1.0)

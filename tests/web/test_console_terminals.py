@@ -88,11 +88,11 @@ async def test_kubectl_edit_waiting_in_terminal_2_shows_as_terminal_2_running(le
     await session.handle(message(pause=True), client)
     await session.handle(message(command="kubectl create -f kubia-deployment.yaml"), client)
     await session.handle(message(command="kubectl edit deployment kubia", terminal="2"), client)
-    assert session.edit_token is not None
+    assert session.editor.token is not None
     controls = last_controls(client)
     assert running_flags(controls) == {"": "false", "-2": "true"}
     assert stop_buttons(controls) == [{"cancel": True, "terminal": "2"}]
     await session.handle(message(cancel=True, terminal="2"), client)  # Ctrl+C there cancels the edit
-    assert session.edit_token is None
+    assert session.editor.token is None
     assert running_flags(last_controls(client)) == {"": "false", "-2": "false"}
     await hub.detach(session, client)

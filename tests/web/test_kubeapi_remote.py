@@ -74,7 +74,7 @@ async def test_a_silent_host_with_a_live_lease_is_a_503_and_a_dead_one_is_replac
     import time
 
     from tests.session.helpers import _sandbox
-    from tutorial.kubeapi import live, remote
+    from tutorial.kubeapi import live, remote, route
     from tutorial.sandbox.persistence import lease
     from tutorial.sandbox.persistence.db import console_db
     from tutorial.sandbox.session.hub import hub
@@ -84,14 +84,14 @@ async def test_a_silent_host_with_a_live_lease_is_a_503_and_a_dead_one_is_replac
     now = time.time()
     await console_db(lease.acquire)(sandbox.pk, "elsewhere:1:dead/x", ttl=60, now=now)
     pods = request("GET", "/api/v1/namespaces/default/pods")
-    refused = await live.run_api_request(str(sandbox.pk), pods)
+    refused = await route.run_api_request(str(sandbox.pk), pods)
     assert refused.status == 503 and json.loads(refused.body)["reason"] == "ServiceUnavailable"
     assert hub().hosted(sandbox.pk) is None
     await console_db(lease.acquire)(sandbox.pk, "elsewhere:1:dead/x", ttl=-1, now=now, steal=True)  # expired
-    answered = await live.run_api_request(str(sandbox.pk), pods)
+    answered = await route.run_api_request(str(sandbox.pk), pods)
     assert answered.status == 200 and json.loads(answered.body)["kind"] == "PodList"
     session = hub().hosted(sandbox.pk)
     assert session is not None and (await console_db(lease.current)(sandbox.pk)).holder == session.holder_id
-    assert session._busy()  # the API client keeps its clock running: no dormancy while attached
+    assert session.clock.busy()  # the API client keeps its clock running: no dormancy while attached
     await live._registry()[sandbox.pk].leave()
     assert hub().hosted(sandbox.pk) is None  # the last client left: saved, the lease let go

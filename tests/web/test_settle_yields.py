@@ -16,7 +16,7 @@ import pytest
 
 from tests.web.test_console import new_session, open_console
 from tutorial.sandbox.session import outbox as outbox_module
-from tutorial.sandbox.session.session import SandboxSession
+from tutorial.sandbox.session.rollout import RolloutControls
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -32,25 +32,25 @@ async def test_a_console_answers_while_another_settles_200_crash_looping_pods(le
 
     settling = {}  # A's session and its simulated time when the settle began / ended
     started = asyncio.Event()
-    original_step = SandboxSession._step
+    original_step = RolloutControls.step
 
     async def observed_step(self, value):
         if value == "settle":
-            settling.update(session=self, start=self.cluster.now)
+            settling.update(session=self, start=self.live.cluster.now)
             started.set()
         await original_step(self, value)
         if value == "settle":
-            settling["end"] = self.cluster.now
+            settling["end"] = self.live.cluster.now
 
     seen_b = []  # A's simulated time (and whether A's settle was over) when B's answer went out
     original_deliver = outbox_module.Outbox._deliver
 
     async def observed_deliver(self, text):
-        if "b-still-answers" in text and "session" in settling:
-            seen_b.append((settling["session"].cluster.now, "end" in settling))
+        if "b-still-answers" in text and "session" in settling:  # the settling RolloutControls
+            seen_b.append((settling["session"].live.cluster.now, "end" in settling))
         await original_deliver(self, text)
 
-    monkeypatch.setattr(SandboxSession, "_step", observed_step)
+    monkeypatch.setattr(RolloutControls, "step", observed_step)
     monkeypatch.setattr(outbox_module.Outbox, "_deliver", observed_deliver)
     try:
         await a.command(CRASHING)

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tutorial.sandbox.limits import TokenBucket
 from tutorial.sandbox.panels.completion import apply_completion
 from tutorial.sandbox.panels.fragments import format_clock
-from tutorial.sandbox.limits import TokenBucket
 from tutorial.sandbox.persistence.sandboxes import catch_up_seconds
 from tutorial.sandbox.session.terminals import (
     MAX_TRANSCRIPT_CHARS,
@@ -82,3 +82,22 @@ def test_clock_format():
     assert format_clock(0) == "0:00"
     assert format_clock(75.9) == "1:15"
     assert format_clock(3725) == "1:02:05"
+
+
+def test_a_new_sandbox_starts_from_its_lessons_set_up_run_once_per_version(lesson_root):
+    """persistence/sandboxes.prepared: the same snapshot as running the set-up anew (it is
+    deterministic), and a changed set-up is run again."""
+    import dataclasses
+
+    from tutorial.curriculum.catalogue import get_catalogue
+    from tutorial.sandbox.persistence.sandboxes import prepare_cluster, prepared
+
+    lesson = get_catalogue().get("first-deployment")
+    fresh, since = prepare_cluster(lesson)
+    snapshot, kept_since = prepared(lesson)
+    assert (snapshot, kept_since) == (fresh.snapshot(), since)
+    assert prepared(lesson)[0] == snapshot and prepared(lesson)[0] is not snapshot  # a copy each time
+    changed = dataclasses.replace(lesson, setup=(*lesson.setup, "kubectl create namespace extra"))
+    other, _ = prepared(changed)
+    assert other != snapshot and "extra" in [n["metadata"]["name"] for n in
+                                             prepare_cluster(changed)[0].list("Namespace")]

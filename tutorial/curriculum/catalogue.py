@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,20 +232,40 @@ def _fingerprint(root: Path) -> tuple:
 
 _cache: dict[Path, tuple[tuple, Catalogue]] = {}
 _cache_lock = threading.Lock()
+_checked: dict[Path, float] = {}  # root → time.monotonic() of the last fingerprint that matched
+FRESH_SECONDS = 1.0  # an edit shows within a second; in between nobody looks at the disk
 
 
-def get_catalogue(root: Path | None = None) -> Catalogue:
-    """The catalogue for `root` (default settings.LESSON_CONTENT_DIR), reloaded after edits."""
+def _root(root: Path | None) -> Path:
     if root is None:
         from django.conf import settings
 
         root = Path(settings.LESSON_CONTENT_DIR)
+    return root
+
+
+def get_catalogue(root: Path | None = None) -> Catalogue:
+    """The catalogue for `root` (default settings.LESSON_CONTENT_DIR), reloaded after edits."""
+    root = _root(root)
     fingerprint = _fingerprint(root)
     with _cache_lock:
         cached = _cache.get(root)
         if cached and cached[0] == fingerprint:
+            _checked[root] = time.monotonic()
             return cached[1]
     catalogue = load_catalogue(root)
     with _cache_lock:
         _cache[root] = (fingerprint, catalogue)
+        _checked[root] = time.monotonic()
     return catalogue
+
+
+def recent_catalogue(root: Path | None = None) -> Catalogue | None:
+    """The catalogue as checked against the disk less than FRESH_SECONDS ago, without any I/O (for
+    the event loop: a socket's connect need not wait for a thread); None when it is older."""
+    root = _root(root)
+    with _cache_lock:
+        cached = _cache.get(root)
+        if cached and time.monotonic() - _checked.get(root, -1e9) < FRESH_SECONDS:
+            return cached[1]
+    return None

@@ -1,10 +1,10 @@
-"""`run_api_request`: the learner's own kubectl against the LIVE sandbox (issue 16).
+"""The learner's own kubectl against the LIVE sandbox hosted in this process (issue 16).
 
 The request runs as a `ClusterCall` on the sandbox's session (session/messages.py), serialised
 with its commands and ticks; the session then renders views, grades and saves as after a command,
 so the browser's live view, chart and exercise panel follow. Where the session lives:
 - here (hub.py): attach an `ApiClient` to it and call;
-- in another live process (its lease): ask it over the channel layer (remote.py);
+- in another live process (its lease): route.py asks it over the channel layer (remote.py);
 - nowhere: host it here, as a browser socket would (the hub's open path, taking the lease).
 
 The `ApiClient` stays attached while a watch is open or for API_LINGER_SECONDS after the last
@@ -21,6 +21,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from simulator.rest import Response
+from tutorial.admission import OCCUPANCY, RETRY_AFTER_SECONDS
 from tutorial.sandbox.session.messages import ClusterCall
 
 from .asgi import ApiRequest, status
@@ -32,9 +33,15 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _END = object()
 
 
-def unavailable(message: str = "the sandbox is not available right now, try again") -> Response:
-    return Response(503, {"Content-Type": "application/json", "Retry-After": "1"},
+def unavailable(message: str = "the sandbox is not available right now, try again", *,
+                retry_after: int = 1) -> Response:
+    return Response(503, {"Content-Type": "application/json", "Retry-After": str(retry_after)},
                     status(503, "ServiceUnavailable", message))
+
+
+# A session opened here for the API alone counts against the process's capacity like a console
+# (tutorial/admission.py): past it, kubectl is told the server is full, as a browser would be.
+SERVER_FULL = "the server is full right now, so this sandbox cannot start here; try again in a few minutes"
 
 
 class ApiClient:
@@ -67,6 +74,7 @@ class Attachment:
         self.last_used = 0.0
         self.timer: asyncio.TimerHandle | None = None
         self.gone = False
+        self.counted = False  # this attachment opened the session: it holds a place of OCCUPANCY
 
     def touch(self) -> None:
         loop = asyncio.get_running_loop()
@@ -93,6 +101,9 @@ class Attachment:
     def ended(self) -> None:
         """The session stopped (taken over by another process) or we left: forget it."""
         self.gone = True
+        if self.counted:
+            self.counted = False
+            OCCUPANCY.live -= 1
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
@@ -108,35 +119,7 @@ def _registry() -> dict:
     return _REGISTRIES.setdefault(asyncio.get_running_loop(), {})
 
 
-async def run_api_request(sandbox_id: str, request: ApiRequest) -> Response:
-    """KubeApiApp's callback: `cluster.api(...)` on the sandbox's live session, wherever it is."""
-    try:
-        pk = int(sandbox_id)
-    except (TypeError, ValueError):
-        return Response(404, {"Content-Type": "application/json"}, status(404, "NotFound", "no such sandbox"))
-    attachment = await _attached(pk)
-    if attachment is None:
-        from tutorial.sandbox.persistence.db import console_db
-        from tutorial.sandbox.realtime.consumer import hosted_elsewhere
-
-        from .remote import NO_ANSWER, ask_host
-
-        answer = await ask_host(pk, request)
-        if answer is not NO_ANSWER:
-            return answer
-        # Nobody answered for the process named by the lease: if that lease has expired too,
-        # the process died (SIGKILL): host the sandbox here, as a browser window would.
-        if await console_db(hosted_elsewhere)(pk):
-            return unavailable("the server process hosting this sandbox did not answer; try again")
-        attachment = await _attached(pk, ask_others=False)
-    if isinstance(attachment, Response):
-        return attachment
-    if attachment is None:
-        return unavailable()
-    return await run_on_session(attachment, request)
-
-
-async def _attached(pk: int, *, ask_others: bool = True):
+async def attached(pk: int, *, ask_others: bool = True):
     """This process's attachment to the sandbox's session (opened here when nobody hosts it);
     None when another process holds its lease (a quiet host lets its lease expire but still
     answers: ask it first, like realtime/consumer.py); a Response when it cannot be had."""
@@ -149,7 +132,7 @@ async def _attached(pk: int, *, ask_others: bool = True):
     opening = _OPENING.setdefault(asyncio.get_running_loop(), {})
     if pk in opening:  # a parallel request of the same kubectl is opening it: wait for that
         await asyncio.shield(opening[pk])
-        return await _attached(pk, ask_others=ask_others)
+        return await attached(pk, ask_others=ask_others)
     future = opening[pk] = asyncio.get_running_loop().create_future()
     try:
         session = hub().hosted(pk)
@@ -161,9 +144,19 @@ async def _attached(pk: int, *, ask_others: bool = True):
                 return None
         if session is not None:
             return await attachment_for(session)
+        if OCCUPANCY.full():
+            OCCUPANCY.refused += 1
+            return unavailable(SERVER_FULL, retry_after=RETRY_AFTER_SECONDS)
         attachment = Attachment(registry, pk)
-        attachment.session = await _open(pk, attachment.client)
+        OCCUPANCY.live += 1  # counted before the first await, as admission.py does
+        attachment.counted = True
+        try:
+            attachment.session = await _open(pk, attachment.client)
+        except BaseException:
+            attachment.ended()
+            raise
         if isinstance(attachment.session, Response):
+            attachment.ended()
             return attachment.session
         registry[pk] = attachment
         attachment.touch()
@@ -200,8 +193,8 @@ async def _open(pk: int, client: ApiClient):
     from tutorial.curriculum.catalogue import get_catalogue
     from tutorial.sandbox.models import Sandbox
     from tutorial.sandbox.persistence.db import console_db
-    from tutorial.sandbox.realtime.bridge import HostListener, event
     from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since
+    from tutorial.sandbox.realtime.bridge import HostListener, event
     from tutorial.sandbox.session.hub import hub
 
     sandbox = await console_db(Sandbox.objects.filter(pk=pk).first)()

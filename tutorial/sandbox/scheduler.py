@@ -3,7 +3,7 @@
 Before, every open console ran its own 0.1 s loop, so CPU grew with open consoles rather than with
 what learners do. Now a console asks to be woken at a loop time (`wake_at`) and is otherwise left
 alone: a sandbox with nothing scheduled, no streaming command and no traffic strip asks for nothing
-and costs nothing until a message arrives. The session decides when (session/driving.py `_plan`); this
+and costs nothing until a message arrives. The session decides when (session/driving.py `Clock.plan`); this
 module only keeps the timetable and runs the due ticks.
 
 One `ClockScheduler` per event loop (`scheduler()`), run by a single asyncio task that sleeps until

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from tutorial.learners import LEARNER_SESSION_KEY, anon_owner, user_owner
 from tutorial.progress.services import claim
 from tutorial.sandbox.models import Sandbox
-from tutorial.learners import LEARNER_SESSION_KEY, anon_owner, user_owner
 
 
 @receiver(user_logged_in)

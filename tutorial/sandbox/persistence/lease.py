@@ -17,8 +17,8 @@ and stops at its next renewal.
 The table is plain SQL rather than a model: nothing but this module reads it, and it keeps the
 sandbox models untouched. Times are `time.time()` of the server processes (keep hosts NTP-synced).
 
-The second half is `LeaseHolder`, the hooks the sandbox session (session/session.py) calls; the
-consumer's side of a channel-layer outage is realtime/layer.py.
+The second half is `LeaseKeeper`, the part of a sandbox session (session/session.py) that holds
+the lease; the consumer's side of a channel-layer outage is realtime/layer.py.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.sandbox.persistence import pg_async
@@ -121,7 +121,7 @@ def save_if_holder(sandbox, holder: str, *, ttl: float = LEASE_TTL_SECONDS, **fi
     return True
 
 
-# ------------------------------------------------------------------------------ consumer hooks
+# ------------------------------------------------------------------------------ the session's side
 DATABASE_DOWN = _("The database cannot be reached right now. Your work stays in this window and is "
                   "saved as soon as the database is back.")
 DATABASE_BACK = _("The database is back; your work was saved.")
@@ -130,124 +130,131 @@ LEASE_LOST = _("This sandbox is now driven by another window or server; this con
 LAYER_DOWN = _("Live messages between servers (Redis) are unavailable right now; this console "
                "keeps working and catches up when they are back.")
 LAYER_BACK = _("Live messages between servers work again.")
+LEASE_LOST_CLOSE_CODE = 4000  # same as a takeover: htmx's ws extension does not reconnect
 
-class LeaseHolder:
-    """Mixin for SandboxSession (session/session.py): take the lease when the session opens, keep
-    it while driving, save only while holding it, and survive a database or channel-layer outage
-    with a clear message. One session per sandbox per process holds it, whatever the number of
-    windows attached.
 
-    The session provides: self.sandbox, self.language, self.stopped, self.holder_id, self.outbox,
-    _send_entries(entries), _db(func, *args), _stop(text, code) and _rejoin_clients()."""
+class LeaseKeeper:
+    """A session's hold on its sandbox (session/session.py makes one): take the lease when the
+    session opens, keep it while driving, save only while holding it, and live through a database
+    or channel-layer outage with a clear message. One session per sandbox per process holds it,
+    whatever the number of clients attached.
 
-    lease_lost_close_code = 4000  # same as a takeover: htmx's ws extension does not reconnect
-    database_down = False
-    layer_down = False
+    Given when made: how to say something to the clients (`say(message, kind)`), what to do once
+    another process took the lease (`lost()`), how the transport joins the channel layer again
+    after an outage (`rejoin()`, True when it did) and how to send the frames that are ready
+    before a database call (`flush()`)."""
 
-    @property
-    def lease_holder(self) -> str:
-        return self.holder_id
-
-    async def layer_failed(self) -> None:
-        """A client's channel-layer call or receive failed (Redis down)."""
-        if self.layer_down:
-            return
-        self.layer_down = True
-        if getattr(self, "cluster", None) is not None and not self.stopped:
-            await self._lease_say(LAYER_DOWN, "error")
-
-    async def _layer_rejoin(self) -> None:
-        """After an outage: the clients join the sandbox's group again (a restarted Redis forgot it)."""
-        if not await self._rejoin_clients():
-            return
+    def __init__(self, sandbox_id: int, holder: str, *, say: Callable[..., Awaitable[None]],
+                 lost: Callable[[], Awaitable[None]], rejoin: Callable[[], Awaitable[bool]],
+                 flush: Callable[[], Awaitable[None]]):
+        self.sandbox_id = sandbox_id
+        self.holder = holder
+        self._say, self._lost, self._rejoin, self._flush = say, lost, rejoin, flush
+        self.renewed_at = 0.0  # loop time of the last renewal (or save, which renews)
+        self.database_down = False
         self.layer_down = False
-        logger.info("Sandbox %s: channel layer back", self.sandbox.pk)
-        await self._lease_say(LAYER_BACK)
 
-    async def _lease_say(self, message, kind: str = "info") -> None:
-        with translation.override(self.language):
-            text = str(message)
-        try:
-            await self._send_entries([{"kind": kind, "text": text + "\n"}])
-        except Exception:  # the sockets are already gone
-            pass
+    async def _db(self, func, *args, **kwargs):
+        await self._flush()
+        return await console_db(func)(*args, **kwargs)
 
-    async def _lease_take(self) -> None:
+    # ---------------------------------------------------------------- the lease
+    async def take(self) -> None:
         """Wait for the previous holder to save and let go (HANDOFF_SECONDS at most), then take it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + HANDOFF_SECONDS
         while True:
             steal = loop.time() >= deadline
-            lease = await self._db(acquire, self.sandbox.pk, self.lease_holder, steal=steal)
+            lease = await self._db(acquire, self.sandbox_id, self.holder, steal=steal)
             if lease.acquired:
                 if steal:
-                    logger.info("Sandbox %s: took the lease from %s", self.sandbox.pk, "unresponsive holder")
-                self.lease_renewed_at = loop.time()
+                    logger.info("Sandbox %s: took the lease from an unresponsive holder", self.sandbox_id)
+                self.renewed_at = loop.time()
                 return
             await asyncio.sleep(HANDOFF_POLL_SECONDS)
 
-    def lease_due(self) -> float:
-        """Loop time at which the lease should be renewed next."""
-        return getattr(self, "lease_renewed_at", 0.0) + RENEW_INTERVAL_SECONDS
+    def take_now(self) -> bool:
+        """The lease if it is free (a database call: run it off the event loop); True when ours.
+        `renewed_at` is set by the caller's loop time (this may run in a thread)."""
+        taken = acquire(self.sandbox_id, self.holder).acquired
+        if taken:
+            self.renewed_at = time.monotonic()  # the event loop's clock (asyncio uses monotonic)
+        return taken
 
-    async def _lease_keep(self) -> bool:
+    def due(self) -> float:
+        """Loop time at which the lease should be renewed next."""
+        return self.renewed_at + RENEW_INTERVAL_SECONDS
+
+    async def keep(self) -> bool:
         """Renew now and then while driving; False (and the session stops) once it was taken."""
         loop = asyncio.get_running_loop()
-        if loop.time() - getattr(self, "lease_renewed_at", 0.0) < RENEW_INTERVAL_SECONDS:
+        if loop.time() - self.renewed_at < RENEW_INTERVAL_SECONDS:
             return True
         if self.layer_down:
             await self._layer_rejoin()
         try:
             if pg_async.enabled():
-                await self.outbox.flush()
-                held = await pg_async.renew(self.sandbox.pk, self.lease_holder, ttl=LEASE_TTL_SECONDS)
+                await self._flush()
+                held = await pg_async.renew(self.sandbox_id, self.holder, ttl=LEASE_TTL_SECONDS)
             else:
-                held = await self._db(renew, self.sandbox.pk, self.lease_holder)
+                held = await self._db(renew, self.sandbox_id, self.holder)
         except DatabaseError as exc:
-            await self._database_failed(exc)
+            await self.database_failed(exc)
             return True  # nobody else can take it while the database is down either
-        self.lease_renewed_at = loop.time()
+        self.renewed_at = loop.time()
         if not held:
             await self._lease_lost()
         return held
 
-    async def _lease_save(self, *, flush: bool = True, **fields) -> bool:
-        """save_if_holder for the session's _save: True when written. flush=False: the caller
-        runs beside the session's handlers (saving._write_saves) and leaves their frames alone."""
+    async def save(self, sandbox, *, flush: bool = True, **fields) -> bool:
+        """save_if_holder for the session's saves: True when written. flush=False: the caller
+        runs beside the session's handlers (saving.Saver's writer) and leaves their frames alone."""
         try:
             if flush:
-                await self.outbox.flush()
+                await self._flush()
             if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
-                saved = await pg_async.save_if_holder(self.sandbox, self.lease_holder, ttl=LEASE_TTL_SECONDS, **fields)
+                saved = await pg_async.save_if_holder(sandbox, self.holder, ttl=LEASE_TTL_SECONDS, **fields)
             else:
-                saved = await console_db(save_if_holder)(self.sandbox, self.lease_holder, **fields)
+                saved = await console_db(save_if_holder)(sandbox, self.holder, **fields)
         except DatabaseError as exc:
-            await self._database_failed(exc)
+            await self.database_failed(exc)
             return False
-        self.lease_renewed_at = asyncio.get_running_loop().time()
+        self.renewed_at = asyncio.get_running_loop().time()
         if self.database_down:
             self.database_down = False
-            await self._lease_say(DATABASE_BACK)
+            await self._say(DATABASE_BACK)
         if not saved:
             await self._lease_lost()
         return saved
 
-    async def _lease_release(self) -> None:
+    async def release(self) -> None:
         try:
-            await self._db(release, self.sandbox.pk, self.lease_holder)
+            await self._db(release, self.sandbox_id, self.holder)
         except DatabaseError as exc:  # it expires on its own
-            logger.warning("Sandbox %s: lease not released: %s", self.sandbox.pk, exc)
-
-    async def _database_failed(self, exc) -> None:
-        if not self.database_down:
-            logger.warning("Sandbox %s: database unavailable: %s", getattr(self.sandbox, "pk", None), exc)
-            self.database_down = True
-            await self._lease_say(DATABASE_DOWN, "error")
+            logger.warning("Sandbox %s: lease not released: %s", self.sandbox_id, exc)
 
     async def _lease_lost(self) -> None:
-        """Another process holds the lease: stop driving without saving, say so, close the clients."""
-        if self.stopped:
+        logger.info("Sandbox %s: lease taken by another process; stopping", self.sandbox_id)
+        await self._lost()
+
+    # ---------------------------------------------------------------- outages
+    async def database_failed(self, exc) -> None:
+        if not self.database_down:
+            logger.warning("Sandbox %s: database unavailable: %s", self.sandbox_id, exc)
+            self.database_down = True
+            await self._say(DATABASE_DOWN, "error")
+
+    async def layer_failed(self, *, say: bool = True) -> None:
+        """A client's channel-layer call or receive failed (Redis down)."""
+        if not self.layer_down:
+            self.layer_down = True
+            if say:
+                await self._say(LAYER_DOWN, "error")
+
+    async def _layer_rejoin(self) -> None:
+        """After an outage: the clients join the sandbox's group again (a restarted Redis forgot it)."""
+        if not await self._rejoin():
             return
-        logger.info("Sandbox %s: lease taken by another process; stopping", self.sandbox.pk)
-        self.taken_over = True  # closing must not save over the new holder's work
-        await self._stop(LEASE_LOST, self.lease_lost_close_code)
+        self.layer_down = False
+        logger.info("Sandbox %s: channel layer back", self.sandbox_id)
+        await self._say(LAYER_BACK)

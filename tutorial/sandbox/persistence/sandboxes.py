@@ -36,11 +36,6 @@ def prepare_cluster(lesson: Lesson):
     return prepare(lesson.for_grader(), DEFAULT_SEED)
 
 
-def new_cluster(lesson: Lesson):
-    """A fresh cluster holding the lesson's working-directory files, after its setup commands."""
-    return prepare_cluster(lesson)[0]
-
-
 def exercise_starts(lesson: Lesson, since: float) -> dict[str, float]:
     """Every exercise of the lesson starts when the set-up is over."""
     return {exercise.id: since for exercise in lesson.exercises}
@@ -50,18 +45,38 @@ def restore_cluster(snapshot: dict):
     return _cluster_class().restore(snapshot)
 
 
+# A new sandbox starts from its lesson's set-up, which is deterministic (one seed): run once per
+# version of the lesson (its set-up and files) and kept, instead of once per new learner (the
+# set-up of `deployment-basics` costs ~5 ms of CPU, on the path of every new learner's first page).
+_PREPARED: dict[tuple, tuple[dict, float]] = {}
+MAX_PREPARED = 64  # lessons × versions; a catalogue reload adds versions, so the dict is bounded
+
+
+def prepared(lesson: Lesson) -> tuple[dict, float]:
+    """(snapshot, since) of a fresh sandbox of `lesson` (see prepare_cluster)."""
+    key = (lesson.slug, tuple(lesson.setup), tuple(sorted(lesson.files.items())))
+    found = _PREPARED.get(key)
+    if found is None:
+        cluster, since = prepare_cluster(lesson)
+        found = (cluster.snapshot(), since)
+        if len(_PREPARED) >= MAX_PREPARED:
+            _PREPARED.clear()
+        _PREPARED[key] = found
+    return dict(found[0]), found[1]
+
+
 def sandbox_get_or_create(*, owner: str, user, lesson: Lesson) -> Sandbox:
     sandbox = Sandbox.objects.filter(owner=owner, lesson_slug=lesson.slug).first()
     if sandbox is not None:
         return sandbox
-    cluster, since = prepare_cluster(lesson)
+    snapshot, since = prepared(lesson)
     try:
         with transaction.atomic():
             return Sandbox.objects.create(
                 owner=owner,
                 user=user if getattr(user, "is_authenticated", False) else None,
                 lesson_slug=lesson.slug,
-                snapshot=cluster.snapshot(),
+                snapshot=snapshot,
                 exercise_since=exercise_starts(lesson, since),
                 saved_at=timezone.now(),
             )
@@ -111,13 +126,13 @@ def apply_fields(sandbox: Sandbox, fields: dict) -> None:
 def sandbox_reset(sandbox: Sandbox, lesson: Lesson) -> Sandbox:
     """A fresh cluster for the lesson; the command history (↑/↓) is kept, the transcript cleared.
     The exercises start again after the set-up (progress already earned is kept)."""
-    cluster, since = prepare_cluster(lesson)
+    snapshot, since = prepared(lesson)
     forget_checks(owner=sandbox.owner, lesson_slug=sandbox.lesson_slug)  # nothing judged on the fresh cluster
     sandbox.exercise_since = exercise_starts(lesson, since)
     Sandbox.objects.filter(pk=sandbox.pk).update(exercise_since=sandbox.exercise_since)
     sandbox_save(
         sandbox,
-        snapshot=cluster.snapshot(),
+        snapshot=snapshot,
         transcript=[],
         history=sandbox.history,
         speed=sandbox.speed,
@@ -135,7 +150,7 @@ def sandbox_exercise_since(sandbox: Sandbox, lesson: Lesson) -> dict[str, float]
     since = dict(sandbox.exercise_since or {})
     missing = [e.id for e in lesson.exercises if e.id not in since]
     if missing:
-        start = prepare_cluster(lesson)[1]
+        start = prepared(lesson)[1]
         since.update({exercise_id: start for exercise_id in missing})
         sandbox.exercise_since = since
         Sandbox.objects.filter(pk=sandbox.pk).update(exercise_since=since)

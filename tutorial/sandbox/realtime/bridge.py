@@ -7,13 +7,14 @@ taking the sandbox away: it forwards its typed messages to the group and relays 
 host renders for it (`RemoteClient` on the host side; realtime/consumer.py on the other).
 
 Events on the group: sandbox.remote.attach {client, language, read_only}, sandbox.remote.message {client,
-message}, sandbox.remote.detach {client}, sandbox.remote.ping {client} (answered with
+message, seq} (acknowledged with sandbox.remote.ack {seq} once handled and saved: a socket keeps
+what its host did not acknowledge, and runs it itself if that host died), sandbox.remote.detach {client}, sandbox.remote.ping {client} (answered with
 sandbox.remote.pong: a quiet host does not renew its lease, so the lease alone cannot say it
 lives); sandbox.remote.api {reply, request} and sandbox.remote.api.close {reply} (the learner's
 own kubectl, answered on `reply`: tutorial/kubeapi/remote.py); sandbox.takeover {by} (a process that must host: the
 host saves and lets go) and sandbox.reload (the sandbox was replaced, e.g. an instructor's reset).
-To one remote socket: sandbox.remote.frame {text}, sandbox.remote.end {code, text} and
-sandbox.remote.pong.
+To one remote socket: sandbox.remote.frame {text}, sandbox.remote.end {code, text},
+sandbox.remote.ack {seq} and sandbox.remote.pong.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def serve_events(kind: str, handler) -> None:
 logger = logging.getLogger(__name__)
 
 
-def message_event(client: str, message: Message, sandbox_id: int) -> dict:
-    return {"type": "sandbox.remote.message", "sandbox": sandbox_id, "client": client,
+def message_event(client: str, message: Message, sandbox_id: int, seq: int) -> dict:
+    return {"type": "sandbox.remote.message", "sandbox": sandbox_id, "client": client, "seq": seq,
             "message": dataclasses.asdict(message)}
 
 
@@ -111,7 +112,11 @@ class HostListener:
         elif kind == "sandbox.remote.message":
             client = self.remotes.get(event.get("client"))
             if client is not None:
-                await self.session.handle(Message(**event["message"]), client)
+                await self.session.handle(Message(**event["message"]), client)  # returns once saved
+                try:
+                    await self.layer.send(client.channel, {"type": "sandbox.remote.ack", "seq": event.get("seq")})
+                except Exception:
+                    self._gone(client)
         elif kind == "sandbox.remote.detach":
             client = self.remotes.pop(event.get("client"), None)
             if client is not None:

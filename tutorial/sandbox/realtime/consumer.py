@@ -21,15 +21,15 @@ from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.curriculum.catalogue import get_catalogue
+from tutorial.curriculum.catalogue import get_catalogue, recent_catalogue
 from tutorial.learners import owner_for
 from tutorial.sandbox.limits import COMMANDS_PER_SECOND, TokenBucket
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.persistence import lease
 from tutorial.sandbox.persistence.db import NoLoopConnectionSweep, console_db
+from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.realtime.bridge import HostListener, event, message_event
 from tutorial.sandbox.realtime.layer import ResilientLayer
-from tutorial.sandbox.persistence.sandboxes import sandbox_exercise_since, sandbox_get_or_create
 from tutorial.sandbox.session.hub import hub
 from tutorial.sandbox.session.messages import Refusal, parse
 
@@ -60,6 +60,18 @@ def hosted_elsewhere(sandbox_id: int) -> bool:
     return held_elsewhere(sandbox_id, live=True)
 
 
+def find_sandbox(user, session, lesson) -> tuple[str | None, object | None, bool]:
+    """(owner, the learner's sandbox of the lesson, whether another process holds its lease), in
+    one trip to the database thread: under load each trip waits in its queue, and a new learner's
+    first command waits for all of them."""
+    owner = owner_for(user, session, create=False)
+    if owner is None:  # no session cookie: the page was never opened in this browser
+        return None, None, False
+    sandbox = sandbox_get_or_create(owner=owner, user=user, lesson=lesson)
+    sandbox.exercise_since = sandbox_exercise_since(sandbox, lesson)
+    return owner, sandbox, held_elsewhere(sandbox.pk, live=False)
+
+
 class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsumer):
     read_only = False
     session = None  # the session hosted in this process, when attached to it
@@ -78,28 +90,31 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if self.language not in dict(settings.LANGUAGES):
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.lesson = (await sync_to_async(get_catalogue)()).get(slug)
+        catalogue = recent_catalogue() or await sync_to_async(get_catalogue)()
+        self.lesson = catalogue.get(slug)
         if self.lesson is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.sandbox = await self._find_sandbox()
-        if self.sandbox is None:
+        found = await self._find_sandbox()
+        if found is None:
             return
-        self.sandbox.exercise_since = await console_db(sandbox_exercise_since)(self.sandbox, self.lesson)
+        self.sandbox, elsewhere = found
         self.group = self.sandbox.group_name
-        if hub().hosted(self.sandbox.pk) is None and await console_db(held_elsewhere)(self.sandbox.pk, live=False):
+        if hub().hosted(self.sandbox.pk) is None and elsewhere:
             await self._attach_remote()
         else:
             await self._host()
 
     async def _find_sandbox(self):
-        """The learner's own sandbox of the lesson (made on the first visit); None when closed."""
+        """(the learner's own sandbox of the lesson, made on the first visit; whether another
+        process holds its lease), or None when the socket was closed."""
         self.user = self.scope.get("user")
-        self.owner = await console_db(owner_for)(self.user, self.scope.get("session"), create=False)
-        if self.owner is None:  # no session cookie: the page was never opened in this browser
+        self.owner, sandbox, elsewhere = await console_db(find_sandbox)(self.user, self.scope.get("session"),
+                                                                        self.lesson)
+        if sandbox is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return None
-        return await console_db(sandbox_get_or_create)(owner=self.owner, user=self.user, lesson=self.lesson)
+        return sandbox, elsewhere
 
     async def _host(self) -> None:
         """Attach to the session in this process, opening it here if needed."""
@@ -123,6 +138,10 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
     async def _attach_remote(self) -> None:
         self.remote = True
         self.answered = False
+        # Messages sent to the host and not acknowledged yet (seq → Message): if the host dies
+        # before handling them, this socket runs them itself once it hosts the session.
+        self.unacknowledged: dict[int, object] = {}
+        self.seq = 0
         await self._layer_call("group_send", self.group, event("sandbox.remote.attach", self.sandbox.pk,
                                                                client=self.channel_name, language=self.language,
                                                                read_only=self.read_only))
@@ -145,18 +164,31 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
                 await self._layer_call("group_send", self.group, event("sandbox.remote.detach", self.sandbox.pk,
                                                                        client=self.channel_name))
                 await self._host()
+                await self._run_unacknowledged()
         except asyncio.CancelledError:
             raise
         except DatabaseError:  # the database is down: the host (if alive) carries on
             pass
 
+    async def _run_unacknowledged(self) -> None:
+        """The messages a dead host never acknowledged, in the order they were typed. One it handled
+        but died before acknowledging (after its save) runs twice: rare, and said by the command."""
+        pending, self.unacknowledged = self.unacknowledged, {}
+        for seq in sorted(pending):
+            if self.session is None or self.closed:
+                break
+            await self.session.handle(pending[seq], self)
+
     async def sandbox_remote_pong(self, event) -> None:
         self.pong = True
+
+    async def sandbox_remote_ack(self, event) -> None:
+        getattr(self, "unacknowledged", {}).pop(event.get("seq"), None)
 
     async def sandbox_remote_frame(self, event) -> None:
         self.answered = True
         if self.remote and not self.closed:
-            await self.send(text_data=event["text"])
+            await self.deliver(event["text"])
 
     async def sandbox_remote_end(self, event) -> None:
         if self.remote and not self.closed:
@@ -189,7 +221,10 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         if isinstance(message, Refusal):
             await self._say(message.reason, message.params)
         elif self.remote:
-            await self._layer_call("group_send", self.group, message_event(self.channel_name, message, self.sandbox.pk))
+            self.seq += 1
+            self.unacknowledged[self.seq] = message
+            await self._layer_call("group_send", self.group,
+                                   message_event(self.channel_name, message, self.sandbox.pk, self.seq))
         else:
             await self.session.handle(message, self)
 
@@ -201,8 +236,13 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
 
     # ---------------------------------------------------------------- the session's client side
     async def deliver(self, text: str) -> None:
-        if not self.closed:
+        text = self.for_page(text)
+        if text and not self.closed:
             await self.send(text_data=text)
+
+    def for_page(self, text: str) -> str:
+        """What of a frame this socket's page can show (all of it: the lesson page is the console)."""
+        return text
 
     async def end(self, code: int, text: str | None) -> None:
         """The session stopped (another process hosts the sandbox now): say why and close."""
@@ -219,5 +259,3 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
         session = self.session
         if session is not None:
             await session.layer_failed()
-            if session.planned is None and not session.stopped:
-                session._plan()  # a quiet session must still tick to rejoin once Redis is back

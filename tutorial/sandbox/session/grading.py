@@ -1,7 +1,7 @@
 """Grading a session's exercises (tutorial/progress/ and tutorial/exercises/ do the judging).
 
 The lesson's exercises are graded after every command and, while the clock runs, at most once a
-second; the exercise panel is pushed whenever what it shows changes. Mixed into SandboxSession.
+second; the exercise panel is pushed whenever what it shows changes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ from tutorial.progress.services import (
     reveal_solution,
 )
 from tutorial.sandbox.panels import fragments
-from tutorial.sandbox.session.driving import GRADE_INTERVAL_SECONDS
+from tutorial.sandbox.session.live import Live
+from tutorial.sandbox.session.outbox import Outbox
+from tutorial.sandbox.session.screen import Screen
+
+GRADE_INTERVAL_SECONDS = 1.0  # automatic grading while the clock runs
 
 
 def progress_rows(owner: str, user, lesson) -> dict:
@@ -40,80 +44,104 @@ def grade_key(cluster) -> tuple:
     return (cluster.changes, len(history), id(history[-1]) if history else None)
 
 
-class Grading:
-    def _grade_key(self) -> tuple:
-        return grade_key(self.cluster)
+class Grader:
+    """Given when made: the live sandbox, the screen the exercise panel is drawn on, how to make
+    a database call (`db(func, *args)`) and the outbox (whose clients say whether the learner,
+    not only an instructor, is there: time spent counts only then)."""
 
-    async def _grade_soon(self) -> None:
+    def __init__(self, live: Live, screen: Screen, db, outbox: Outbox):
+        self.live, self.screen, self._db, self.outbox = live, screen, db, outbox
+        self.rows: dict = {}  # exercise id → its progress row
+        self.since: dict = {}  # exercise id → simulated time from which the learner's work counts
+        self.graded = None  # grade_key() at the last grading
+        self.last_grade = 0.0  # loop time
+        self.last_panel = None  # a hash of the panel's context as last sent
+        self.time_mark = time.monotonic()
+        self.learner_there = False  # a writable client was attached since time was last counted
+
+    def owed(self) -> bool:
+        """What grading reads moved since the last grading."""
+        return self.live.cluster is not None and grade_key(self.live.cluster) != self.graded
+
+    def mark_graded(self) -> None:
+        """The cluster came back as it was graded (a dormant cluster restored)."""
+        self.graded = grade_key(self.live.cluster)
+
+    def forget(self) -> None:
+        """The cluster was replaced: grade it anew."""
+        self.graded = None
+
+    async def soon(self) -> None:
         """After a command or a step: grade only when what grading reads moved, and at most once a
-        second; a grading skipped here is owed and done by the scheduler's next tick (_plan)."""
-        if self.cluster is None or self._grade_key() == self.graded_changes:
-            return
-        if asyncio.get_running_loop().time() - self.last_grade >= GRADE_INTERVAL_SECONDS:
-            await self._grade()
+        second; a grading skipped here is owed and done by the scheduler's next tick (driving.py)."""
+        if self.owed() and asyncio.get_running_loop().time() - self.last_grade >= GRADE_INTERVAL_SECONDS:
+            await self.grade()
 
-    async def _grade(self, *, clicked: str | None = None, force: bool = False) -> None:
+    async def grade(self, *, clicked: str | None = None, force: bool = False) -> None:
         """Grade every exercise, record the result, and push the panel when it shows something new."""
-        if self.cluster is None:
+        live = self.live
+        if live.cluster is None:
             return
-        self.graded_changes = self._grade_key()
+        self.graded = grade_key(live.cluster)
         self.last_grade = asyncio.get_running_loop().time()
-        if self.lesson is None or not self.lesson.exercises:
+        if live.lesson is None or not live.lesson.exercises:
             return
-        graded = grade_all(self.cluster, self.lesson.exercises, self.exercise_since, self.language, rows=self.exercise_rows)
+        graded = grade_all(live.cluster, live.lesson.exercises, self.since, live.language, rows=self.rows)
         for entry in graded:
-            row = self.exercise_rows.get(entry.exercise.id)
+            row = self.rows.get(entry.exercise.id)
             if entry.result is None or row is None:
                 continue
-            signature = result_signature(entry.exercise, entry.result, self.language)
+            signature = result_signature(entry.exercise, entry.result, live.language)
             is_click = clicked == entry.exercise.id
             if entry.result.passed and row.passed_at is None:
-                await self._account_time()  # the time up to the pass still counts
+                await self.account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
                 await self._db(record_grading, row, signature, clicked=is_click, graded=entry)
-        context = panel_context(graded, self.exercise_rows, self.language)
+        context = panel_context(graded, self.rows, live.language)
         # Compared before rendering: the panel's template costs more than the grading itself.
         key = hash(repr(context))
         if force or key != self.last_panel:
             self.last_panel = key
-            await self.send(fragments.exercises(context, self.language))
+            await self.screen.send(fragments.exercises(context, live.language))
 
-    def _exercise_row(self, exercise_id):
-        return self.exercise_rows.get(exercise_id) if isinstance(exercise_id, str) else None
-
-    async def _check(self, exercise_id) -> None:
-        if self._exercise_row(exercise_id) is None:
-            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
-            return
-        await self._grade(clicked=exercise_id, force=True)
-
-    async def _hint(self, exercise_id) -> None:
-        row = self._exercise_row(exercise_id)
+    async def _row(self, exercise_id):
+        row = self.rows.get(exercise_id) if isinstance(exercise_id, str) else None
         if row is None:
-            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
+            await self.screen.error(self.live.t(_("This lesson has no exercise %(id)s."))
+                                    % {"id": str(exercise_id)[:80]})
+        return row
+
+    async def check(self, exercise_id) -> None:
+        if await self._row(exercise_id) is not None:
+            await self.grade(clicked=exercise_id, force=True)
+
+    async def hint(self, exercise_id) -> None:
+        row = await self._row(exercise_id)
+        if row is None:
             return
-        exercise = self.lesson.exercise(exercise_id)
+        exercise = self.live.lesson.exercise(exercise_id)
         await self._db(reveal_hint, row, len(exercise.hints))
-        await self._grade(force=True)
+        await self.grade(force=True)
 
-    async def _solution(self, exercise_id) -> None:
+    async def solution(self, exercise_id) -> None:
         """The reference solution, once earned (tutorial/exercises/feedback.py decides when)."""
-        row = self._exercise_row(exercise_id)
+        row = await self._row(exercise_id)
         if row is None:
-            await self._send_error(self._t(_("This lesson has no exercise %(id)s.")) % {"id": str(exercise_id)[:80]})
             return
-        await self._account_time()  # the time spent so far may be what earns it
+        await self.account_time()  # the time spent so far may be what earns it
         if not await self._db(reveal_solution, row):
-            await self._send_error(self._t(_("The solution opens after a few failed checks or some minutes of trying.")))
-        await self._grade(force=True)
+            await self.screen.error(self.live.t(_(
+                "The solution opens after a few failed checks or some minutes of trying.")))
+        await self.grade(force=True)
 
-    async def _account_time(self) -> None:
+    async def account_time(self) -> None:
         """Wall time with the console open counts for the exercises not passed yet."""
         now = time.monotonic()
         elapsed, self.time_mark = now - self.time_mark, now
         # Only while the learner had a window open: an instructor watching is not the learner's time.
-        learner_there, self.learner_there = self.learner_there, any(not c.read_only for c in self.outbox.clients)
-        if self.lesson is None or not self.exercise_rows or not learner_there:
+        learner_there = self.learner_there
+        self.learner_there = any(not c.read_only for c in self.outbox.clients)
+        if self.live.lesson is None or not self.rows or not learner_there:
             return
         await self._db(self._add_time, elapsed)
 
@@ -121,6 +149,6 @@ class Grading:
         # A dormant session is accounted when it wakes: the whole time, in add_time's steps.
         while elapsed > 0:
             step = min(elapsed, MAX_TIME_STEP_SECONDS)
-            add_time(owner=self.sandbox.owner, lesson_slug=self.lesson.slug,
-                     exercise_ids=list(self.exercise_rows), seconds=step, rows=self.exercise_rows)
+            add_time(owner=self.live.sandbox.owner, lesson_slug=self.live.lesson.slug,
+                     exercise_ids=list(self.rows), seconds=step, rows=self.rows)
             elapsed -= step

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox.panels.editor import MAX_EDITOR_MESSAGE_BYTES
 from tutorial.sandbox.limits import MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES
+from tutorial.sandbox.panels.editor import MAX_EDITOR_MESSAGE_BYTES
 
 MAX_TERMINALS = 4
 DEFAULT_TERMINAL = "1"

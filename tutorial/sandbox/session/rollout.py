@@ -1,76 +1,94 @@
-"""The session's Rollout panel: time steps, the panel's Deployment, the traffic strip.
+"""The Rollout panel's controls: time steps (+1 s, +10 s, "until settled"), the panel's
+Deployment and Service, the traffic strip, and replay of an earlier moment.
 
-The panel (chart, "why" log, traffic strip) is re-rendered when the cluster changed, at most twice
-a second, and each of its parts is sent only when its HTML differs from what was sent (a hash of
-each part is kept, not the HTML). Mixed into SandboxSession.
+The panel itself is drawn by screen.py; these are the messages that change what it shows.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.panels.rollout_panel import SETTLE_LIMIT_SECONDS, chosen_deployment, rollout_settled
-from tutorial.sandbox.session.state import rollout_state
 from tutorial.sandbox.panels.traffic import service_names
+from tutorial.sandbox.session.commands import Commands
+from tutorial.sandbox.session.driving import Clock
+from tutorial.sandbox.session.grading import Grader
+from tutorial.sandbox.session.live import Live
+from tutorial.sandbox.session.screen import Screen
 
 STEPS = {1: 1.0, 10: 10.0}  # the +1 s / +10 s buttons
 
 
-class RolloutPanel:
-    async def _step(self, value) -> None:
+def step_seconds(value) -> float | None:
+    """1 or 10 (as a number or its digits); None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return STEPS.get(value)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 2:  # int() of 5,000 digits raises
+        return STEPS.get(int(value))
+    return None
+
+
+class RolloutControls:
+    def __init__(self, live: Live, screen: Screen, clock: Clock, commands: Commands, grader: Grader):
+        self.live, self.screen, self.clock, self.commands, self.grader = live, screen, clock, commands, grader
+
+    async def step(self, value) -> None:
         """Let simulated time pass at once; streaming commands see every change on the way."""
+        live, screen = self.live, self.screen
         if value == "settle":
-            ref = self.rollout.ref(self.cluster)
+            ref = screen.rollout.ref(live.cluster)
             if ref is None:
-                await self._send_error(self._t(_("There is no Deployment whose rollout could settle.")))
+                await screen.error(live.t(_("There is no Deployment whose rollout could settle.")))
                 return
             waited = 0.0
-            while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(self.cluster, ref):
-                await self._advance(1.0)  # in slices: other learners run meanwhile (driving.py)
+            while waited < SETTLE_LIMIT_SECONDS and not rollout_settled(live.cluster, ref):
+                await self.clock.advance(1.0)  # in slices: other learners run meanwhile (driving.py)
                 waited += 1.0
         else:
-            seconds = STEPS.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
-            if seconds is None and isinstance(value, str) and value.isdigit():
-                seconds = STEPS.get(int(value))
+            seconds = step_seconds(value)
             if seconds is None:
-                await self._send_error(self._t(_('"step" must be 1, 10 or "settle".')))
+                await screen.error(live.t(_('"step" must be 1, 10 or "settle".')))
                 return
-            await self._advance(seconds)
-        self.unsaved = True
-        await self._send_command_output()
-        await self._send_view()
-        await self._send_rollout()
-        await self._send_controls()
-        await self._grade()
+            await self.clock.advance(seconds)
+        live.unsaved = True
+        await self.commands.send_output()
+        await screen.view()
+        await screen.rollout_panel()
+        await screen.controls()
+        await self.grader.grade()
 
-    async def _choose_rollout(self, ref) -> None:
-        if not isinstance(ref, str) or chosen_deployment(self.cluster, ref) != ref:
-            await self._send_error(self._t(_("There is no Deployment %(name)s.")) % {"name": str(ref)[:120]})
+    async def choose_rollout(self, ref) -> None:
+        if not isinstance(ref, str) or chosen_deployment(self.live.cluster, ref) != ref:
+            await self.screen.error(self.live.t(_("There is no Deployment %(name)s.")) % {"name": str(ref)[:120]})
             return
-        self.rollout.pick(ref)
-        await self._send_rollout()
+        self.screen.rollout.pick(ref)
+        await self.screen.rollout_panel()
 
-    async def _choose_service(self, ref) -> None:
-        if not isinstance(ref, str) or ref not in service_names(self.cluster):
-            await self._send_error(self._t(_("There is no Service %(name)s.")) % {"name": str(ref)[:120]})
+    async def choose_service(self, ref) -> None:
+        if not isinstance(ref, str) or ref not in service_names(self.live.cluster):
+            await self.screen.error(self.live.t(_("There is no Service %(name)s.")) % {"name": str(ref)[:120]})
             return
-        self.traffic.set(service=ref)
-        await self._send_rollout()
+        self.live.traffic.set(service=ref)
+        await self.screen.rollout_panel()
 
-    async def _set_traffic(self, value) -> None:
-        self.traffic.set(enabled=value in (True, "true", "1", 1, "on"))
-        await self._send_rollout()
+    async def set_traffic(self, value) -> None:
+        self.live.traffic.set(enabled=value in (True, "true", "1", 1, "on"))
+        await self.screen.rollout_panel()
 
-    def _rollout_context(self) -> dict:
-        return rollout_state(self.cluster, self.rollout, self.traffic, self.language, at=self.replay_at)
-
-    async def _send_rollout(self) -> None:
-        """The parts of the Rollout panel whose HTML changed since they were last sent."""
-        self.rollout_dirty = False
-        self.traffic.changed = False
-        parts = fragments.rollout_parts(self._rollout_context(), self.language)
-        changed = [html for name, html in parts.items() if self.rollout_sent.get(name) != hash(html)]
-        self.rollout_sent = {name: hash(html) for name, html in parts.items()}
-        if changed:
-            await self.send("".join(changed))
+    async def replay(self, value) -> None:
+        """{"replay": seconds}: the view as it was then; {"replay": "live"}: back to now."""
+        if value in ("live", None, False):
+            await self.screen.back_to_live()
+            return
+        try:
+            at = float(value)
+        except (TypeError, ValueError):
+            at = float("nan")
+        if isinstance(value, bool) or at != at or at in (float("inf"), float("-inf")):
+            await self.screen.error(self.live.t(_('"replay" must be a number of seconds or "live".')))
+            return
+        at = min(max(at, 0.0), self.live.cluster.now)
+        if at >= self.live.cluster.now:
+            await self.screen.back_to_live()
+            return
+        await self.screen.show_moment(at)

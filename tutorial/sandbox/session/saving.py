@@ -1,7 +1,8 @@
-"""A session's row in the database: restored from it, saved to it under the lease.
+"""A session's row in the database: read back when the session opens, written under the lease.
 
 Terminal "1" is the row's `transcript`/`history`, the others its `terminals` (terminals.py); each
-is written only when it differs from what was last written. Mixed into SandboxSession.
+is written only when it differs from what was last written. A save takes the snapshot at once and
+writes it in a task of its own, so no client's next message waits for the database.
 """
 
 from __future__ import annotations
@@ -11,81 +12,87 @@ import asyncio
 from django.utils import timezone
 
 from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.persistence.lease import LeaseKeeper
 from tutorial.sandbox.persistence.sandboxes import SPEEDS, catch_up_seconds, restore_cluster
+from tutorial.sandbox.session.live import Live
 from tutorial.sandbox.session.terminals import Terminals
 
+ROW_KEYS = ("transcript", "history", "terminals")
 
-class Saving:
-    def _load(self, sandbox: Sandbox, *, catch_up: bool) -> None:
-        """Restore the cluster from the sandbox row (letting missed time pass if asked)."""
+
+class Saver:
+    def __init__(self, live: Live, lease: LeaseKeeper):
+        self.live = live
+        self.lease = lease
+        self.last_snapshot: dict | None = None  # what dormancy and recovery go back to
+        self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
+        self.pending: dict | None = None  # a save prepared and not written yet
+        self.writer: asyncio.Task | None = None
+
+    def load(self, sandbox: Sandbox, *, catch_up: bool):
+        """The row's cluster, terminals, speed and pause; returns (cluster, simulated seconds the
+        wall time since the row was saved is worth, to let pass; 0 without `catch_up`)."""
+        live = self.live
         cluster = restore_cluster(sandbox.snapshot)
-        self.terminals = Terminals.from_row(sandbox.transcript, sandbox.history, sandbox.terminals)
+        live.sandbox = sandbox
+        live.terminals = Terminals.from_row(sandbox.transcript, sandbox.history, sandbox.terminals)
+        live.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
+        live.paused = sandbox.paused
         self.saved_rows = self._rows()
-        self.speed = sandbox.speed if sandbox.speed in SPEEDS else SPEEDS[0]
-        self.paused = sandbox.paused
-        self.exercise_since = dict(sandbox.exercise_since or {})
-        self._use_cluster(cluster)
-        # The missed wall time is let pass by the caller, in slices (driving._advance).
-        self.catch_up_owed = 0.0
-        if catch_up:
-            self.catch_up_owed = max(0.0, catch_up_seconds(
-                saved_at=sandbox.saved_at, now=timezone.now(), speed=self.speed, paused=self.paused
-            ))
         self.last_snapshot = sandbox.snapshot
-        self.clock_at = self.busy_at = asyncio.get_running_loop().time()
+        owed = 0.0
+        if catch_up:
+            owed = max(0.0, catch_up_seconds(saved_at=sandbox.saved_at, now=timezone.now(),
+                                             speed=live.speed, paused=live.paused))
+        return cluster, owed
 
     def _rows(self) -> tuple:
-        first = self.terminals.first
-        return list(first.transcript), list(first.history), self.terminals.others_stored()
+        terminals = self.live.terminals
+        first = terminals.first
+        return list(first.transcript), list(first.history), terminals.others_stored()
 
-    async def _save(self) -> None:
-        """Take the snapshot now (under the session's lock) and have it written after: the write
-        runs in its own task (_write_saves), so neither the frame of this message nor the next
-        message of any client waits for the database while the lock is held."""
-        snapshot = self.cluster.snapshot()
+    def moment_saved(self) -> bool:
+        """The last save is of the cluster as it is now (nothing to save before dropping it)."""
+        return self.live.cluster.now == (self.last_snapshot or {}).get("now")
+
+    async def save(self) -> None:
+        """Take the snapshot now (under the session's lock) and have it written after, by one
+        writer task per session (in order, coalesced)."""
+        live = self.live
+        snapshot = live.cluster.snapshot()
         # Transcripts and histories are written only when they differ from the last saved copies
         # (shallow copies: comparing them is cheap, the entries are mostly the same objects).
         rows = self._rows()
-        saved_transcript, saved_history, saved_others = self.saved_rows
-        fields = dict(
-            snapshot=snapshot,
-            transcript=None if rows[0] == saved_transcript else rows[0],
-            history=None if rows[1] == saved_history else rows[1],
-            terminals=None if rows[2] == saved_others else rows[2],
-            speed=self.speed, paused=self.paused,
-        )
-        pending = getattr(self, "save_pending", None)
-        if pending is not None:  # not written yet: this save replaces it, keeping its rows
-            for key in ("transcript", "history", "terminals"):
+        fields = dict(snapshot=snapshot, speed=live.speed, paused=live.paused,
+                      **{key: None if row == saved else row for key, row, saved in zip(ROW_KEYS, rows, self.saved_rows)})
+        if self.pending is not None:  # not written yet: this save replaces it, keeping its rows
+            for key in ROW_KEYS:
                 if fields[key] is None:
-                    fields[key] = pending[key]
-        self.save_pending = fields
-        # The state as of now is what dormancy and recovery go back to (it is being written).
-        self.last_snapshot = snapshot
+                    fields[key] = self.pending[key]
+        self.pending = fields
+        self.last_snapshot = snapshot  # the state as of now (being written)
         self.saved_rows = rows
-        self.unsaved = False
-        writer = getattr(self, "save_writer", None)
-        if writer is None or writer.done():
-            self.save_writer = asyncio.get_running_loop().create_task(self._write_saves())
+        live.unsaved = False
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.get_running_loop().create_task(self._write())
 
-    async def _write_saves(self) -> None:
+    async def _write(self) -> None:
         """Write the latest prepared save, then any prepared meanwhile, one at a time (in order)."""
-        while getattr(self, "save_pending", None) is not None:
-            fields, self.save_pending = self.save_pending, None
+        while self.pending is not None:
+            fields, self.pending = self.pending, None
             # Written only while this session holds the sandbox's lease (lease.save_if_holder).
-            if await self._lease_save(flush=False, **fields):
+            if await self.lease.save(self.live.sandbox, flush=False, **fields):
                 continue
-            self.unsaved = True  # retried by the clock (database down) or never (lease lost)
-            pending = self.save_pending
-            if pending is None:
+            self.live.unsaved = True  # retried by the clock (database down) or never (lease lost)
+            if self.pending is None:
                 self.saved_rows = ([], [], None)  # unknown what was written: rows go again
             else:
-                for key in ("transcript", "history", "terminals"):
-                    if pending[key] is None:
-                        pending[key] = fields[key]
+                for key in ROW_KEYS:
+                    if self.pending[key] is None:
+                        self.pending[key] = fields[key]
+        self.writer = None  # a finished task kept per idle session costs ~600 bytes
 
-    async def _saves_written(self) -> None:
+    async def written(self) -> None:
         """Wait until what was saved so far is in the database (outside the session's lock)."""
-        writer = getattr(self, "save_writer", None)
-        if writer is not None and not writer.done():
-            await asyncio.shield(writer)
+        if self.writer is not None and not self.writer.done():
+            await asyncio.shield(self.writer)

@@ -1,50 +1,53 @@
 """SandboxSession: one live sandbox in this process, and the clients attached to it.
 
-Transport-free: clients (the browser's WebSocket consumers, realtime/consumer.py; later the
-Kubernetes API and an instructor's view) attach with `attach(client)` and hand over typed messages
-(`handle(message, client)`, messages.py); everything the session renders goes out through its
-outbox (outbox.py) as one frame per message or tick, to every attached client. Simulator calls
-are synchronous and fast, so they run on the event loop under one lock: commands, clock ticks and
-resets never interleave.
+Transport-free: clients (the browser's WebSocket consumers, realtime/consumer.py; the Kubernetes
+API, kubeapi/live.py; an instructor's read-only view) attach with `attach(client)` and hand over
+typed messages (`handle(message, client)`, messages.py); everything the session renders goes out
+through its outbox (outbox.py) as one frame per message or tick, to every attached client.
+Simulator calls are synchronous and fast, so they run on the event loop under one lock: commands,
+clock ticks and resets never interleave.
 
-The session owns the Cluster and its terminals (terminals.py: per-terminal running command,
-transcript and history; simulated time is shared), the clock (driving.py, through the process
-scheduler), saving under the lease (persistence/lease.py LeaseHolder), grading (grading.py), the Rollout panel
-(rollout.py), the file editor, `kubectl edit` and replay (editing.py). The process's hub
-(hub.py) creates one session per sandbox, and closes it when its last client leaves.
+The session is the lifecycle (open, attach, close, takeover, reload) and the dispatch of messages
+over parts, each made here with what it needs:
+
+    live.py      Live: the sandbox row, lesson, language, Cluster, terminals, speed (shared record)
+    screen.py    Screen: console entries, controls, the live view, replay, the Rollout panel
+    persistence/lease.py  LeaseKeeper: the lease, saves under it, database and Redis outages
+    saving.py    Saver: the row read back and written (snapshot, transcripts, histories)
+    grading.py   Grader: exercises, the exercise panel, time spent
+    editing.py   Editor: the file editor and `kubectl edit`
+    commands.py  Commands: the terminals' commands, Ctrl+C, Tab, the clock's speed
+    driving.py   Clock: simulated time, the ticks the scheduler runs, dormancy
+    rollout.py   RolloutControls: time steps, the panel's Deployment and Service, traffic, replay
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
 
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tutorial.curriculum.catalogue import get_catalogue
-from tutorial.sandbox.panels.cluster_view import view_of
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.panels import fragments
-from tutorial.sandbox.panels.traffic import TrafficStrip
 from tutorial.sandbox.persistence.db import console_db
-from tutorial.sandbox.persistence.lease import PROCESS_ID, LeaseHolder
-from tutorial.sandbox.panels.rollout_panel import RolloutChoice
-from tutorial.sandbox.persistence.sandboxes import sandbox_reset
-from tutorial.sandbox.session.commands import TerminalCommands
-from tutorial.sandbox.session.driving import ClockDriving
-from tutorial.sandbox.session.editing import EditorMixin, ReplayMixin
-from tutorial.sandbox.session.grading import Grading, progress_rows
+from tutorial.sandbox.persistence.lease import LEASE_LOST, LEASE_LOST_CLOSE_CODE, PROCESS_ID, LeaseKeeper
+from tutorial.sandbox.persistence.sandboxes import restore_cluster, sandbox_reset
+from tutorial.sandbox.scheduler import scheduler
+from tutorial.sandbox.session.commands import Commands
+from tutorial.sandbox.session.driving import Clock
+from tutorial.sandbox.session.editing import Editor
+from tutorial.sandbox.session.grading import Grader, progress_rows
+from tutorial.sandbox.session.live import Live
 from tutorial.sandbox.session.messages import READ_ONLY_KINDS, ClusterCall, Message
 from tutorial.sandbox.session.outbox import Client, Outbox
-from tutorial.sandbox.session.rollout import RolloutPanel
-from tutorial.sandbox.session.saving import Saving
-from tutorial.sandbox.session.state import console_state, controls_state
-from tutorial.sandbox.session.terminals import Terminal, Terminals
+from tutorial.sandbox.session.rollout import RolloutControls
+from tutorial.sandbox.session.routes import ROUTES, ClusterCalls
+from tutorial.sandbox.session.saving import Saver
+from tutorial.sandbox.session.screen import Screen
 
 logger = logging.getLogger(__name__)
 
@@ -52,80 +55,86 @@ CLOSE_TAKEN_OVER = 4000
 CLOSE_NOT_FOUND = 4004
 TAKEN_OVER = _("This sandbox was opened in another window; this console stopped. Reload the page to continue here.")
 ENDED_BY_RESTORE = _("The sandbox was restored; the running command was stopped.")
+READ_ONLY = _("This view is read-only.")
 
 
-class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, RolloutPanel, Grading, ClockDriving, LeaseHolder):
+class SandboxSession:
     def __init__(self, sandbox: Sandbox, lesson, language: str, *, owner: str, user=None):
-        self.sandbox = sandbox
-        self.lesson = lesson
-        self.language = language
-        self.owner = owner
-        self.user = user
+        self.user = user  # only for the first progress rows (open)
         self.holder_id = f"{PROCESS_ID}/session-{sandbox.pk}-{uuid.uuid4().hex[:8]}"
-        self.outbox = Outbox()
         self.lock = asyncio.Lock()
-        self.cluster = None
-        self.terminals = Terminals(Terminal("1"))
-        self.stopped = False
+        self.outbox = Outbox()
+        self.live = live = Live(sandbox, lesson, language, owner)
+        self.screen = screen = Screen(live, self.outbox)
+        self.lease = LeaseKeeper(sandbox.pk, self.holder_id, say=self.screen.say, lost=self._lease_lost,
+                                 rejoin=self._rejoin_clients, flush=self.outbox.flush)
+        self.saver = Saver(live, self.lease)
+        self.grader = Grader(live, screen, self._db, self.outbox)
+        self.editor = Editor(live, screen, self.saver, self.grader)
+        self.commands = Commands(live, screen, self.saver, self.grader, self.editor, restore=self._restore)
+        self.clock = Clock(live, screen=screen, saver=self.saver, grader=self.grader, editor=self.editor,
+                           commands=self.commands, lease=self.lease, outbox=self.outbox)
+        self.rollout = RolloutControls(live, screen, self.clock, self.commands, self.grader)
+        self.calls = ClusterCalls(live, screen, self.commands, self.saver, self.grader)
         self.taken_over = False
         self.loaded = False
-        self.view_dirty = True
-        self.view_tick = 0
-        self.dormant_snapshot = None  # the saved snapshot while the cluster is dropped (dormant)
-        self.dormant_wake = None  # loop time a dormant sandbox has something due
-        self.changes_seen = None  # Cluster.changes when the views were last marked dirty
-        self.graded_changes = None  # _grade_key() at the last grading
-        self.clock_at = 0.0  # loop time up to which wall time was turned into simulated time
-        self.planned = None  # loop time of the tick asked from the scheduler
-        self.busy_at = 0.0  # loop time the sandbox last had something to do
-        self.used = False  # no message yet: see driving.FIRST_DORMANT_AFTER_SECONDS
-        self.last_view = self.last_clock = self.last_save = self.last_grade = self.last_rollout = 0.0
-        self.unsaved = False
-        self.exercise_rows = {}
-        self.exercise_since = {}
-        self.last_panel = None
-        self.time_mark = time.monotonic()
-        self.rollout = RolloutChoice()  # the Rollout panel's Deployment: picked, else the rolling one
-        self.traffic = TrafficStrip()
-        self.rollout_dirty = True
-        self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
-        self.edit_token = None  # the `kubectl edit` waiting for the editor panel (editing.py)
-        self.edit_process = None
-        self.edit_terminal = None
-        self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
         # The transport's hooks (realtime/bridge.py HostListener): called when the session closes
         # or stops, and to rejoin the channel layer after an outage.
         self.on_close: list = []
         self.on_rejoin: list = []
-        self.asking: Client | None = None  # the client whose message is being handled
-        self.learner_there = False  # a writable client was attached since time spent was last counted
+
+    # What other layers read (the transport, the Kubernetes API, tests).
+    sandbox = property(lambda self: self.live.sandbox)
+    lesson = property(lambda self: self.live.lesson)
+    owner = property(lambda self: self.live.owner)
+    language = property(lambda self: self.live.language)
+    cluster = property(lambda self: self.live.cluster)
+    terminals = property(lambda self: self.live.terminals)
+    stopped = property(lambda self: self.live.stopped)
+
+    def due(self) -> float | None:
+        """Loop time of the next tick this session asked for (None: nothing planned)."""
+        return self.clock.planned
+
+    planned = property(due)
 
     # ---------------------------------------------------------------- lifecycle
     async def open(self) -> None:
         """Take the lease (the previous holder, asked by the hub, saves and lets go), read the row
         it saved, restore the cluster and let the wall time missed pass."""
-        self.exercise_rows = await self._db(progress_rows, self.owner, self.user, self.lesson)
+        live = self.live
+        # One trip to the database thread when the lease is free (the usual case): each trip
+        # waits in the thread's queue under load, and a new learner's first command waits for it.
+        self.grader.rows, fresh = await self._db(self._open_rows)
         self.user = None  # only the progress rows needed it
-        await self._lease_take()
-        fresh = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
+        if fresh is False:  # another holder: it is asked to let go (the hub did), wait for it
+            await self.lease.take()
+            fresh = await self._db(Sandbox.objects.filter(pk=live.sandbox.pk).first)
         if fresh is not None:
-            fresh.exercise_since = self.sandbox.exercise_since
-            self.sandbox = fresh
-        self._load(self.sandbox, catch_up=True)
-        await self._advance(self.catch_up_owed)  # the missed wall time, in slices (driving.py)
+            fresh.exercise_since = live.sandbox.exercise_since
+        owed = self._load(fresh or live.sandbox, catch_up=True)
+        await self.clock.advance(owed)  # the missed wall time, in slices (driving.py)
         self.loaded = True
+
+    def _open_rows(self):
+        """(progress rows, the sandbox row as saved once the lease is ours, or False when another
+        holder has the lease)."""
+        rows = progress_rows(self.live.owner, self.user, self.live.lesson)
+        if not self.lease.take_now():
+            return rows, False
+        return rows, Sandbox.objects.filter(pk=self.live.sandbox.pk).first()
 
     async def attach(self, client: Client) -> None:
         """A client joins: it gets the whole state; a new language is the session's from now on."""
         async with self.lock:
             self.outbox.clients.append(client)
-            self.learner_there = self.learner_there or not client.read_only
-            if client.language != self.language:
-                self.language = client.language
-                self.last_panel = None
-            await self._awake()
+            self.grader.learner_there = self.grader.learner_there or not client.read_only
+            if client.language != self.live.language:
+                self.live.language = client.language
+                self.grader.last_panel = None
+            await self.clock.awake()
             async with self.outbox.only(client):
-                await self._send_full_state(client)
+                await self._send_full_state()
             self._plan()
 
     async def detach(self, client: Client) -> bool:
@@ -136,19 +145,19 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     async def close(self) -> None:
         """The last client left: end the running commands, save, let the lease go."""
-        was_stopped, self.stopped = self.stopped, True
+        was_stopped, self.live.stopped = self.live.stopped, True
         self._forget_clock()
         if self.loaded and not self.taken_over and not was_stopped:
             async with self.lock, self.outbox.batched():
-                await self._awake()  # the clock catches up on a dormant sandbox before the last save
-                for terminal in self.terminals.running():
+                await self.clock.awake()  # the clock catches up on a dormant sandbox before the last save
+                for terminal in self.live.terminals.running():
                     terminal.command.cancel()  # closing the terminals ends their foreground commands
-                    self._flush_command_output(terminal)
+                    self.commands.flush(terminal)
                     terminal.command = None
-                await self._save()
-                await self._account_time()
-            await self._saves_written()  # before letting the lease go
-            await self._lease_release()
+                await self.saver.save()
+                await self.grader.account_time()
+            await self.saver.written()  # before letting the lease go
+            await self.lease.release()
         await self._closed()
 
     async def _closed(self) -> None:
@@ -161,12 +170,11 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     async def _stop(self, text, code: int) -> None:
         """Stop driving (another process has the sandbox now), say why, close every client."""
-        if self.stopped:
+        if self.live.stopped:
             return
-        self.stopped = True
+        self.live.stopped = True
         self._forget_clock()
-        with translation.override(self.language):
-            message = str(text)
+        message = self.live.t(text)
         for client in list(self.outbox.clients):
             try:
                 await client.end(code, message)
@@ -176,33 +184,44 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
 
     async def takeover(self) -> None:
         """Another process opens this sandbox and asks for it: save under the lease, let it go."""
-        if self.stopped:
+        if self.live.stopped:
             return
         if self.loaded:
             async with self.lock, self.outbox.batched():
-                await self._awake()
-                await self._save()
-            await self._saves_written()
-            await self._lease_release()
+                await self.clock.awake()
+                await self.saver.save()
+            await self.saver.written()
+            await self.lease.release()
         self.taken_over = True
         await self._stop(TAKEN_OVER, CLOSE_TAKEN_OVER)
 
+    async def _lease_lost(self) -> None:
+        """Another process holds the lease: stop driving without saving, say so, close the clients."""
+        if not self.live.stopped:
+            self.taken_over = True  # closing must not save over the new holder's work
+            await self._stop(LEASE_LOST, LEASE_LOST_CLOSE_CODE)
+
     async def reload(self) -> None:
         """Someone reset or replaced the sandbox outside this session (e.g. an instructor)."""
-        await self._saves_written()  # a save in flight must not land after the row read here
+        await self.saver.written()  # a save in flight must not land after the row read here
         sandbox = await self._db(Sandbox.objects.filter(pk=self.sandbox.pk).first)
         if sandbox is None:
             await self._stop(_("This sandbox no longer exists."), CLOSE_NOT_FOUND)
             return
         rows = await self._db(progress_rows, self.owner, None, self.lesson) if self.lesson else {}
         async with self.lock, self.outbox.batched():
-            self.sandbox = sandbox
-            self.exercise_rows = rows  # a reset forgot the Check marks (progress.services.forget_checks)
+            self.grader.rows = rows  # a reset forgot the Check marks (progress.services.forget_checks)
             ended = self._end_commands()
             self._load(sandbox, catch_up=False)  # the terminals as saved, their commands ended
             self._say_ended(ended)
             await self._send_full_state()
             self._plan()
+
+    async def layer_failed(self) -> None:
+        """A client's channel-layer call or receive failed (Redis down); said while it drives."""
+        await self.lease.layer_failed(say=self.live.cluster is not None and not self.live.stopped)
+        if self.clock.planned is None and not self.live.stopped:
+            self._plan()  # a quiet session must still tick to rejoin once Redis is back
 
     async def _rejoin_clients(self) -> bool:
         """After a channel-layer outage: the transport joins the sandbox's group again."""
@@ -212,34 +231,100 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
                 rejoined = True
         return rejoined or not self.on_rejoin
 
+    # ---------------------------------------------------------------- the cluster
+    def _load(self, sandbox: Sandbox, *, catch_up: bool) -> float:
+        """The row's cluster in place of the current one; returns the simulated seconds owed."""
+        cluster, owed = self.saver.load(sandbox, catch_up=catch_up)
+        self.grader.since = dict(sandbox.exercise_since or {})
+        self._use_cluster(cluster)
+        return owed
+
     def _use_cluster(self, cluster) -> None:
-        self.cluster = cluster
-        self.dormant_snapshot = None
-        for terminal in self.terminals:
+        self.live.cluster = cluster
+        for terminal in self.live.terminals:
             terminal.command = None
-        self.edit_token = self.edit_process = None
-        self.edit_terminal = None
-        self.replay_at = None
-        self.changes_seen = self.graded_changes = None
-        self.view_dirty = True
-        self.rollout_dirty = True
-        self.rollout_sent = {}
+        self.editor.forget()
+        self.screen.forget()
+        self.grader.forget()
+        self.clock.started()
+
+    def _restore(self, snapshot: dict) -> None:
+        """Back to `snapshot` (the last save) after a failure around a command."""
+        self._end_commands()
+        self._use_cluster(restore_cluster(snapshot))
 
     def _end_commands(self) -> list[str]:
         """A restore replaces the cluster: each terminal's running command ends, and says so.
         Returns the ids of the terminals whose command ended."""
         ended = []
-        for terminal in self.terminals.running():
+        for terminal in self.live.terminals.running():
             terminal.command.cancel()
             terminal.command = None
             ended.append(terminal.id)
             self._say_ended([terminal.id])
-        self.edit_token = self.edit_process = None
+        self.editor.forget()
         return ended
 
     def _say_ended(self, terminal_ids: list[str]) -> None:
         for terminal_id in terminal_ids:
-            self.terminals.get(terminal_id).note("info", self._t(ENDED_BY_RESTORE) + "\n")
+            self.live.terminals.get(terminal_id).note("info", self.live.t(ENDED_BY_RESTORE) + "\n")
+
+    async def _recover(self) -> None:
+        """Go back to the last saved snapshot after an unexpected simulator error."""
+        self._restore(self.saver.last_snapshot)
+        await self.screen.entries([{"kind": "error", "text": self.live.t(_(
+            "Internal error in the simulator; it was reported and the sandbox went back to its last saved state.\n"))}])
+        await self._send_full_state()
+
+    # ---------------------------------------------------------------- the clock
+    def _plan(self) -> None:
+        """Ask the process's scheduler for the next tick this sandbox needs, or for none."""
+        when = self.clock.plan()
+        if when is None:
+            self._forget_clock()
+        else:
+            scheduler().wake_at(self, when)
+
+    def _forget_clock(self) -> None:
+        self.clock.planned = None
+        try:
+            scheduler().forget(self)
+        except RuntimeError:  # no running loop (never scheduled)
+            pass
+
+    async def clock_tick(self) -> None:
+        """One tick, run by the scheduler when this sandbox asked for it."""
+        clock = self.clock
+        if self.live.stopped or self.live.cluster is None and clock.dormant_snapshot is None:
+            return
+        # The renewal (a database call every RENEW_INTERVAL_SECONDS) outside the lock: no client's
+        # message waits for it. It reads and writes only the lease's own fields.
+        if not await self.lease.keep():
+            return
+        async with self.lock, self.outbox.batched():
+            if self.live.stopped or self.live.cluster is None and clock.dormant_snapshot is None:
+                return
+            now = asyncio.get_running_loop().time()
+            try:
+                if clock.dormant and (clock.dormant_wake is None or now < clock.dormant_wake):
+                    return  # dormant, woken only to rejoin the channel layer: stay dormant
+                await clock.awake()
+                await clock.tick(now)
+            except asyncio.CancelledError:
+                raise
+            except DatabaseError as exc:  # the cluster is fine: keep it, save when the database is back
+                await self.lease.database_failed(exc)
+            except Exception:
+                logger.exception("Clock tick failed in sandbox %s", self.sandbox.pk)
+                await self._recover()
+            finally:
+                clock.planned = None
+                if not self.live.stopped:
+                    self._plan()
+
+    async def tick(self, now: float) -> None:
+        """A tick at loop time `now` (clock_tick without the scheduler, lease and lock)."""
+        await self.clock.tick(now)
 
     # ---------------------------------------------------------------- incoming messages
     async def handle(self, message: Message | ClusterCall, client: Client | None = None):
@@ -248,187 +333,67 @@ class SandboxSession(Saving, TerminalCommands, EditorMixin, ReplayMixin, Rollout
         try:
             return await self._handle(message, client)
         finally:
-            await self._saves_written()
+            await self.saver.written()
 
     async def _handle(self, message: Message | ClusterCall, client: Client | None):
-        if not self.loaded or self.stopped:
+        if not self.loaded or self.live.stopped:
             return None
         if client is not None and client.read_only and message.kind not in READ_ONLY_KINDS \
                 and not (isinstance(message, ClusterCall) and message.read_only):
             async with self.outbox.only(client):  # the learner's own windows are not told
-                await self._send_error(self._t(_("This view is read-only.")))
+                await self.screen.error(self.live.t(READ_ONLY))
             return None
         async with self.lock, self.outbox.batched():
-            if self.stopped:
+            if self.live.stopped:
                 return None
             try:
-                if self.cluster is None and not await self._lease_keep():  # dormant: still ours?
+                if self.live.cluster is None and not await self.lease.keep():  # dormant: still ours?
                     return None
-                await self._awake()
-                self.busy_at = asyncio.get_running_loop().time()
-                self.used = True
-                self.asking = client
-                return await self._dispatch(message)
+                await self.clock.awake()
+                self.clock.busy_at = asyncio.get_running_loop().time()
+                self.live.used = True
+                if isinstance(message, ClusterCall):
+                    return await self.calls.run(message)
+                route = ROUTES.get(message.kind)
+                if route is not None:
+                    await route(self, message, client)
             except DatabaseError as exc:
-                await self._database_failed(exc)
+                await self.lease.database_failed(exc)
             except Exception:
                 logger.exception("Message %r failed in sandbox %s", message, self.sandbox.pk)
-                await self._send_error(self._t(_("Internal error; it was reported.")))
+                await self.screen.error(self.live.t(_("Internal error; it was reported.")))
             finally:
-                self.asking = None
-                if not self.stopped and self.cluster is not None:
+                if not self.live.stopped and self.live.cluster is not None:
                     self._plan()
         return None
 
-    async def _dispatch(self, message):
-        kind, value = message.kind, getattr(message, "value", None)
-        if kind == "call":
-            return await self._call(message)
-        terminal = self.terminals.get(message.terminal)
-        if kind == "command":
-            await self._run_command(message.line, terminal)
-        elif kind == "cancel":
-            await self._cancel(terminal)
-        elif kind == "clear":
-            terminal.transcript = []
-            await self.send(fragments.cleared_output(self.language, terminal.suffix))
-            self.unsaved = True
-        elif kind == "complete":
-            await self._complete(value, terminal)
-        elif kind == "speed":
-            await self._set_speed(value)
-        elif kind == "pause":
-            self.paused = value in (True, "true", "1", 1)
-            await self._send_controls()
-            await self._save()
-        elif kind == "reset":
-            await self._reset()
-        elif kind == "check":
-            await self._check(value)
-        elif kind == "hint":
-            await self._hint(value)
-        elif kind == "solution":
-            await self._solution(value)
-        elif kind == "step":
-            await self._step(value)
-        elif kind == "rollout":
-            await self._choose_rollout(value)
-        elif kind == "traffic":
-            await self._set_traffic(value)
-        elif kind == "traffic_service":
-            await self._choose_service(value)
-        elif kind == "file_save":
-            await self._file_save(value, message.text)
-        elif kind == "file_open":
-            await self._file_open(value)
-        elif kind == "file_new":
-            await self._file_new(value)
-        elif kind == "file_delete":
-            await self._file_delete(value)
-        elif kind == "file_close":
-            await self._editor_open("none")
-        elif kind == "edit_save":
-            await self._finish_edit(value, message.text)
-        elif kind == "edit_cancel":
-            await self._finish_edit(value, None)
-        elif kind == "replay":
-            await self._replay(value)
-        return None
-
-    async def _call(self, call: ClusterCall):
-        """Run a client's function on the cluster (the Kubernetes API plugs in here)."""
-        seen = len(self.cluster.history)
-        result = call.function(self.cluster)
-        # The learner's own kubectl (its Kubectl-Command header, simulator/rest/history.py):
-        # terminal 1's transcript shows the command it ran.
-        for entry in self.cluster.history[seen:]:
-            if entry.get("source") == "kubectl-api":
-                text = self._t(_("(from your kubectl)")) + " " + entry.get("line", "") + "\n"
-                self.terminals.first.note("info", text)
-                await self._send_entries([{"kind": "info", "text": text}])
-                self.unsaved = True
-        if not call.read_only:
-            self.unsaved = True
-            await self._send_command_output()
-            await self._save()
-            await self._grade_soon()
-        return result
-
-    def _busy(self) -> bool:
-        """Also busy (never dormant) while the learner's own kubectl is attached (kubeapi/live.py:
-        a watch open or a request in the last 30 s), so simulated time runs for it."""
-        return super()._busy() or any(getattr(client, "keeps_clock", False) for client in self.outbox.clients)
-
-    async def _reset(self) -> None:
+    async def reset(self) -> None:
+        """The lesson's sandbox as new (its set-up run again), the Check marks forgotten."""
         lesson = (await sync_to_async(get_catalogue)()).get(self.lesson.slug)
         if lesson is None:
-            await self._send_error(self._t(_("This lesson no longer exists.")))
+            await self.screen.error(self.live.t(_("This lesson no longer exists.")))
             return
-        for terminal in self.terminals.running():
+        for terminal in self.live.terminals.running():
             terminal.command.cancel()
         sandbox = await self._db(sandbox_reset, self.sandbox, lesson)
-        self.exercise_rows = await self._db(progress_rows, self.owner, None, self.lesson)  # checks forgotten
+        self.grader.rows = await self._db(progress_rows, self.owner, None, self.lesson)  # checks forgotten
         self._load(sandbox, catch_up=False)
-        self.terminals.first.note("info", self._t(_("The sandbox was reset.")) + "\n")
+        self.live.terminals.first.note("info", self.live.t(_("The sandbox was reset.")) + "\n")
         await self._send_full_state()
-        await self._save()
+        await self.saver.save()
 
     # ---------------------------------------------------------------- output
-    async def send(self, text_data: str) -> None:
-        await self.outbox.send(text_data)
-
     async def _db(self, func, *args, **kwargs):
         """A database call (tutorial/sandbox/persistence/db.py) after sending what is ready."""
         await self.outbox.flush()
         return await console_db(func)(*args, **kwargs)
 
-    def _t(self, message) -> str:
-        """A lazily translated message in the session's language (no LocaleMiddleware here)."""
-        with translation.override(self.language):
-            return str(message)
-
-    def _editing(self) -> Terminal | None:
-        """The terminal kubectl edit waits in (its Stop and Ctrl+C cancel the edit), if any."""
-        return (self.edit_terminal or self.terminals.first) if self.edit_token is not None else None
-
-    def state_context(self) -> dict:
-        """The console's whole state, as the lesson page renders it first (state.py: one place)."""
-        return console_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                             tick=self.view_tick, editing=self._editing())
-
-    async def _send_full_state(self, client: Client | None = None) -> None:
-        self.view_tick += 1
-        self.view_dirty = False
-        self.changes_seen = self.cluster.changes
-        await self.send(fragments.full_state(self.state_context(), self.language))
-        for terminal in self.terminals:
-            if terminal.id != "1":  # the page shows terminal N > 1 under ids suffixed "-N"
-                await self.send(fragments.terminal_state(terminal.transcript, terminal.history, self.language,
-                                                         terminal.suffix))
-        await self._send_editor_files()
-        await self._editor_open("none")
-        await self._leave_replay()
-        self.rollout_sent = {}
-        await self._send_rollout()
-        await self._grade(force=True)
-
-    async def _send_view(self) -> None:
-        if self.replay_at is not None:  # the replayed moment stays on screen until "Back to live"
-            self.view_dirty = False
-            return
-        self.view_tick += 1
-        self.view_dirty = False
-        await self.send(fragments.cluster_view(view_of(self.cluster), self.view_tick, self.language))
-
-    async def _send_controls(self) -> None:
-        context = controls_state(self.cluster, self.terminals, speed=self.speed, paused=self.paused,
-                                 tick=self.view_tick, editing=self._editing())
-        await self.send(fragments.controls(context, self.language))
-
-    async def _send_entries(self, entries: list[dict], terminal: Terminal | None = None) -> None:
-        suffix = "" if terminal is None else terminal.suffix
-        await self.send(fragments.appended_entries(entries, self.language, suffix))
-
-    async def _send_error(self, text: str, terminal: Terminal | None = None) -> None:
-        """A clear message in the console; not kept in the transcript (it is about the message)."""
-        await self._send_entries([{"kind": "error", "text": text + "\n"}], terminal)
+    async def _send_full_state(self) -> None:
+        """Everything a newly attached client (or every client after a reset) is shown."""
+        await self.screen.console()
+        await self.editor.send_files()
+        await self.editor.show("none")
+        await self.screen.back_to_live()
+        self.screen.rollout_sent = {}
+        await self.screen.rollout_panel()
+        await self.grader.grade(force=True)

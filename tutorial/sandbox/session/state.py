@@ -12,8 +12,8 @@ from django.utils import translation
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.panels.cluster_view import view_of
 from tutorial.sandbox.panels.rollout_panel import RolloutChoice
-from tutorial.sandbox.session.terminals import Terminals
 from tutorial.sandbox.panels.traffic import TrafficStrip
+from tutorial.sandbox.session.terminals import Terminals
 
 
 def terminals_context(terminals: Terminals) -> list[dict]:
