@@ -177,26 +177,26 @@ def timed_parts() -> Parts:
     from simulator import Cluster
     from tutorial.sandbox.panels import fragments
     from tutorial.sandbox.session import grading
-    from tutorial.sandbox.session.commands import TerminalCommands
-    from tutorial.sandbox.session.driving import ClockDriving
-    from tutorial.sandbox.session.editing import EditorMixin
-    from tutorial.sandbox.session.rollout import RolloutPanel
-    from tutorial.sandbox.session.saving import Saving
+    from tutorial.sandbox.session.commands import Commands
+    from tutorial.sandbox.session.driving import Clock
+    from tutorial.sandbox.session.editing import Editor
+    from tutorial.sandbox.session.saving import Saver
+    from tutorial.sandbox.session.screen import Screen
     from tutorial.sandbox.session.session import SandboxSession
 
     parts = Parts()
     parts.time(Cluster, "start", "simulator: the command (Cluster.start)")
-    parts.time(EditorMixin, "_begin_edit", "simulator: is it a kubectl edit (Cluster.start_edit)")
-    parts.time(TerminalCommands, "_flush_command_output", "simulator: reading a command's output")
-    parts.time(ClockDriving, "_advance", "simulator: simulated time passing (ticks)")
-    parts.time(Saving, "_save", "save: snapshot (Cluster.snapshot) and rows")
-    parts.time(Saving, "_write_saves", "save: its database write, event loop's side")
+    parts.time(Editor, "begin", "simulator: is it a kubectl edit (Cluster.start_edit)")
+    parts.time(Commands, "flush", "simulator: reading a command's output")
+    parts.time(Clock, "advance", "simulator: simulated time passing (ticks)")
+    parts.time(Saver, "save", "save: snapshot (Cluster.snapshot) and rows")
+    parts.time(Saver, "_write", "save: its database write, event loop's side")
     parts.time(SandboxSession, "_db", "other database calls, event loop's side")
     parts.time(grading, "grade_all", "grading: the checks (grade_all)")
-    parts.time(grading.Grading, "_grade", "grading: record, panel context and render")
-    parts.time(SandboxSession, "_send_view", "cluster view")
-    parts.time(RolloutPanel, "_send_rollout", "Rollout panel")
-    parts.time(SandboxSession, "_send_controls", "console: controls")
+    parts.time(grading.Grader, "grade", "grading: record, panel context and render")
+    parts.time(Screen, "view", "cluster view")
+    parts.time(Screen, "rollout_panel", "Rollout panel")
+    parts.time(Screen, "controls", "console: controls")
     for name in ("appended_entries", "history", "cleared_output"):
         parts.time(fragments, name, "console: output and history fragments")
     return parts
