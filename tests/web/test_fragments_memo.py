@@ -35,10 +35,11 @@ def test_console_fragments_are_their_templates(language, suffix):
         "sandbox/_console_output.html", {"entries": ENTRIES, "append": True, "suffix": suffix}, language)
     assert fragments.cleared_output(language, suffix) == _template(
         "sandbox/_console_output.html", {"entries": [], "oob": True, "suffix": suffix}, language)
-    history = ["kubectl get pods", 'echo "<a>" & \'b\'', "한국어"]
-    assert fragments.history(history, language, suffix) == _template(
-        "sandbox/_console_history.html",
-        {"history_json": json.dumps(history, ensure_ascii=False), "oob": True, "suffix": suffix}, language)
+    history = ["kubectl get pods", 'echo "<a>" & \'b\'', "한국어", "x" * 300, "", "a\\b\tc"]
+    for lines in (history, history + ["kubectl get rs"], [], [1, None]):  # the lines seen before, kept
+        assert fragments.history(lines, language, suffix) == _template(
+            "sandbox/_console_history.html",
+            {"history_json": json.dumps(lines, ensure_ascii=False), "oob": True, "suffix": suffix}, language)
     assert fragments.terminal_state(ENTRIES, history, language, suffix) == _template(
         "sandbox/_console_output.html", {"entries": ENTRIES, "oob": True, "suffix": suffix}, language
     ) + fragments.history(history, language, suffix)
