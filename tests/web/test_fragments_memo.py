@@ -93,7 +93,7 @@ def test_the_cluster_view_is_its_template_through_a_rollout(language):
                 [(other, None), (language, "1:02")] if step % 9 == 0 else []):
             tick = 1000 * step + 7
             fresh = build_cluster_view(cluster.list("Deployment"), cluster.list("ReplicaSet"), cluster.list("Pod"))
-            assert fresh.memo is None and all(p.html is None for p in fresh.pods)
+            assert fresh.memo is None and fresh.pods_html is None
             assert fragments.cluster_view(view_of(cluster), tick, language_now, replay_clock) == _template(
                 "sandbox/_cluster_view.html",
                 {"view": fresh, "tick": tick, "oob": True, "replay_clock": replay_clock}, language_now), step
@@ -107,10 +107,11 @@ def test_an_unchanged_cluster_view_is_not_rendered_again(monkeypatch):
     monkeypatch.setattr(fragments, "_render", lambda name, context, language: rendered.append(name) or "")
     assert fragments.cluster_view(view_of(cluster), 2, "en") == first.replace('data-tick="1"', 'data-tick="2"')
     assert rendered == []
-    # the loose pod turns Terminating: its row and the view around it are rendered, not the ReplicaSets
+    # the loose pod turns Terminating: only its row is rendered (the view's shell and the Deployment's
+    # blocks are kept)
     cluster.run("kubectl delete pod loose --wait=false")
     fragments.cluster_view(view_of(cluster), 3, "en")
-    assert rendered == ["sandbox/_pod.html", "sandbox/_cluster_view.html"]
+    assert rendered == ["sandbox/_pod.html"]
 
 
 def _fresh_parts(context: dict, language: str) -> dict:

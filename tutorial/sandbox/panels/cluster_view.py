@@ -50,9 +50,6 @@ class PodView:
     total: int
     restarts: int
     images: tuple[str, ...]
-    # _pod.html of this row, filled by panels/fragments.py for the live updates (None: the template
-    # renders the row, as on the lesson page)
-    html: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def ready_text(self) -> str:
@@ -73,7 +70,10 @@ class ReplicaSetView:
     ready: int
     images: tuple[str, ...]
     pods: list[PodView] = field(default_factory=list)
-    html: str | None = field(default=None, compare=False, repr=False)  # _replica_set.html, as PodView.html
+    # Already rendered by panels/fragments.py for the live updates: this block (_replica_set.html)
+    # and its pods' rows (_pod.html each); None: the templates render them (the lesson page)
+    html: str | None = field(default=None, compare=False, repr=False)
+    pods_html: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> tuple:
@@ -91,6 +91,7 @@ class DeploymentView:
     revision: str
     paused: bool
     replica_sets: list[ReplicaSetView] = field(default_factory=list)
+    html: str | None = field(default=None, compare=False, repr=False)  # _deployment.html, as ReplicaSetView.html
 
     @property
     def key(self) -> tuple:
@@ -106,6 +107,7 @@ class ClusterView:
     # What panels/fragments.py rendered from this cluster's previous views (view_of passes it on from
     # one view to the next); None: nothing kept (the lesson page, a replayed moment).
     memo: dict | None = field(default=None, compare=False, repr=False)
+    pods_html: str | None = field(default=None, compare=False, repr=False)  # as ReplicaSetView.pods_html
 
     @property
     def empty(self) -> bool:
@@ -227,8 +229,8 @@ class _Remembered:
 
     pods: id(stored pod) → (that pod, its PodView) as of the last view. A stored object is never
     changed in place (simulator/store.py: a write stores a fresh dict), so the same object has the
-    same row; kubectl's status printer (pod_status) runs only for pods that changed, and a row's
-    HTML (PodView.html) is rendered once. html: ClusterView.memo."""
+    same row: kubectl's status printer (pod_status) runs only for pods that changed. html:
+    ClusterView.memo."""
 
     __slots__ = ("pods", "html", "__weakref__")
 

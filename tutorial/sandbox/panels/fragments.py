@@ -10,6 +10,7 @@ import json
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from tutorial.sandbox.panels.cluster_view import ClusterView
 from tutorial.sandbox.panels.memo import LRU
@@ -147,32 +148,89 @@ def controls(context: dict, language: str) -> str:
 def cluster_view(view: ClusterView, tick: int, language: str, replay_clock: str | None = None) -> str:
     """The live view; with replay_clock, the cluster as it was then (marked as a replay).
 
-    Rendered only as far as it changed since this cluster's last view (view.memo): the whole view
-    when its key is the same (only data-tick differs), else each ReplicaSet whose key is the same,
-    and each pod row once (PodView.html)."""
+    Rendered only as far as it changed since this cluster's last view (view.memo): nothing when its
+    key is the same (only data-tick differs); else the Deployments, ReplicaSets and pod rows whose
+    key changed, put into the view's shell (_cluster_view.html rendered once per language and
+    shape, ViewShape)."""
     context = {"view": view, "tick": tick, "oob": True, "replay_clock": replay_clock}
-    if type(tick) is not int:
+    if type(tick) is not int or (replay_clock is not None and type(replay_clock) is not str):
         return _render("sandbox/_cluster_view.html", context, language)
     memo = view.memo if view.memo is not None else {}
     key = (language, replay_clock, view.key)
     last = memo.get("view")
     if last is None or last[0] != key:
-        kept, sets = memo.get("sets") or {}, {}
+        kept, kept_pods, blocks, pods = memo.get("blocks") or {}, memo.get("pods") or {}, {}, {}
+
+        def block(name: str, data, context_name: str) -> str:
+            block_key = (name, language, data.key)
+            html = kept.get(block_key) or blocks.get(block_key)
+            if html is None:
+                html = _render(name, {context_name: data}, language)
+            else:  # its pod rows are still shown: keep them
+                pods.update((pod.key, kept_pods[pod.key]) for pod in getattr(data, "pods", ()) if pod.key in kept_pods)
+            blocks[block_key] = html
+            return html
+
         for rs in [rs for d in view.deployments for rs in d.replica_sets] + view.replica_sets:
-            _pod_rows(rs.pods, language)
-            rs_key = (language, rs.key)
-            rs.html = sets[rs_key] = kept.get(rs_key) or _render("sandbox/_replica_set.html", {"rs": rs}, language)
-        _pod_rows(view.pods, language)
-        memo["sets"] = sets
-        last = memo["view"] = (key, _render("sandbox/_cluster_view.html", {**context, "tick": MARK}, language))
+            if ("sandbox/_replica_set.html", language, rs.key) not in kept:
+                rs.pods_html = _pod_rows(rs.pods, kept_pods, pods, language)
+            rs.html = block("sandbox/_replica_set.html", rs, "rs")
+        for deployment in view.deployments:
+            deployment.html = block("sandbox/_deployment.html", deployment, "deployment")
+        view.pods_html = _pod_rows(view.pods, kept_pods, pods, language)
+        memo["blocks"], memo["pods"] = blocks, pods  # only what this view shows: nothing piles up
+        shape = ViewShape(view)
+        shell = _SHELLS.get(("sandbox/_cluster_view.html", language, bool(replay_clock), shape.key), lambda: _render(
+            "sandbox/_cluster_view.html",
+            {"view": shape, "tick": MARK, "oob": True, "replay_clock": REPLAY if replay_clock else replay_clock},
+            language))
+        html = shape.fill(shell, view)
+        if replay_clock:
+            html = html.replace(REPLAY, _escaped(replay_clock))
+        last = memo["view"] = (key, html)
     # data-tick="{{ tick }}" of an int prints str(tick) (no thousands separator in these settings)
     return last[1].replace(MARK, str(tick))
 
 
-def _pod_rows(pods, language: str) -> None:
+REPLAY = "\x00replay\x00"
+
+
+class _Slot:
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+
+class ViewShape:
+    """A stand-in for a ClusterView in _cluster_view.html: what the template reads of the view
+    itself (empty, whether there are pods without a controller), with a marker for each
+    Deployment's, ReplicaSet's and the pod rows' HTML, filled in after (fill)."""
+
+    def __init__(self, view: ClusterView) -> None:
+        self.empty = view.empty
+        self.deployments = [_Slot(f"\x00d{i}\x00") for i in range(len(view.deployments))]
+        self.replica_sets = [_Slot(f"\x00r{i}\x00") for i in range(len(view.replica_sets))]
+        self.pods = [True] if view.pods else []
+        self.pods_html = "\x00p\x00"
+        self.key = (self.empty, len(self.deployments), len(self.replica_sets), bool(self.pods))
+
+    def fill(self, shell: str, view: ClusterView) -> str:
+        for slot, deployment in zip(self.deployments, view.deployments):
+            shell = shell.replace(slot.html, deployment.html)
+        for slot, rs in zip(self.replica_sets, view.replica_sets):
+            shell = shell.replace(slot.html, rs.html)
+        return shell.replace(self.pods_html, view.pods_html or "")
+
+
+def _pod_rows(pods, kept: dict, shown: dict, language: str):
+    """The pods' rows (_pod.html each, kept by the row's key; a row has no translated text), joined."""
+    rows = []
     for pod in pods:
-        if pod.html is None:  # a PodView stands for one stored pod object: its row never changes
-            pod.html = _render("sandbox/_pod.html", {"pod": pod}, language)
+        html = kept.get(pod.key) or shown.get(pod.key)
+        if html is None:
+            html = _render("sandbox/_pod.html", {"pod": pod}, language)
+        shown[pod.key] = html
+        rows.append(html)
+    return mark_safe("".join(rows))
 
 
 def history(history_list: list[str], language: str, suffix: str = "") -> str:
