@@ -94,10 +94,10 @@ def restore_cost(replicas: int, runs: int = 5) -> tuple[float, float, float, flo
     return size, ms(decode), ms(build), ms(total), ms(young)
 
 
-def lesson_snapshot_size() -> int:
+def lesson_cluster(replicas: int = 3) -> Cluster:
     """The deployment-basics lesson after its story: 3 replicas, a Service, two rollouts, events."""
     c = Cluster(seed=1)
-    c.files["d.yaml"] = manifest(3)
+    c.files["d.yaml"] = manifest(replicas)
     c.files["svc.yaml"] = json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubia"},
                                       "spec": {"selector": {"app": "kubia"}, "ports": [{"port": 80, "targetPort": 8080}]}})
     for line in ["kubectl create -f d.yaml --record", "kubectl create -f svc.yaml",
@@ -106,7 +106,87 @@ def lesson_snapshot_size() -> int:
                  "curl -s kubia", "kubectl rollout undo deployment kubia", "kubectl rollout status deployment kubia"]:
         c.run(line)
     c.advance(60)
-    return len(json.dumps(c.snapshot()))
+    return c
+
+
+def lesson_snapshot_size() -> int:
+    return len(json.dumps(lesson_cluster().snapshot()))
+
+
+def per_command_costs(replicas: int, rounds: int = 300) -> tuple[float, float, float, float]:
+    """CPU ms per command on the lesson's cluster (with `replicas` pods): the rollback checkpoint
+    (taken and closed, as before a command that may change the cluster), a snapshot with nothing
+    changed since the last, a snapshot after one scale command and a second of clock (what the web
+    console saves after a command), and the plain one-shot encoder on the same state for comparison."""
+    from simulator import snapshot_codec
+
+    c = lesson_cluster(replicas)
+    c.snapshot()
+    t0 = time.process_time()
+    for _ in range(rounds):
+        c._checkpoint()[0].close()
+    t1 = time.process_time()
+    for _ in range(rounds):
+        c.snapshot()
+    t2 = time.process_time()
+    after = 0.0
+    for i in range(rounds // 10):
+        c.run(f"kubectl scale deployment kubia --replicas={replicas + i % 2}")
+        c.advance(1)
+        s0 = time.process_time()
+        c.snapshot()
+        after += time.process_time() - s0
+    state = {"engine": c._eng.to_data(), "files": dict(c.files), "seed": c.seed, "history": c.history,
+             "traffic": c.traffic}
+    t3 = time.process_time()
+    for _ in range(rounds // 10):
+        snapshot_codec.encode(state)
+    plain = (time.process_time() - t3) / (rounds // 10)
+    return ((t1 - t0) / rounds * 1e3, (t2 - t1) / rounds * 1e3, after / (rounds // 10) * 1e3, plain * 1e3)
+
+
+def lesson_replay(commands: int = 300) -> dict[str, float]:
+    """The simulator's share of the web console's work per command, replaying the `run` commands
+    of the deployment-basics lesson (as bench/profile_commands.py does, without Django): the
+    `kubectl edit` probe (Cluster.edit_begin), Cluster.start, 0.3 s of clock, and the snapshot
+    saved after the command. CPU ms per command, after 30 commands of warm-up (imports)."""
+    from pathlib import Path
+
+    from bench.learners import ROOT, lesson_commands
+
+    lines = lesson_commands("deployment-basics", "en")
+    folder = next(f for f in sorted((ROOT / "tutorial" / "content").iterdir())
+                  if (f / "lesson.yaml").exists() and "slug: deployment-basics" in (f / "lesson.yaml").read_text())
+
+    def fresh() -> Cluster:
+        c = Cluster(seed=1)
+        for f in sorted(Path(folder).rglob("*.yaml")):
+            if f.name not in ("lesson.yaml", "exercises.yaml"):
+                c.files[f.name] = f.read_text()
+        return c
+
+    def replay(c: Cluster, n: int, parts: dict) -> None:
+        for i in range(n):
+            line = lines[i % len(lines)]
+            t0 = time.process_time()
+            c.edit_begin(line)
+            t1 = time.process_time()
+            proc = c.start(line)
+            t2 = time.process_time()
+            if not proc.done:
+                proc.cancel()
+            c.advance(0.3)
+            t3 = time.process_time()
+            c.snapshot()
+            t4 = time.process_time()
+            for k, v in zip(("edit probe", "start", "clock", "snapshot"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                parts[k] += v
+
+    replay(fresh(), 30, dict.fromkeys(("edit probe", "start", "clock", "snapshot"), 0.0))
+    parts = dict.fromkeys(("edit probe", "start", "clock", "snapshot"), 0.0)
+    for _ in range(3):
+        replay(fresh(), commands // 3, parts)
+    return {k: v / (commands // 3 * 3) * 1e3 for k, v in parts.items()}
 
 
 def main() -> None:
@@ -127,6 +207,15 @@ def main() -> None:
         print(f"  {n:>5} replicas: {size:>4.0f} KB; restore {total:>4.0f} ms (decode {decode:.0f} + "
               f"Engine.from_data {build:.0f}), then a young GC pass over the new objects {young:.0f} ms")
     print(f"lesson-sized snapshot: {lesson_snapshot_size() / 1024:.1f} KB (JSON, compressed state)")
+    print("per command, CPU ms: rollback checkpoint; snapshot with nothing changed / after a scale and 1 s "
+          "(incremental encoder); the one-shot encoder on the same state")
+    for n in (3, 200):
+        checkpoint, unchanged, changed, plain = per_command_costs(n)
+        print(f"  lesson cluster, {n:>3} replicas: checkpoint {checkpoint:.3f}; snapshot {unchanged:.3f} / "
+              f"{changed:.3f} (one-shot {plain:.3f})")
+    parts = lesson_replay()
+    print("deployment-basics replayed, simulator CPU ms per command: "
+          + ", ".join(f"{k} {v:.3f}" for k, v in parts.items()) + f"; total {sum(parts.values()):.3f}")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,7 @@ class EditResult(Result):
     token: str | None = None
 
 
+_QUOTING = str.maketrans("", "", "'\"\\\n")  # removed before looking for the word `edit`
 MAX_OPEN_EDITS = 4  # edits waiting for the editor panel; older ones are forgotten
 
 
@@ -306,6 +307,9 @@ class Cluster:
                 self._rollback(checkpoint)
             proc.write("err", "error: internal error in the simulator; the command was not applied\n")
             proc.finish(1)
+        finally:
+            if checkpoint is not None:
+                checkpoint[0].close()  # what follows (time passing) is not the command's to undo
         if not proc.done:
             self._procs.append(proc)
         self._log(proc)
@@ -319,16 +323,20 @@ class Cluster:
                 del self.history[: len(self.history) - 1000]
 
     def _checkpoint(self):
-        return self._eng.checkpoint_data(), dict(self.files)
+        """Before a command that may change the cluster: the engine's journal (journal.py), the
+        files, and the command and curl records (a list of pointers each)."""
+        return self._eng.checkpoint(), dict(self.files), list(self.history), list(self.traffic)
 
     def _rollback(self, checkpoint) -> None:
-        data, files = checkpoint
+        engine_checkpoint, files, history, traffic = checkpoint
         listeners = self._eng.store._listeners[1:]
-        self._eng = Engine.from_data(data)
+        self._eng = self._eng.rollback(engine_checkpoint)
         for fn in listeners:
             self._eng.store.listen(fn)
         dict.clear(self.files)
         dict.update(self.files, files)
+        self.history[:] = history
+        self.traffic[:] = traffic
 
     def complete(self, text: str) -> list[str]:
         """Tab completion candidates for the end of `text`."""
@@ -485,6 +493,11 @@ class Cluster:
         env = dict(env or {})
         if env.get("KUBE_EDITOR") or env.get("EDITOR"):
             return None
+        # a front-end asks this before every command: most are no edit, and the word `edit` cannot
+        # come out of a line without its letters in a row, give or take quotes, backslashes and
+        # escaped newlines (tokenize expands nothing), so those skip the parse
+        if "edit" not in line.translate(_QUOTING):
+            return None
         try:
             words = cli.tokenize(line)
             if len(words) < 2 or words[0] not in ("kubectl", "k") or "|" in words:
@@ -569,6 +582,8 @@ class Cluster:
             self._rollback(checkpoint)
             ctx.err("error: internal error in the simulator; the edit was not applied\n")
             code = 1
+        finally:
+            checkpoint[0].close()
         reopen = new_token = None
         if code is None:  # kubectl reopens the editor on the edited text with the failures on top
             reopen = session.buffer()
@@ -631,7 +646,10 @@ class Cluster:
         """The whole cluster as JSON-compatible data (lossless; streaming commands are not kept)."""
         state = {"engine": self._eng.to_data(), "files": dict(self.files), "seed": self.seed,
                  "history": self.history, "traffic": self.traffic}
-        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now, "data": snapshot_codec.encode(state)}
+        encoder = self.__dict__.get("_encoder")
+        if encoder is None:
+            encoder = self._encoder = snapshot_codec.Encoder()
+        return {"format": SNAPSHOT_FORMAT, "now": self._eng.now, "data": encoder.encode(state)}
 
     @classmethod
     def restore(cls, snapshot: dict) -> "Cluster":

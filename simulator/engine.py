@@ -16,6 +16,7 @@ from .apiserver import ApiServer
 from .clock import TimerQueue
 from .controllers import deployment, endpoints, events, kubelet, replicaset
 from .gcpause import paused, while_paused
+from .journal import Checkpoint, PodMemory
 from .labels import map_selector_matches
 from .objects import clone, controller_ref, get_path
 from .rng import Rng
@@ -39,7 +40,7 @@ class Engine:
         self.store = Store()
         self.timers = TimerQueue()
         self.api = ApiServer(self)
-        self.kubelet = {"pods": {}, "nodes": {}, "next_ip": {}}
+        self.kubelet = {"pods": PodMemory(), "nodes": {}, "next_ip": {}}
         self.allocated = {"cluster_ips": [], "node_ports": []}
         self.event_index: dict[str, str] = {}
         self.event_seq = 0
@@ -290,19 +291,18 @@ class Engine:
                 "events_swept": self.events_swept, "timeline": self.timeline.to_data(),
                 "pending": sorted([list(t[:2]) + [list(t[2])] for t in self._pending_enqueues])}
 
-    def checkpoint_data(self) -> dict:
-        """What to_data() gives, safe to keep while the engine goes on (for a rollback): stored
-        objects are immutable (store.py), so they are shared, not copied; that keeps a checkpoint
-        before every command O(mutable state) instead of a deep copy of every pod."""
-        data = self.to_data()
-        store, timeline = data.pop("store"), data.pop("timeline")
-        lives = timeline.pop("lives")
-        data = clone(data)
-        data["store"] = store
-        data["timeline"] = clone(timeline)
-        # a life record changes in place (gone, its states list); the [t, state] entries do not
-        data["timeline"]["lives"] = [dict(r, states=list(r["states"])) for r in lives]
-        return data
+    def checkpoint(self) -> Checkpoint:
+        """Before a command that may change the cluster: O(small state), and journals in the
+        store, the kubelet's pod memory and the object lives record the old values of what the
+        command writes (journal.py). Close it when the command is over (kept), or hand it to
+        rollback()."""
+        return Checkpoint(self)
+
+    def rollback(self, checkpoint: Checkpoint) -> "Engine":
+        """A new engine with this one's state as it was at `checkpoint` (the same data a copy
+        taken then would hold); this engine is not to be used afterwards."""
+        checkpoint.restore()
+        return Engine.from_data(self.to_data())
 
     @classmethod
     def from_data(cls, data: dict) -> "Engine":
@@ -315,6 +315,7 @@ class Engine:
         eng.timers = TimerQueue.from_data(data["timers"])
         eng.api = ApiServer(eng)
         eng.kubelet = data["kubelet"]
+        eng.kubelet["pods"] = PodMemory(eng.kubelet.get("pods") or {})
         eng.allocated = data["allocated"]
         eng.event_index = data["event_index"]
         eng.event_seq = data["event_seq"]

@@ -11,7 +11,9 @@ optional (the simulator's own tests need nothing beyond PyYAML); values it canno
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import operator
 import zlib
 
 from . import gcpause
@@ -53,3 +55,166 @@ def decode(data: str):
     # that was two thirds of a restore. Parsed JSON cannot hold reference cycles (gcpause.py).
     with gcpause.paused():
         return _loads(raw)
+
+
+# ---- incremental encoding ---------------------------------------------------------------------
+# A snapshot is taken after every command and every few seconds while the clock runs, but between
+# two snapshots most stored objects are the same objects (the store never changes one in place:
+# store.py). So the encoder keeps the deflate bytes of each run of objects ("chunk") with the
+# objects it holds, and encodes and compresses again only the chunks where an object changed; the
+# other values of the state (kubelet memory, timeline, event index, files…) are pieces compressed
+# again only when their JSON differs (by a BLAKE2b digest) from the last snapshot's. The result is
+# still one zlib stream of the same JSON bytes that encode() writes, so decode() reads both: each
+# piece is compressed on its own (a full flush ends it, so it refers to nothing before it), the
+# pieces are concatenated between a zlib header and the Adler-32 of the whole, combined from the
+# pieces'. A chunk ends after an object whose name's last two characters say so (_ends_no_chunk),
+# so one new object changes one chunk, not all after it. Memory: the compressed snapshot and a pointer per object, no JSON text (a web process keeps
+# hundreds of clusters).
+
+# 1 in ~43 of the two-character endings of hex (events) and of the name generator's alphabet
+# (pods) ends a chunk: chunks of ~30 KB of JSON, within deflate's 32 KB window
+_CHUNK_PRIME = 47
+_ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KB window, level 1 (what zlib.compress(..., 1) writes)
+_ADLER_BASE = 65521
+
+
+def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
+    """The Adler-32 of A + B from those of A and B and B's length (zlib's adler32_combine)."""
+    rem = len2 % _ADLER_BASE
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % _ADLER_BASE
+    sum1 += (adler2 & 0xFFFF) + _ADLER_BASE - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + _ADLER_BASE - rem
+    sum1 %= _ADLER_BASE
+    sum2 %= _ADLER_BASE
+    return sum1 | (sum2 << 16)
+
+
+_FINAL_BLOCK = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
+
+
+def _json_key(key: str) -> bytes:
+    return _dumps_strict(key) + b":"
+
+
+class Encoder:
+    """encode(state) for one cluster's successive snapshots, reusing what did not change.
+    `state` is Cluster.snapshot's dict; its state["engine"]["store"]["objects"] are stored objects
+    (immutable)."""
+
+    def __init__(self):
+        # id of a chunk's first object -> (its objects, leading comma?, deflate, adler, length)
+        self._chunks: dict[int, tuple[tuple, bool, bytes, int, int]] = {}
+        self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
+        self._compressor = None
+
+    def encode(self, state: dict) -> str:
+        if orjson is None:
+            return encode(state)
+        self._compressor = None
+        try:
+            pieces = self._all_pieces(state)
+        except TypeError:  # a value orjson cannot write: the standard library's encoder
+            return encode(state)
+        out = [_ZLIB_HEADER]
+        adler = 1
+        for compressed, piece_adler, piece_len in pieces:
+            out.append(compressed)
+            adler = adler32_combine(adler, piece_adler, piece_len)
+        out.append(_FINAL_BLOCK)
+        out.append(adler.to_bytes(4, "big"))
+        return base64.b64encode(b"".join(out)).decode("ascii")
+
+    def _fresh(self, raw: bytes) -> tuple[bytes, int, int]:
+        """A piece compressed: one compressor per snapshot (making one costs more than a small
+        piece), each piece ended by a full flush, which makes it refer to nothing before it."""
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+        c = self._compressor
+        return c.compress(raw) + c.flush(zlib.Z_FULL_FLUSH), zlib.adler32(raw), len(raw)
+
+    def _all_pieces(self, state: dict) -> list[tuple[bytes, int, int]]:
+        """The JSON of `state` as compressed pieces: each value beside the stored objects is a
+        piece of its own; the stored objects are chunks (_object_chunks)."""
+        engine = state["engine"]
+        store = engine["store"]
+        if set(store) != {"objects", "rv"}:
+            raise TypeError("unexpected store data")
+        old, self._pieces = self._pieces, {}
+
+        def piece(raw: bytes) -> tuple[bytes, int, int]:
+            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            done = old.get(digest) or self._pieces.get(digest)
+            if done is None:
+                done = self._fresh(raw)
+            self._pieces[digest] = done
+            return done
+
+        # {"engine":{…,"store":{"objects":[ <chunks> ],"rv":N},…},"files":…,…}; a comma starts
+        # every piece but the first of its object
+        top = sorted(state)
+        before = [b"{"]
+        first = True
+        for key in top:
+            if key == "engine":
+                break
+            before.append((b"" if first else b",") + _json_key(key) + _dumps_strict(state[key]))
+            first = False
+        keys = sorted(engine)
+        out = [piece(b"".join(before) + (b"" if first else b",") + b'"engine":{')]
+        first = True
+        for key in keys:
+            if key == "store":
+                break
+            out.append(piece((b"" if first else b",") + _json_key(key) + _dumps_strict(engine[key])))
+            first = False
+        out.append(piece((b"" if first else b",") + b'"store":{"objects":['))
+        out.extend(self._object_chunks(store["objects"]))
+        out.append(piece(b'],"rv":' + _dumps_strict(store["rv"]) + b"}"))
+        for key in keys[keys.index("store") + 1:]:
+            out.append(piece(b"," + _json_key(key) + _dumps_strict(engine[key])))
+        tail = [b"}"]
+        for key in top[top.index("engine") + 1:]:
+            tail.append(b"," + _json_key(key) + _dumps_strict(state[key]))
+        out.append(piece(b"".join(tail) + b"}"))
+        return out
+
+    def _object_chunks(self, objects: list) -> list[tuple[bytes, int, int]]:
+        old, chunks = self._chunks, {}
+        out = []
+        start = 0
+        n = len(objects)
+        for i, obj in enumerate(objects):
+            if i + 1 < n and _ends_no_chunk(obj):
+                continue
+            members = tuple(objects[start:i + 1])
+            leading = start > 0
+            entry = old.get(id(members[0]))
+            # the old entry holds its objects, so an object found there by identity is that one
+            if entry is None or entry[1] != leading or len(entry[0]) != len(members) \
+                    or not all(map(operator.is_, entry[0], members)):
+                raw = (b"," if leading else b"") + b",".join([_dumps_strict(o) for o in members])
+                entry = (members, leading, *self._fresh(raw))
+            chunks[id(members[0])] = entry
+            out.append(entry[2:])
+            start = i + 1
+        self._chunks = chunks
+        return out
+
+
+def _ends_no_chunk(obj: dict) -> int:
+    """Nonzero unless a chunk ends after `obj`: from the last two characters of its name, the
+    random part of generated names (pods `kubia-…-x7k2q`, events `kubia.1886…f27`), so about one
+    object in 43 ends a chunk, the same in every process (str's own hash is salted per process)."""
+    name = (obj.get("metadata") or {}).get("name") or "  "
+    return (ord(name[-2 if len(name) > 1 else -1]) * 7 + ord(name[-1]) * 3) % _CHUNK_PRIME
+
+
+def _dumps_strict(value) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as err:
+        raise TypeError(str(err)) from None
+
+
+

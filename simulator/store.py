@@ -22,6 +22,9 @@ class Store:
         self._orphans: dict[str, dict[Key, dict]] = {}  # kind -> objects without a controller
         self.resource_version = 1000
         self._listeners: list[Callable[[str, dict], None]] = []
+        # while a command runs with a rollback checkpoint: key -> the object stored before the
+        # command's first write to that key (None: there was none). See Engine.checkpoint.
+        self.journal: dict[Key, dict | None] | None = None
 
     # ---- reads -------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
@@ -66,6 +69,8 @@ class Store:
         kind, ns, name = key_of(obj)
         bucket = self._objects.setdefault(kind, {})
         old = bucket.get((ns, name))
+        if self.journal is not None and (kind, ns, name) not in self.journal:
+            self.journal[(kind, ns, name)] = old
         self.resource_version += 1
         obj["metadata"]["resourceVersion"] = str(self.resource_version)
         bucket[(ns, name)] = obj
@@ -78,6 +83,8 @@ class Store:
         bucket = self._objects.get(kind, {})
         old = bucket.pop((namespace, name), None)
         if old is not None:
+            if self.journal is not None and (kind, namespace, name) not in self.journal:
+                self.journal[(kind, namespace, name)] = old
             self._index(old, remove=True)
             self.resource_version += 1
             self._emit("DELETED", old)
@@ -105,6 +112,17 @@ class Store:
         for fn in list(self._listeners):
             fn(kind, obj)
 
+    def undo(self, journal: dict, resource_version: int) -> None:
+        """Put back what `journal` recorded (the objects before a command's writes) and the
+        resourceVersion counter; the indexes are rebuilt by Engine.from_data afterwards."""
+        for (kind, ns, name), old in journal.items():
+            bucket = self._objects.setdefault(kind, {})
+            if old is None:
+                bucket.pop((ns, name), None)
+            else:
+                bucket[(ns, name)] = old
+        self.resource_version = resource_version
+
     # ---- snapshot ----------------------------------------------------------
     def to_data(self) -> dict:
         return {"rv": self.resource_version, "objects": list(self.all_objects())}
@@ -116,5 +134,17 @@ class Store:
         for obj in data["objects"]:
             kind, ns, name = key_of(obj)
             s._objects.setdefault(kind, {})[(ns, name)] = obj
+        # The indexes are in the order of the objects' last writes, as put() leaves them (a write
+        # moves its key to the end): controllers iterate them (dependents, orphans), so a
+        # restored cluster must see the order the live one saw, not the snapshot's sorted one.
+        # Every write stamps the next resourceVersion, so that order is the resourceVersions'.
+        for obj in sorted(data["objects"], key=_written_at):
             s._index(obj)
         return s
+
+
+def _written_at(obj: dict) -> int:
+    try:
+        return int(obj["metadata"].get("resourceVersion") or 0)
+    except ValueError:
+        return 0

@@ -200,6 +200,21 @@ class Lives:
         self.records: list[dict] = records if records is not None else []
         self._by_uid = {r["uid"]: r for r in self.records if r.get("gone") is None}
         self._ended = sum(1 for r in self.records if r.get("gone") is not None)  # trimmable lives
+        # while a command runs with a rollback checkpoint: id(record) -> (record, its "gone", its
+        # states list) before the command first changed it (Engine.checkpoint)
+        self.journal: dict[int, tuple] | None = None
+
+    def _touch(self, record: dict) -> None:
+        if self.journal is not None and id(record) not in self.journal:
+            self.journal[id(record)] = (record, record["gone"], list(record["states"]))
+
+    def undo(self, journal: dict, records: list) -> None:
+        """Back to the records list saved at the checkpoint and each touched record as it was;
+        the derived index (_by_uid, _ended) is rebuilt by Engine.from_data afterwards."""
+        for record, gone, states in journal.values():
+            record["gone"] = gone
+            record["states"] = states
+        self.records[:] = records
 
     def observe(self, now: float, etype: str, obj: dict) -> None:
         if obj.get("kind") not in LIFE_KINDS:
@@ -212,6 +227,7 @@ class Lives:
         record = self._by_uid.get(uid)
         if etype == "DELETED":
             if record is not None:
+                self._touch(record)
                 record["gone"] = t
                 self._ended += 1
                 del self._by_uid[uid]
@@ -222,6 +238,7 @@ class Lives:
         states = record["states"]
         if states and states[-1][1] == state:
             return
+        self._touch(record)
         if states and states[-1][0] == t:
             states[-1] = [t, state]  # only the last state of one instant is ever seen
         else:

@@ -26,6 +26,8 @@ import json
 import math
 import re
 
+from collections import OrderedDict
+
 import yaml
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -37,6 +39,7 @@ from yaml.scanner import Scanner
 from simulator import limits
 from simulator.api import kinds
 from simulator.api.errors import CLIError, KubeError, LimitExceeded
+from simulator.objects import clone
 
 # the input caps live in simulator/limits.py with the others
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
@@ -64,12 +67,40 @@ def decode_documents(text: str, source: str) -> list[dict]:
     return objects
 
 
+# Decoded manifests by (text, source name): a decode is a pure function of both, PyYAML (pure
+# Python here) takes ~3 ms for a lesson's 40-line Deployment, and every learner of a lesson applies
+# the same files, again and again. Only error-free results of small texts are kept (256 entries of
+# at most 16 K characters), handed out as copies (callers change what they get).
+_DECODED: "OrderedDict[tuple, list[dict]]" = OrderedDict()
+_DECODED_MAX = 256
+_DECODED_MAX_CHARS = 16 * 1024
+
+
 def decode_stream(text: str, source: str) -> list[dict | KubeError]:
     """The file's documents in order, each an object (dict) or the KubeError kubectl reports for it.
 
     A syntax error ends the list (kubectl stops reading there); a document of an unknown kind is an
     error entry and the documents after it are still returned. Limits raise LimitExceeded at once."""
     check_size(text, source)
+    key = None
+    if len(text) <= _DECODED_MAX_CHARS and len(source) <= 4096:  # the caps decide what decodes too
+        key = (text, source, MAX_DOCUMENTS, MAX_DEPTH, MAX_EXPANDED_NODES)
+    if key is not None:
+        hit = _DECODED.get(key)
+        if hit is not None:
+            return [clone(obj) for obj in hit]
+    out = _decode_stream(text, source)
+    if key is not None and all(isinstance(item, dict) for item in out):
+        _DECODED[key] = [clone(obj) for obj in out]
+        while len(_DECODED) > _DECODED_MAX:
+            try:
+                _DECODED.popitem(last=False)
+            except KeyError:  # pragma: no cover - emptied by another thread meanwhile
+                break
+    return out
+
+
+def _decode_stream(text: str, source: str) -> list[dict | KubeError]:
     text = text.lstrip("\ufeff")  # the UTF-8/16 BOM is dropped by the file visitor's transform
     out: list[dict | KubeError] = []
     try:

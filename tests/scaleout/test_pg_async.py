@@ -32,3 +32,65 @@ def test_async_save_and_renew_keep_the_lease_rules(scaleout_env):
     assert facts["unreachable"] == "OperationalError"
     assert facts["unreachable_seconds"] < 10
     assert facts["back"] is True and facts["back_seconds"] < 2
+
+
+def run_pool_scenario(scaleout_env, which: str, connections: int) -> dict:
+    env = dict(scaleout_env, CONSOLE_DATABASE_CONNECTIONS=str(connections))
+    result = subprocess.run([services.python(), "tests/scaleout/pg_async_pool_scenario.py", which], cwd=services.ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_busy_pool_is_kept_and_its_waiters_are_served_within_its_connections(scaleout_env):
+    """Issue 13: every connection held by a slow statement and more callers waiting than the pool's
+    timeout allows. The pool was replaced on each timed-out wait, opening a new set of connections
+    beside the busy ones (at 2,000 learners up to PostgreSQL's 100)."""
+    facts = run_pool_scenario(scaleout_env, "busy", 3)
+    # Never more backends than the pool's size (sampled every 10 ms over the whole scenario).
+    assert facts["samples"] > 50
+    assert facts["peak_backends"] <= facts["max_size"] == 3
+    # Statements held the connections for 1.6 timeouts: the 12 waiters waited past one timeout,
+    # then got a connection each, from the same pool.
+    assert facts["served_outcomes"] == ["ok"]
+    assert facts["served_min_seconds"] > facts["timeout"]
+    assert facts["served_pool_kept"] is True
+    # Held for 3.5 timeouts: the waiters give up after two waits (2 s here), with Django's
+    # OperationalError that says the database is busy, and the pool is still the same.
+    assert facts["refused_outcomes"] == ["OperationalError"]
+    assert facts["refused_message"] == ("OperationalError: PostgreSQL is busy: no console connection came free "
+                                        "in 2 s (3 in the pool)")
+    assert facts["refused_seconds"][0] >= 2 * facts["timeout"] - 0.05  # two whole waits, not one
+    assert facts["refused_pool_kept"] is True
+    # Once the statements end, the same pool answers at once; one pool in the process.
+    assert facts["after"][0] == "ok" and facts["after"][1] < facts["timeout"]
+    assert facts["after_pool_kept"] is True and facts["open_pools"] == 1
+
+
+def test_after_a_restart_and_an_outage_the_pool_works_again_and_stays_one(scaleout_env):
+    """A pool whose connections died (PostgreSQL restarted, or went away for a while) must not be
+    taken for a busy one: its dead connections are replaced, or the whole pool is."""
+    facts = run_pool_scenario(scaleout_env, "restart", 3)
+    assert facts["grown_backends"] == 3
+    # Restart: the call meets a dead connection; the pool's idle ones are checked and reconnected
+    # and the call runs again on a live one; the pool has its connections again, no more.
+    assert facts["restart_outcomes"] == ["ok"] and facts["restart_dead_returned"] >= 1
+    assert facts["restart_pool_kept"] is True  # its connections were replaced, it kept working
+    assert 1 <= facts["restart_backends"] <= 3
+    assert facts["restart_open_pools"] == 1
+    # Away: each call fails cleanly within a timeout plus the health check (refused at once here),
+    # and the pool was replaced: the old one is closed, never left open beside a new one.
+    for outcome, seconds in facts["down"]:
+        assert outcome.startswith("OperationalError: PostgreSQL unreachable"), outcome
+        assert seconds < facts["timeout"] + 2.5
+    assert facts["down_old_pool_closed"] is True
+    assert facts["down_open_pools"] <= 1
+    # Back: the very next call works, on one pool.
+    assert facts["back"][0] == "ok" and facts["back"][1] < 2 * facts["timeout"] + 2.5
+    assert facts["back_open_pools"] == 1
+    # A pool left in its reconnection back-off while PostgreSQL is back: the wait times out, the
+    # health check connects, so the pool is stuck (not busy): replaced, and the same call succeeds.
+    assert facts["stuck"][0] == "ok" and facts["timeout"] <= facts["stuck"][1] < facts["timeout"] + 2.5
+    assert facts["stuck_verdict"] == "stuck" and facts["stuck_closed"] is True
+    assert facts["stuck_open_pools"] == 1
+    assert facts["peak_backends"] <= 3

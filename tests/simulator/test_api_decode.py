@@ -194,3 +194,20 @@ def test_every_reference_manifest_decodes_or_fails_like_kubectl():
             if isinstance(item, KubeError):
                 assert path.name.startswith(("err-bad", "kubia-deployment-v", "bg-",
                                              "kubia-deployment-and", "patch-file")), path.name
+
+
+def test_decoded_manifests_are_reused_as_copies_and_errors_are_not_kept():
+    """decode_stream keeps error-free results by (text, source): a second decode is equal, but a
+    copy, so a caller changing what it got changes nothing for the next one."""
+    from simulator.api import decode
+
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cached-one\ndata:\n  a: b\n"
+    first = decode.decode_stream(text, "c.yaml")
+    first[0]["metadata"]["name"] = "changed"
+    first[0]["data"]["a"] = "changed"
+    second = decode.decode_stream(text, "c.yaml")
+    assert second[0]["metadata"]["name"] == "cached-one" and second[0]["data"] == {"a": "b"}
+    assert ("c.yaml" in decode.decode_stream(text + "---\nkind: [\n", "c.yaml")[-1].render())
+    assert not any(key[0] == text + "---\nkind: [\n" for key in decode._DECODED)  # errors are decoded anew
+    other = decode.decode_stream(text, "other.yaml")  # the source name is part of the key
+    assert other == second and other[0] is not second[0]

@@ -152,3 +152,17 @@ def test_edit_survives_time_passing(kubia):
     # a two-way patch from the document opened: replicas untouched by the edit stays as scaled
     assert d["spec"]["replicas"] == 2 and _image(kubia) == "luksa/kubia:v2"
     assert json.loads(json.dumps(kubia.snapshot()))  # nothing of the edit leaks into the snapshot
+
+
+def test_edit_begin_finds_edit_however_it_is_quoted_and_skips_other_commands():
+    """edit_begin looks for the letters of `edit` before parsing (it runs before every command of
+    the web console): quotes, backslashes and escaped newlines inside the word still open it."""
+    from simulator import Cluster
+
+    c = Cluster(seed=0)
+    for line in ("kubectl edit ns default", "k 'ed'it ns default", 'kubectl e"di"t ns default',
+                 "kubectl e\\dit ns default", "kubectl ed\\\nit ns default"):
+        opened = c.edit_begin(line)
+        assert isinstance(opened, dict) and "name: default" in opened["text"], line
+    for line in ("kubectl get pods", "kubectl describe ns default", "kubectl edi ns default", "echo edit"):
+        assert c.edit_begin(line) is None, line
