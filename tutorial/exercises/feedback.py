@@ -17,9 +17,11 @@ set-up's commands and clock ticks are not actions.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .checks import command_text, rollout_complete
+from .record_kinds import CACHED_LINE_CHARS
 
 STATES = ("not_started", "working", "checked", "passed")
 # At most this many judged lines at once: the first ones that matter (mistakes, then checks in
@@ -38,6 +40,12 @@ _SHELL_LOOKING = {"ls", "cat", "echo", "clear", "help", "history", "sleep", "wat
 
 def is_action(line: str, *, traffic: bool = False) -> bool:
     """Whether a console line is an action on the cluster (see the module text)."""
+    line = line if type(line) is str else str(line)
+    # learner_actions reads the whole console log at every grading: short lines are remembered
+    return (_is_action if len(line) <= CACHED_LINE_CHARS else _uncached_is_action)(line, bool(traffic))
+
+
+def _uncached_is_action(line: str, traffic: bool) -> bool:
     words = command_text(line).split("|")[0].split()
     if not words:
         return False
@@ -52,6 +60,9 @@ def is_action(line: str, *, traffic: bool = False) -> bool:
     if verbs[0] == "rollout":
         return len(verbs) > 1 and verbs[1] not in ("status", "history")
     return not any(w in ("--dry-run", "--dry-run=client", "--dry-run=server") for w in words)
+
+
+_is_action = functools.lru_cache(maxsize=4096)(_uncached_is_action)
 
 
 def _grades_traffic(exercise) -> bool:
@@ -72,6 +83,31 @@ def learner_actions(cluster, exercise, since: float | None) -> int:
         if entry.get("exit") in (0, None) and is_action(entry.get("line", ""), traffic=traffic):
             count += 1
     return count
+
+
+def actions_fold(exercise, since: float | None):
+    """learner_actions as a fold over the log's entries (logscan.LogScan): (start, step, count).
+    The state is (actions whose exit code is known, entries still without one: a `kubectl edit`
+    gets its exit code when the editor closes, so those are read again at every count)."""
+    traffic = _grades_traffic(exercise)
+
+    def step(state, entry):
+        t = entry.get("t")
+        if since is not None and not (isinstance(t, (int, float)) and t >= since):
+            return state
+        if not is_action(entry.get("line", ""), traffic=traffic):
+            return state
+        known, open_entries = state
+        code = entry.get("exit")
+        if code is None:
+            return known, open_entries + (entry,)
+        return (known + 1, open_entries) if code in (0, None) else state
+
+    def count(state):
+        known, open_entries = state
+        return known + sum(1 for entry in open_entries if entry.get("exit") in (0, None))
+
+    return (0, ()), step, count
 
 
 def _namespaces(exercise) -> set[str]:
@@ -129,11 +165,12 @@ def settled(cluster, exercise) -> bool:
     of a rollout that gave up (its progress deadline passed: a failing readiness probe keeps them
     unready for good) are part of that rest."""
     for namespace in _namespaces(exercise):
-        deployments = {d["metadata"]["name"]: d for d in cluster.list("Deployment", namespace)}
+        # copy=False: the stored objects themselves, only read here (no copy of every pod per grading)
+        deployments = {d["metadata"]["name"]: d for d in cluster.list("Deployment", namespace, copy=False)}
         if not all(_deployment_at_rest(d) for d in deployments.values()):
             return False
-        rs_by_name = {rs["metadata"]["name"]: rs for rs in cluster.list("ReplicaSet", namespace)}
-        for pod in cluster.list("Pod", namespace):
+        rs_by_name = {rs["metadata"]["name"]: rs for rs in cluster.list("ReplicaSet", namespace, copy=False)}
+        for pod in cluster.list("Pod", namespace, copy=False):
             owner = deployments.get(_deployment_of(pod, rs_by_name) or "")
             if (pod.get("metadata") or {}).get("deletionTimestamp"):
                 return False

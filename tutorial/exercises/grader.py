@@ -20,6 +20,8 @@ from typing import Any
 from .checks import Context, evaluate
 from .comparisons import SpecError
 from .loader import Exercise, ExerciseError, parse_exercise, text
+from .logscan import LogScan
+from .record_kinds import command_fold
 from .why_feedback import Explainer
 
 log = logging.getLogger(__name__)
@@ -64,10 +66,60 @@ def _why(explainer: Explainer, condition, held: bool, what: str) -> tuple[str, .
         return ()
 
 
+# The kinds whose outcome reads only the objects as they are now (and `since`): the same while
+# Cluster.changes stands still ("equal values mean the same objects", the store's resourceVersion).
+# Not `command` (the console log), `timeline` (longest_stall reads the clock, and the why-lines the
+# controller's decisions, which a resync may add without writing an object) nor `traffic` (curl's
+# answers).
+OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollout_complete", "paused",
+                          "history", "service"})
+
+
+class GradeMemo:
+    """What one cluster's gradings keep for the next: the outcomes of its conditions of
+    OBJECT_KINDS while its objects stay the same (a grading after `kubectl get` moved the log, not
+    the objects), and for `command:` conditions a fold over the log fed only its new lines
+    (logscan.LogScan). One per cluster (progress/panel.py keeps one per live Cluster); it holds one
+    entry per condition."""
+
+    def __init__(self) -> None:
+        self._outcomes: dict[int, tuple] = {}
+        self._scans: dict[int, tuple] = {}
+
+    def scan(self, owner, since, fold_of, log: list):
+        """The fold (start, step, result) = fold_of() over `log`, kept for `owner` (a condition or an
+        exercise) and `since`; its result."""
+        start, step, result = fold_of()
+        seen = self._scans.get(id(owner))
+        if seen is None or seen[0] is not owner or seen[1] != since:
+            seen = self._scans[id(owner)] = (owner, since, LogScan(start))
+        return result(seen[2].fold(log, step))
+
+    def holds(self, condition, ctx, what: str):
+        kind = getattr(condition, "kind", None)
+        if kind == "command":
+            try:
+                return self.scan(condition, ctx.since, lambda: command_fold(ctx, condition.spec), ctx.cluster.history)
+            except Exception:  # noqa: BLE001 - as _holds: never take the console down
+                log.exception("could not evaluate %s", what)
+                return None
+        if kind not in OBJECT_KINDS:
+            return _holds(condition, ctx, what)
+        key = (ctx.cluster.changes, ctx.since)
+        seen = self._outcomes.get(id(condition))
+        if seen is not None and seen[0] is condition and seen[1] == key:
+            return seen[2]
+        outcome = _holds(condition, ctx, what)
+        self._outcomes[id(condition)] = (condition, key, outcome)
+        return outcome
+
+
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko", *,
-          mistakes_since: float | None = None) -> Result:
+          mistakes_since: float | None = None, memo: GradeMemo | None = None) -> Result:
     """`mistakes_since`: judge mistakes only on what happened from then on (the moment the exercise
-    opened, after the earlier ones were passed); checks still count from `since`."""
+    opened, after the earlier ones were passed); checks still count from `since`. `memo`: outcomes
+    kept from this cluster's earlier gradings (GradeMemo)."""
+    holds = memo.holds if memo is not None else _holds
     if isinstance(exercise, dict):  # raw exercise data, e.g. straight from YAML
         try:
             exercise = parse_exercise(exercise)
@@ -78,7 +130,7 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
     results = []
     for check in exercise.checks:
         what = f"check {exercise.id}/{check.id}"
-        outcome = _holds(check.condition, ctx, what)
+        outcome = holds(check.condition, ctx, what)
         passed = bool(outcome and outcome.passed)
         why = () if passed or outcome is None else _why(explainer, check.condition, False, what)
         results.append(CheckResult(check.id, passed, text(check.message, lang),
@@ -88,7 +140,7 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         ctx, explainer = Context(cluster, mistakes_since), Explainer(cluster, mistakes_since, lang)
     for i, mistake in enumerate(exercise.mistakes):
         what = f"mistake {exercise.id}[{i}]"
-        outcome = _holds(mistake.condition, ctx, what)
+        outcome = holds(mistake.condition, ctx, what)
         if outcome and outcome.passed:
             feedback.append(text(mistake.message, lang))
             why.extend(_why(explainer, mistake.condition, True, what))
@@ -98,4 +150,4 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
     return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why)))
 
 
-__all__ = ["grade", "Result", "CheckResult"]
+__all__ = ["grade", "Result", "CheckResult", "GradeMemo", "OBJECT_KINDS"]

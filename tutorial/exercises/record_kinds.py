@@ -3,6 +3,7 @@
 samples and curl answers). Details: VOCABULARY.md."""
 from __future__ import annotations
 
+import functools
 import re
 
 from .check_base import (DEFAULT_NAMESPACE, Outcome, _deployment_body, _mapping, _name, _namespace, _only_keys,
@@ -12,10 +13,23 @@ from .comparisons import SpecError, comparison_body
 _LEADING_KUBECTL = re.compile(r"^(?:kubectl|k)(?:\s+|$)")
 
 
+# Every grading reads the whole console log (up to 1,000 lines) once per `command:` check and per
+# exercise (feedback.learner_actions): the same lines again and again, so short ones are remembered
+# (4,096 lines of at most 200 characters: under 2 MB; a longer line is rare and worked out each time).
+CACHED_LINE_CHARS = 200
+
+
 def command_text(line: str) -> str:
     """A logged console line as `command:` patterns see it: whitespace collapsed, `kubectl`/`k` removed."""
-    text = " ".join(str(line).split())
-    return _LEADING_KUBECTL.sub("", text, count=1)
+    line = line if type(line) is str else str(line)
+    return _command_text(line) if len(line) <= CACHED_LINE_CHARS else _uncached_command_text(line)
+
+
+def _uncached_command_text(line: str) -> str:
+    return _LEADING_KUBECTL.sub("", " ".join(line.split()), count=1)
+
+
+_command_text = functools.lru_cache(maxsize=4096)(_uncached_command_text)
 
 
 def _parse_command(body, namespace, where):
@@ -61,6 +75,36 @@ def _eval_command(ctx, spec):
     if spec.get("times") is not None:
         return Outcome(spec["times"].holds(len(hits)), len(hits))
     return Outcome(bool(hits) == spec["used"], hits[:3])
+
+
+def command_fold(ctx, spec):
+    """_eval_command as a fold over the log's entries (logscan.LogScan): (start, step, outcome).
+    The state is (a line matching `after` was seen, hits since the last such line, the first three
+    of them); lines before `since` are left out, as _eval_command leaves them."""
+    after, match = spec.get("after"), spec["match"]
+
+    def step(state, entry):
+        if not ctx.after(entry.get("t")):
+            return state
+        marked, count, first = state
+        line = entry.get("line", "")
+        text = command_text(line)
+        if after is not None:
+            if after(text):  # only the lines after the last one matching `after` count
+                return True, 0, ()
+            if not marked:
+                return state
+        if match(text):
+            return marked, count + 1, first + (line,) if len(first) < 3 else first
+        return state
+
+    def outcome(state):
+        count, first = state[1], state[2]
+        if spec.get("times") is not None:
+            return Outcome(spec["times"].holds(count), count)
+        return Outcome((count > 0) == spec["used"], list(first))
+
+    return (False, 0, ()), step, outcome
 
 
 TIMELINE_FACTS = ("min_available", "max_pods", "max_surge_seen", "rollouts_completed",

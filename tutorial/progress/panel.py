@@ -9,12 +9,14 @@ judged before the learner acted on it, at most two next steps, a pass that stays
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tutorial.exercises import Exercise, Result, grade
-from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, judge,
-                                         learner_actions, settled, solution_allowed)
+from tutorial.exercises.grader import GradeMemo
+from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, actions_fold,
+                                         judge, settled, solution_allowed)
 from tutorial.exercises.loader import text
 
 if TYPE_CHECKING:  # the panel reads rows, never the database: usable without Django (tests/exercises)
@@ -34,17 +36,57 @@ class Graded:
     now: float | None = None  # the cluster's simulated time at this grading
 
 
+class _Memo(GradeMemo):
+    """One cluster's: the condition outcomes (GradeMemo), each exercise's settled() while the
+    cluster's objects stay the same (settled reads only them), and its learner_actions() as a fold
+    over the log (GradeMemo.scan)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settled: dict[int, tuple] = {}
+
+    def settled(self, cluster, exercise) -> bool:
+        changes = cluster.changes
+        seen = self._settled.get(id(exercise))
+        if seen is not None and seen[0] is exercise and seen[1] == changes:
+            return seen[2]
+        at_rest = settled(cluster, exercise)
+        self._settled[id(exercise)] = (exercise, changes, at_rest)
+        return at_rest
+
+    def actions(self, cluster, exercise, since) -> int:
+        """learner_actions(cluster, exercise, since)."""
+        return self.scan(exercise, since, lambda: actions_fold(exercise, since), cluster.history)
+
+
+_MEMOS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → _Memo, as long as it lives
+
+
+def _memo(cluster) -> _Memo:
+    try:
+        memo = _MEMOS.get(cluster)
+        if memo is None:
+            memo = _MEMOS[cluster] = _Memo()
+        return memo
+    except TypeError:  # not weak-referenceable (a test double): nothing kept
+        return _Memo()
+
+
 def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None = None) -> list[Graded]:
     """Grade every exercise; `since` maps exercise id → simulated start (set-up excluded). With
     `rows` (exercise id → ExerciseProgress) each entry also says whether the exercise is open and
-    from which action on, which record_grading(graded=…) needs to count attempts honestly."""
+    from which action on, which record_grading(graded=…) needs to count attempts honestly.
+
+    What reads only the objects is kept per cluster while Cluster.changes stands still (_Memo):
+    most gradings follow a command that only looked (`kubectl get`) and re-read just the log."""
     graded = []
+    memo = _memo(cluster)
     for index, exercise in enumerate(exercises):
         start = since.get(exercise.id)
         try:
             result = grade(cluster, exercise, since=start, lang=lang,
-                           mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now))
-            actions, at_rest = learner_actions(cluster, exercise, start), settled(cluster, exercise)
+                           mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now), memo=memo)
+            actions, at_rest = memo.actions(cluster, exercise, start), memo.settled(cluster, exercise)
         except Exception:  # noqa: BLE001 - a grader bug must not take the console down
             logger.exception("Grading %s failed", exercise.id)
             result, actions, at_rest = None, 0, True

@@ -1,11 +1,13 @@
 """The live cluster view's data: Deployments → ReplicaSets → Pods, from plain Kubernetes dicts.
 
 Pure functions over what `Cluster.list(kind)` returns (objects in Kubernetes JSON shape), so the
-same code renders the first page and every live update.
+same code renders the first page and every live update. Each view has a `key`: equal keys render
+the same HTML (panels/fragments.py keeps the HTML of each key it rendered).
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from simulator import pod_status  # kubectl's printPod (the console's own printer), as plain values
@@ -53,6 +55,10 @@ class PodView:
     def ready_text(self) -> str:
         return f"{self.ready}/{self.total}"
 
+    @property
+    def key(self) -> tuple:
+        return (self.name, self.status, self.tone, self.ready, self.total, self.restarts, self.images)
+
 
 @dataclass
 class ReplicaSetView:
@@ -64,6 +70,15 @@ class ReplicaSetView:
     ready: int
     images: tuple[str, ...]
     pods: list[PodView] = field(default_factory=list)
+    # Already rendered by panels/fragments.py for the live updates: this block (_replica_set.html)
+    # and its pods' rows (_pod.html each); None: the templates render them (the lesson page)
+    html: str | None = field(default=None, compare=False, repr=False)
+    pods_html: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple:
+        return (self.name, self.kind, self.revision, self.desired, self.current, self.ready, self.images,
+                tuple(pod.key for pod in self.pods))
 
 
 @dataclass
@@ -76,6 +91,12 @@ class DeploymentView:
     revision: str
     paused: bool
     replica_sets: list[ReplicaSetView] = field(default_factory=list)
+    html: str | None = field(default=None, compare=False, repr=False)  # _deployment.html, as ReplicaSetView.html
+
+    @property
+    def key(self) -> tuple:
+        return (self.name, self.desired, self.updated, self.ready, self.available, self.revision, self.paused,
+                tuple(rs.key for rs in self.replica_sets))
 
 
 @dataclass
@@ -83,10 +104,19 @@ class ClusterView:
     deployments: list[DeploymentView]
     replica_sets: list[ReplicaSetView]  # without a Deployment (or ReplicationControllers)
     pods: list[PodView]  # without a controller
+    # What panels/fragments.py rendered from this cluster's previous views (view_of passes it on from
+    # one view to the next); None: nothing kept (the lesson page, a replayed moment).
+    memo: dict | None = field(default=None, compare=False, repr=False)
+    pods_html: str | None = field(default=None, compare=False, repr=False)  # as ReplicaSetView.pods_html
 
     @property
     def empty(self) -> bool:
         return not (self.deployments or self.replica_sets or self.pods)
+
+    @property
+    def key(self) -> tuple:
+        return (tuple(d.key for d in self.deployments), tuple(rs.key for rs in self.replica_sets),
+                tuple(pod.key for pod in self.pods))
 
 
 def _controller_uid(obj: dict) -> str | None:
@@ -135,7 +165,8 @@ def replica_set_view(rs: dict, pods: list[PodView]) -> ReplicaSetView:
     )
 
 
-def build_cluster_view(deployments: list[dict], replica_sets: list[dict], pods: list[dict]) -> ClusterView:
+def build_cluster_view(deployments: list[dict], replica_sets: list[dict], pods: list[dict], *,
+                       pod_view=pod_view) -> ClusterView:
     """Group pods under their ReplicaSet (or RC) and ReplicaSets under their Deployment.
 
     Ownership follows the controller ownerReference's uid, as the garbage collector does;
@@ -193,6 +224,24 @@ def build_cluster_view(deployments: list[dict], replica_sets: list[dict], pods: 
     return ClusterView(deployment_views, loose_sets, loose_pods)
 
 
+class _Remembered:
+    """What one live cluster's views keep from one view_of to the next.
+
+    pods: id(stored pod) → (that pod, its PodView) as of the last view. A stored object is never
+    changed in place (simulator/store.py: a write stores a fresh dict), so the same object has the
+    same row: kubectl's status printer (pod_status) runs only for pods that changed. html:
+    ClusterView.memo."""
+
+    __slots__ = ("pods", "html", "__weakref__")
+
+    def __init__(self) -> None:
+        self.pods: dict[int, tuple[dict, PodView]] = {}
+        self.html: dict = {}
+
+
+_REMEMBERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → _Remembered
+
+
 def view_of(cluster) -> ClusterView:
     """The view of a live simulator Cluster (public API: Cluster.list(kind))."""
     def listed(kind: str) -> list[dict]:
@@ -201,8 +250,26 @@ def view_of(cluster) -> ClusterView:
         except Exception:  # a kind this simulator version does not serve
             return []
 
-    return build_cluster_view(
+    try:
+        memory = _REMEMBERED.get(cluster)
+        if memory is None:
+            memory = _REMEMBERED[cluster] = _Remembered()
+    except TypeError:  # not weak-referenceable (a test double): nothing kept
+        memory = _Remembered()
+    before, now = memory.pods, {}
+
+    def remembered(pod: dict) -> PodView:
+        seen = before.get(id(pod))
+        view = seen[1] if seen is not None and seen[0] is pod else pod_view(pod)
+        now[id(pod)] = (pod, view)
+        return view
+
+    view = build_cluster_view(
         listed("Deployment"),
         listed("ReplicaSet") + listed("ReplicationController"),
         listed("Pod"),
+        pod_view=remembered,
     )
+    memory.pods = now  # only the pods there are now: it never grows past them
+    view.memo = memory.html
+    return view

@@ -6,7 +6,9 @@ the Deployment, decides when a rollout is over (for "until settled") and builds 
 
 from __future__ import annotations
 
-from tutorial.visuals.chart import rollout_chart_context
+import weakref
+
+from tutorial.visuals.chart import rollout_chart_context, rollout_chart_svg
 from tutorial.visuals.why import explain_items
 
 SETTLE_LIMIT_SECONDS = 600.0
@@ -77,20 +79,64 @@ def rollout_settled(cluster, ref: str | None) -> bool:
     return status is None or status.done
 
 
+class Kept:
+    """What one cluster's panel contexts keep from one to the next (panel_context), and the HTML its
+    parts were last rendered to (panels/fragments.py rollout_parts, by template name)."""
+
+    __slots__ = ("chart", "why", "parts", "__weakref__")
+
+    def __init__(self) -> None:
+        self.chart: tuple | None = None  # ((ref, language, samples), chart context, until)
+        self.why: tuple | None = None  # ((ref, language, samples, decisions), why items)
+        self.parts: dict[str, tuple] = {}
+
+
+_KEPT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → Kept, as long as it lives
+
+
+def kept(cluster) -> Kept:
+    try:
+        memory = _KEPT.get(cluster)
+        if memory is None:
+            memory = _KEPT[cluster] = Kept()
+        return memory
+    except TypeError:  # not weak-referenceable (a test double): nothing kept
+        return Kept()
+
+
 def panel_context(cluster, ref: str | None, language: str, at: float | None = None) -> dict:
     """Context for templates/sandbox/_rollout_chart_panel.html and _rollout_why_panel.html; with
-    `at` (replay), only what had happened by simulated time `at`."""
+    `at` (replay), only what had happened by simulated time `at`.
+
+    The chart's table, legend and caption depend on the samples alone and the why-log on the
+    samples and the controller's decisions: while those are equal to the last ones (a change of
+    an object the chart does not show), only the chart's SVG is drawn again, for the new `until`."""
     if not ref:
         return {"rollout_ref": None, "chart": None, "why": []}
+    memory = kept(cluster)
     namespace, _, name = ref.partition("/")
-    samples = cluster.timeline(name, namespace)
+    recorded = samples = cluster.timeline(name, namespace)
     until = cluster.now
     if at is not None:
         samples = [s for s in samples if s.get("t", 0) <= at]
         until = at
-    chart = rollout_chart_context(samples, language, deployment=name, until=until,
-                                  id_prefix="rollout-chart") if samples else None
-    why = explain_items(cluster, name, language, namespace=namespace)
+    chart = None
+    if samples:
+        key = (ref, language, samples)
+        last = memory.chart
+        if last is not None and last[0] == key:
+            chart = last[1] if last[2] == until else {
+                **last[1], "svg": rollout_chart_svg(samples, language, deployment=name, until=until,
+                                                    id_prefix="rollout-chart")}
+        else:
+            chart = rollout_chart_context(samples, language, deployment=name, until=until, id_prefix="rollout-chart")
+        memory.chart = (key, chart, until)
+    key = (ref, language, recorded, cluster.decisions(name, namespace))  # what explain_items reads
+    if memory.why is not None and memory.why[0] == key:
+        why = memory.why[1]
+    else:
+        why = explain_items(cluster, name, language, namespace=namespace)
+        memory.why = (key, why)
     if at is not None:
         why = [item for item in why if item.get("t", 0) <= at]
     why = why[-WHY_ITEMS_SHOWN:]

@@ -1,0 +1,134 @@
+"""grade_all keeps, per cluster, what reads only the objects (progress/panel.py _Memo, grader.GradeMemo)
+while Cluster.changes stands still. Its gradings must be exactly those of a grading from scratch,
+after every step of every exercise's wrong attempts and reference solution, with looking commands
+and clock steps in between (which move the log or the clock but not the objects)."""
+from __future__ import annotations
+
+import pytest
+
+from tutorial.exercises import checks, grade, load_all, prepare, record_kinds
+from tutorial.exercises.feedback import is_action, learner_actions, settled
+from tutorial.exercises.logscan import LogScan
+from tutorial.exercises.record_kinds import CACHED_LINE_CHARS, command_text
+from tutorial.progress.panel import Graded, grade_all
+
+LESSONS = load_all()
+LOOKING = ["kubectl get pods", "kubectl get deploy,rs", "# advance 1", "kubectl rollout history deployment kubia",
+           "# advance 7"]
+
+
+def _from_scratch(cluster, exercises, since: dict, lang: str) -> list[Graded]:
+    return [Graded(e, grade(cluster, e, since=since.get(e.id), lang=lang, mistakes_since=since.get(e.id)),
+                   learner_actions(cluster, e, since.get(e.id)), settled(cluster, e), now=cluster.now)
+            for e in exercises]
+
+
+def _script(lesson) -> list[str]:
+    lines = []
+    for exercise in lesson.exercises:
+        for attempt in exercise.wrong_attempts:
+            lines += list(attempt.commands) + LOOKING
+        for line in exercise.solution:
+            lines += [line, LOOKING[0], LOOKING[2]]
+        lines += LOOKING
+    return lines
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
+def test_kept_outcomes_grade_as_from_scratch(lesson):
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    for step, line in enumerate(_script(lesson)):
+        if line.startswith("# advance"):
+            cluster.advance(float(line.split()[-1]))
+        elif not line.startswith("#"):
+            cluster.run(line)
+        lang = ("en", "ko")[step % 2]
+        assert grade_all(cluster, lesson.exercises, since, lang) == _from_scratch(
+            cluster, lesson.exercises, since, lang), f"after {line!r} (step {step})"
+
+
+def test_object_checks_are_evaluated_again_only_when_the_objects_changed(monkeypatch):
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    evaluated = []
+    exists = checks.KINDS["exists"]
+    monkeypatch.setitem(checks.KINDS, "exists", checks.Kind(
+        exists.parse, lambda ctx, spec: evaluated.append(spec["name"]) or exists.evaluate(ctx, spec)))
+
+    grade_all(cluster, lesson.exercises, since, "en")
+    assert evaluated == ["kubia"]
+    cluster.run("kubectl get pods")  # the log moved, the objects did not
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert evaluated == ["kubia"] and not graded[0].result.checks[0].passed
+    cluster.run("kubectl create -f kubia-deployment-v1.yaml --record")
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert evaluated == ["kubia", "kubia"] and graded[0].result.checks[0].passed  # deployment-exists holds
+    cluster.run("kubectl delete deployment kubia")
+    assert not grade_all(cluster, lesson.exercises, since, "en")[0].result.checks[0].passed
+
+
+def test_command_checks_read_only_the_new_lines_of_the_log(monkeypatch):
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    for line in ("kubectl get pods", "kubectl create deployment kubia --image=luksa/kubia:v1", "ls"):
+        cluster.run(line)
+    read = []
+    monkeypatch.setattr(record_kinds, "command_text", lambda line: read.append(line) or command_text(line))
+    mistakes = len(lesson.exercises[0].mistakes)  # three `command:` conditions
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    logged = [e for e in cluster.history if e["t"] >= start]
+    assert len(read) == mistakes * len(logged)
+    assert graded[0].result.feedback[0].startswith("kubectl create deployment makes")  # the mistake fired
+    read.clear()
+    cluster.run("kubectl get rs")
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert read == ["kubectl get rs"] * mistakes
+    assert graded == _from_scratch(cluster, lesson.exercises, since, "en")
+
+
+def test_remembered_line_readings_equal_the_readings():
+    short = "k   create  -f x.yaml"
+    long = "kubectl annotate deployment kubia note=" + "x" * CACHED_LINE_CHARS
+    assert command_text(short) == "create -f x.yaml" and command_text(short) == command_text(short)
+    assert command_text(long) == long[len("kubectl "):]
+    assert is_action(short) and is_action(long) and not is_action("kubectl get pods")
+    assert is_action("curl http://kubia", traffic=True) and not is_action("curl http://kubia")
+
+
+def test_an_action_still_without_exit_code_is_read_again():
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    cluster.run("kubectl create -f kubia-deployment-v1.yaml --record")
+    opened = cluster.edit_begin("kubectl edit deployment kubia")
+    assert isinstance(opened, dict) and cluster.history[-1]["exit"] is None  # logged while the editor is open
+    assert grade_all(cluster, lesson.exercises, since, "en")[0].actions == 2
+    cluster.history[-1]["exit"] = 1  # what edit_finish writes when kubectl's apply fails
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert graded[0].actions == 1 and graded == _from_scratch(cluster, lesson.exercises, since, "en")
+
+
+def test_a_log_scan_takes_in_only_new_lines_and_starts_again_when_the_log_was_rewritten():
+    log = [{"t": 0, "line": f"l{i}"} for i in range(3)]
+    scan, taken = LogScan([]), []
+
+    def step(state, entry):
+        taken.append(entry["line"])
+        return state + [entry["line"]]
+
+    assert scan.fold(log, step) == ["l0", "l1", "l2"] and taken == ["l0", "l1", "l2"]
+    log.append({"t": 1, "line": "l3"})
+    assert scan.fold(log, step) == ["l0", "l1", "l2", "l3"] and taken[3:] == ["l3"]
+    del log[:1]  # the oldest line dropped (the log keeps 1,000)
+    log.append({"t": 2, "line": "l4"})
+    assert scan.fold(log, step) == ["l1", "l2", "l3", "l4"]
+    log[-1] = {"t": 2, "line": "other"}  # the last line seen replaced: start again
+    assert scan.fold(log, step) == ["l1", "l2", "l3", "other"]
+    del log[-2:]  # shorter
+    assert scan.fold(log, step) == ["l1", "l2"]
+    assert scan.fold(list(log), step) == ["l1", "l2"]  # another list
+    taken.clear()
+    assert scan.fold(scan.log, step) == ["l1", "l2"] and taken == []  # nothing new: nothing read
