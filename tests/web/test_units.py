@@ -101,3 +101,23 @@ def test_a_new_sandbox_starts_from_its_lessons_set_up_run_once_per_version(lesso
     other, _ = prepared(changed)
     assert other != snapshot and "extra" in [n["metadata"]["name"] for n in
                                              prepare_cluster(changed)[0].list("Namespace")]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["input", "output", "info", "clear"]),
+                          st.text(max_size=3000)), max_size=300))
+def test_a_terminal_counts_its_transcript_as_it_goes(steps):
+    """Terminal keeps the transcript's character count instead of adding it up per line: the
+    same bounds, and the count always what a sum would give."""
+    from tutorial.sandbox.session.terminals import Terminal
+
+    terminal, reference = Terminal("1"), []
+    for kind, text in steps:
+        if kind == "clear":
+            terminal.clear()
+            reference = []
+            continue
+        terminal.note(kind, text)
+        transcript_append(reference, kind, text)
+    assert terminal.transcript == reference
+    assert terminal.chars in (None, sum(len(e["text"]) for e in terminal.transcript))
+    assert len(terminal.transcript) <= MAX_TRANSCRIPT_ENTRIES

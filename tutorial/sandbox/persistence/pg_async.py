@@ -48,6 +48,8 @@ LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not 
 JSON_FIELDS = ("snapshot", "transcript", "history", "terminals")  # jsonb columns: sent as Jsonb
 # How long a caller waits in the pool's queue for a connection before the wait is judged (below).
 CONNECTION_TIMEOUT_SECONDS = 3.0
+
+
 class DatabaseBusy(OperationalError):
     """PostgreSQL answers, but no console connection came free in time: nothing is lost, the save
     is retried (lease.py does not tell the learner the database is down)."""

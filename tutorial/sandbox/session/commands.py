@@ -91,7 +91,7 @@ class Commands:
         if command.done:
             terminal.command = None
             if getattr(command, "clear_screen", False):
-                terminal.transcript = []
+                terminal.clear()
                 entries = [{"clear": True}]
         return entries
 

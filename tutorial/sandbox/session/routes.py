@@ -24,7 +24,7 @@ def _terminal(session, message: Message):
 
 async def _clear(session, message: Message, client) -> None:
     terminal = _terminal(session, message)
-    terminal.transcript = []
+    terminal.clear()
     await session.screen.send(fragments.cleared_output(session.live.language, terminal.suffix))
     session.live.unsaved = True
 

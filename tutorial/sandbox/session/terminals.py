@@ -16,20 +16,23 @@ MAX_TRANSCRIPT_CHARS = 200_000
 MAX_HISTORY = 200
 
 
-def transcript_append(transcript: list, kind: str, text: str) -> list:
-    """Append to the transcript, merging consecutive output chunks and keeping it bounded."""
+def transcript_append(transcript: list, kind: str, text: str, chars: int | None = None) -> int:
+    """Append to the transcript, merging consecutive output chunks and keeping it bounded; returns
+    its characters. `chars`: what it held before, when the caller keeps count (Terminal does:
+    adding up 400 entries on every line cost ~0.07 ms, twice per command)."""
+    total = sum(len(entry.get("text", "")) for entry in transcript) if chars is None else chars
     if not text:
-        return transcript
+        return total
     if transcript and kind == "output" and transcript[-1].get("kind") == "output":
         transcript[-1] = {"kind": "output", "text": transcript[-1]["text"] + text}
     else:
         transcript.append({"kind": kind, "text": text})
+    total += len(text)
     while len(transcript) > MAX_TRANSCRIPT_ENTRIES:
-        transcript.pop(0)
-    total = sum(len(entry.get("text", "")) for entry in transcript)
+        total -= len(transcript.pop(0).get("text", ""))
     while total > MAX_TRANSCRIPT_CHARS and transcript:
         total -= len(transcript.pop(0).get("text", ""))
-    return transcript
+    return total
 
 
 def history_append(history: list, command: str) -> list:
@@ -46,6 +49,7 @@ class Terminal:
     history: list = field(default_factory=list)
     command: object | None = None  # the running simulator Process (Cluster.start), if any
     completion_seq: int = 0
+    chars: int | None = None  # the transcript's characters (None: not counted yet)
 
     @property
     def suffix(self) -> str:
@@ -56,7 +60,11 @@ class Terminal:
         return self.command is not None
 
     def note(self, kind: str, text: str) -> None:
-        transcript_append(self.transcript, kind, text)
+        self.chars = transcript_append(self.transcript, kind, text, self.chars)
+
+    def clear(self) -> None:
+        self.transcript = []
+        self.chars = 0
 
     def remember(self, line: str) -> bool:
         """Add to ↑/↓ history; False when the list did not change (the same line again)."""
