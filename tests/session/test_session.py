@@ -242,12 +242,8 @@ async def test_tab_and_a_read_only_refusal_answer_only_the_window_that_asked():
         await hub.detach(session, client)
 
 
-async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
-    """The session's lock is not held while a save is written (saving._write_saves): with the
-    database write stalled, a second window's command is answered; both are written after."""
-    hub, first, second = Hub(), FakeClient(), FakeClient()
-    session = await open_session(hub, first)
-    await hub.attach(session.sandbox, session.lesson, second.language, second, owner=session.owner)
+def stall_saves(session):
+    """The session's database writes wait for `gate`; `writes` lists the fields each was given."""
     gate, writes = asyncio.Event(), []
     real_save = session.lease.save
 
@@ -257,6 +253,16 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
         return await real_save(sandbox, **fields)
 
     session.lease.save = stalled_save
+    return gate, writes
+
+
+async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
+    """The session's lock is not held while a save is written (saving._write_saves): with the
+    database write stalled, a second window's command is answered; both are written after."""
+    hub, first, second = Hub(), FakeClient(), FakeClient()
+    session = await open_session(hub, first)
+    await hub.attach(session.sandbox, session.lesson, second.language, second, owner=session.owner)
+    gate, writes = stall_saves(session)
     one = asyncio.create_task(session.handle(message(command="echo one"), first))
     while not writes:  # the first command's save is waiting for the database
         await asyncio.sleep(0.01)
@@ -281,15 +287,7 @@ async def test_the_browser_goes_on_to_its_next_command_while_a_save_waits():
     database, the next command of the same window runs, and the saves land in order after."""
     hub, client = Hub(), FakeClient()
     session = await open_session(hub, client)
-    gate, writes = asyncio.Event(), []
-    real_save = session.lease.save
-
-    async def stalled_save(sandbox, **fields):
-        writes.append(fields)
-        await gate.wait()
-        return await real_save(sandbox, **fields)
-
-    session.lease.save = stalled_save
+    gate, writes = stall_saves(session)
     await asyncio.wait_for(session.handle(message(command="echo one"), client, saved=False), 5)
     await asyncio.wait_for(session.handle(message(command="echo two"), client, saved=False), 5)
     assert "one\n" in client.output() and "two\n" in client.output() and writes  # both answered, saves waiting

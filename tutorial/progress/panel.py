@@ -9,14 +9,20 @@ judged before the learner acted on it, at most two next steps, a pass that stays
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tutorial.cluster_memo import ClusterMemo
 from tutorial.exercises import Exercise, Result, grade
+from tutorial.exercises.feedback import (
+    SOLUTION_AFTER_FAILED_CHECKS,
+    SOLUTION_AFTER_SECONDS,
+    actions_fold,
+    judge,
+    settled,
+    solution_allowed,
+)
 from tutorial.exercises.grader import GradeMemo
-from tutorial.exercises.feedback import (SOLUTION_AFTER_FAILED_CHECKS, SOLUTION_AFTER_SECONDS, actions_fold,
-                                         judge, settled, solution_allowed)
 from tutorial.exercises.loader import text
 
 if TYPE_CHECKING:  # the panel reads rows, never the database: usable without Django (tests/exercises)
@@ -59,17 +65,7 @@ class _Memo(GradeMemo):
         return self.scan(exercise, since, lambda: actions_fold(exercise, since), cluster.history)
 
 
-_MEMOS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → _Memo, as long as it lives
-
-
-def _memo(cluster) -> _Memo:
-    try:
-        memo = _MEMOS.get(cluster)
-        if memo is None:
-            memo = _MEMOS[cluster] = _Memo()
-        return memo
-    except TypeError:  # not weak-referenceable (a test double): nothing kept
-        return _Memo()
+_MEMOS = ClusterMemo(_Memo)  # Cluster → _Memo, as long as it lives
 
 
 def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None = None) -> list[Graded]:
@@ -80,7 +76,7 @@ def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None =
     What reads only the objects is kept per cluster while Cluster.changes stands still (_Memo):
     most gradings follow a command that only looked (`kubectl get`) and re-read just the log."""
     graded = []
-    memo = _memo(cluster)
+    memo = _MEMOS.of(cluster)
     for index, exercise in enumerate(exercises):
         start = since.get(exercise.id)
         try:

@@ -7,10 +7,10 @@ the same HTML (panels/fragments.py keeps the HTML of each key it rendered).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 from simulator import pod_status  # kubectl's printPod (the console's own printer), as plain values
+from tutorial.cluster_memo import ClusterMemo
 
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
 
@@ -239,7 +239,7 @@ class _Remembered:
         self.html: dict = {}
 
 
-_REMEMBERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → _Remembered
+_REMEMBERED = ClusterMemo(_Remembered)  # Cluster → _Remembered, as long as it lives
 
 
 def view_of(cluster) -> ClusterView:
@@ -250,12 +250,7 @@ def view_of(cluster) -> ClusterView:
         except Exception:  # a kind this simulator version does not serve
             return []
 
-    try:
-        memory = _REMEMBERED.get(cluster)
-        if memory is None:
-            memory = _REMEMBERED[cluster] = _Remembered()
-    except TypeError:  # not weak-referenceable (a test double): nothing kept
-        memory = _Remembered()
+    memory = _REMEMBERED.of(cluster)
     before, now = memory.pods, {}
 
     def remembered(pod: dict) -> PodView:

@@ -6,8 +6,7 @@ the Deployment, decides when a rollout is over (for "until settled") and builds 
 
 from __future__ import annotations
 
-import weakref
-
+from tutorial.cluster_memo import ClusterMemo
 from tutorial.visuals.chart import rollout_chart_context, rollout_chart_svg
 from tutorial.visuals.why import explain_items
 
@@ -91,17 +90,11 @@ class Kept:
         self.parts: dict[str, tuple] = {}
 
 
-_KEPT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Cluster → Kept, as long as it lives
+_KEPT = ClusterMemo(Kept)  # Cluster → Kept, as long as it lives
 
 
 def kept(cluster) -> Kept:
-    try:
-        memory = _KEPT.get(cluster)
-        if memory is None:
-            memory = _KEPT[cluster] = Kept()
-        return memory
-    except TypeError:  # not weak-referenceable (a test double): nothing kept
-        return Kept()
+    return _KEPT.of(cluster)
 
 
 def panel_context(cluster, ref: str | None, language: str, at: float | None = None) -> dict:
