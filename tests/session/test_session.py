@@ -282,23 +282,6 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
     await hub.detach(session, second)
 
 
-async def test_the_browser_goes_on_to_its_next_command_while_a_save_waits():
-    """handle(saved=False), as the browser's socket calls it: the answer does not wait for the
-    database, the next command of the same window runs, and the saves land in order after."""
-    hub, client = Hub(), FakeClient()
-    session = await open_session(hub, client)
-    gate, writes = stall_saves(session)
-    await asyncio.wait_for(session.handle(message(command="echo one"), client, saved=False), 5)
-    await asyncio.wait_for(session.handle(message(command="echo two"), client, saved=False), 5)
-    assert "one\n" in client.output() and "two\n" in client.output() and writes  # both answered, saves waiting
-    gate.set()
-    await session.saver.written()
-    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
-    assert [entry["line"] for entry in __import__("simulator").Cluster.restore(row.snapshot).history][-2:] \
-        == ["echo one", "echo two"]
-    await hub.detach(session, client)
-
-
 async def test_every_message_kind_has_a_handler():
     from tutorial.sandbox.session.messages import KINDS
     from tutorial.sandbox.session.routes import ROUTES

@@ -152,7 +152,6 @@ class LeaseKeeper:
         self._say, self._lost, self._rejoin, self._flush = say, lost, rejoin, flush
         self.renewed_at = 0.0  # loop time of the last renewal (or save, which renews)
         self.database_down = False
-        self.database_said = False  # the learner was told it is down (not when it was only busy)
         self.layer_down = False
 
     async def _db(self, func, *args, **kwargs):
@@ -223,9 +222,7 @@ class LeaseKeeper:
         self.renewed_at = asyncio.get_running_loop().time()
         if self.database_down:
             self.database_down = False
-            if self.database_said:
-                self.database_said = False
-                await self._say(DATABASE_BACK)
+            await self._say(DATABASE_BACK)
         if not saved:
             await self._lease_lost()
         return saved
@@ -242,16 +239,12 @@ class LeaseKeeper:
 
     # ---------------------------------------------------------------- outages
     async def database_failed(self, exc) -> None:
-        """Saves are retried until one is written. A busy pool (pg_async.DatabaseBusy: PostgreSQL
-        answers, slowly) is retried without alarming the learner."""
-        if isinstance(exc, pg_async.DatabaseBusy):
-            if not self.database_down:
-                logger.warning("Sandbox %s: database busy: %s", self.sandbox_id, exc)
-            self.database_down = True
-            return
-        if not self.database_said:
+        """Saves are retried until one is written. A pool that stays busy (pg_async.DatabaseBusy,
+        after 6 s) is said as the database being down too: a cut network without a reset looks
+        exactly like that (its connections hang, checked out), and the learner must be told."""
+        if not self.database_down:
             logger.warning("Sandbox %s: database unavailable: %s", self.sandbox_id, exc)
-            self.database_down = self.database_said = True
+            self.database_down = True
             await self._say(DATABASE_DOWN, "error")
 
     async def layer_failed(self, *, say: bool = True) -> None:

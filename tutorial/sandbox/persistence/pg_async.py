@@ -51,8 +51,9 @@ CONNECTION_TIMEOUT_SECONDS = 3.0
 
 
 class DatabaseBusy(OperationalError):
-    """PostgreSQL answers, but no console connection came free in time: nothing is lost, the save
-    is retried (lease.py does not tell the learner the database is down)."""
+    """No console connection came free in time (BUSY_WAITS waits): PostgreSQL is slow, or the
+    network to it hangs without a reset (the connections stay checked out). The save is retried;
+    lease.py tells the learner it is not saved yet, as for any database error."""
 
 
 # A busy pool is waited for this many times in all (2 × 3 s = 6 s) before the caller gets an error.

@@ -327,17 +327,13 @@ class SandboxSession:
         await self.clock.tick(now)
 
     # ---------------------------------------------------------------- incoming messages
-    async def handle(self, message: Message | ClusterCall, client: Client | None = None, *,
-                     saved: bool = True):
+    async def handle(self, message: Message | ClusterCall, client: Client | None = None):
         """Handle one typed message from `client` (None: the session's own caller, e.g. tests).
-        Returns once its save is written (the lock was released before, saving.py), unless
-        `saved` is False: the browser's socket goes on to its next message meanwhile (saves of one
-        session are written in order and coalesce, so a slow database delays no command)."""
+        Returns once its save is written; the lock was released before (saving.py)."""
         try:
             return await self._handle(message, client)
         finally:
-            if saved:
-                await self.saver.written()
+            await self.saver.written()
 
     async def _handle(self, message: Message | ClusterCall, client: Client | None):
         if not self.loaded or self.live.stopped:
