@@ -141,6 +141,10 @@ class ApiServer:
                     if k.lower() != "transfer-encoding":
                         self.send_header(k, v if not isinstance(v, list) else v[0])
                 self.send_header("Transfer-Encoding", "chunked")
+                # the connection is closed once the stream ends: saying so keeps a client from reusing
+                # it for its next request and racing the close (RemoteDisconnected on a PATCH, which
+                # urllib3 does not retry)
+                self.send_header("Connection", "close")
                 self.end_headers()
                 sid = id(resp)
                 it = iter(resp.body)
