@@ -6,6 +6,8 @@ through Channels' test communicator (no daphne), lets them go dormant as an unus
 and prints the Python memory they keep per learner and where it was allocated. Run:
 
     .venv/bin/python bench/idle_memory.py [--learners 200] [--idle 4] [--top 15]
+    .venv/bin/python bench/idle_memory.py --live 3   # each sends the lesson's first 3 commands and
+                                                     # is measured 1 s later, its cluster still live
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ async def connect(application, lang: str, slug: str):
 async def main(args) -> None:
     from tutorial.asgi import application
 
+    from bench.learners import lesson_commands
     from tutorial.sandbox.session.hub import hub
 
     warm = await connect(application, args.lang, args.slug)  # imports, templates, caches
@@ -68,9 +71,15 @@ async def main(args) -> None:
     before = tracemalloc.take_snapshot()
     size0 = tracemalloc.get_traced_memory()[0]
     consoles = []
+    commands = lesson_commands(args.slug, args.lang)[: args.live]
     for _ in range(args.learners):
-        consoles.append(await connect(application, args.lang, args.slug))
-    await asyncio.sleep(args.idle)  # unused consoles go dormant (session/driving.py)
+        communicator = await connect(application, args.lang, args.slug)
+        for command in commands:  # a live cluster: what a learner who types holds for a while
+            await communicator.send_json_to({"command": command})
+            await communicator.receive_from(timeout=30)
+        consoles.append(communicator)
+    # unused consoles go dormant (session/driving.py); used ones stay live for DORMANT_AFTER_SECONDS
+    await asyncio.sleep(1.0 if args.live else args.idle)
     for communicator in consoles:  # drain what they were sent (the communicator keeps it)
         while not await communicator.receive_nothing(timeout=0.001, interval=0.001):
             await communicator.receive_from()
@@ -78,7 +87,7 @@ async def main(args) -> None:
     size1 = tracemalloc.get_traced_memory()[0]
     after = tracemalloc.take_snapshot()
     dormant = sum(1 for s in hub().sessions.values() if s.cluster is None)
-    print(f"{args.learners} idle consoles ({dormant} sessions dormant): "
+    print(f"{args.learners} {'live' if args.live else 'idle'} consoles ({dormant} sessions dormant): "
           f"{(size1 - size0) / args.learners / 1024:.1f} KB of Python memory per learner "
           "(the test communicator's own queues included)")
     # Each allocation is charged to the innermost line of the project's own code that led to it
@@ -101,6 +110,8 @@ if __name__ == "__main__":
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--idle", type=float, default=4.0, help="seconds of quiet before measuring")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--live", type=int, default=0, metavar="N",
+                        help="each learner first sends the lesson's first N commands; measured while live")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--slug", default="deployment-basics")
     arguments = parser.parse_args()

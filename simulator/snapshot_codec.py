@@ -116,6 +116,11 @@ class Encoder:
             pieces = self._all_pieces(state)
         except TypeError:  # a value orjson cannot write: the standard library's encoder
             return encode(state)
+        finally:
+            # a deflate compressor holds ~270 KB (its window and hash tables): kept between
+            # snapshots it was most of a live cluster's memory, and a few hundred live clusters
+            # left the process's resident memory that much higher after they went dormant
+            self._compressor = None
         out = [_ZLIB_HEADER]
         adler = 1
         for compressed, piece_adler, piece_len in pieces:
