@@ -6,8 +6,9 @@ through Channels' test communicator (no daphne), lets them go dormant as an unus
 and prints the Python memory they keep per learner and where it was allocated. Run:
 
     .venv/bin/python bench/idle_memory.py [--learners 200] [--idle 4] [--top 15]
-    .venv/bin/python bench/idle_memory.py --live 3   # each sends the lesson's first 3 commands and
-                                                     # is measured 1 s later, its cluster still live
+    .venv/bin/python bench/idle_memory.py --live 3 --idle 1    # each first sends the lesson's first
+        3 commands; measured 1 s after the last one (its cluster still live; the first ones dormant)
+    .venv/bin/python bench/idle_memory.py --live 1 --idle 12   # ... all dormant again, as after a ramp
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ async def main(args) -> None:
             await communicator.receive_from(timeout=30)
         consoles.append(communicator)
     # unused consoles go dormant (session/driving.py); used ones stay live for DORMANT_AFTER_SECONDS
-    await asyncio.sleep(1.0 if args.live else args.idle)
+    await asyncio.sleep(args.idle)
     for communicator in consoles:  # drain what they were sent (the communicator keeps it)
         while not await communicator.receive_nothing(timeout=0.001, interval=0.001):
             await communicator.receive_from()

@@ -48,6 +48,12 @@ def encode(state) -> str:
     return base64.b64encode(zlib.compress(_dumps(state), COMPRESSION_LEVEL)).decode("ascii")
 
 
+def copy_json(value):
+    """A deep copy of JSON-compatible data (through its JSON bytes: faster than copy.deepcopy)."""
+    with gcpause.paused():
+        return _loads(_dumps(value))
+
+
 def decode(data: str):
     raw = zlib.decompress(base64.b64decode(data))
     # Parsing builds hundreds of thousands of dicts and lists at once (a 1,000-pod snapshot), and
@@ -108,8 +114,14 @@ class Encoder:
         self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
         self._compressor = None
 
+    # A lesson's cluster (tens of objects, ~8 KB of JSON) is encoded whole in ~0.1 ms: there the
+    # kept pieces (~7 KB per live cluster, several hundred live at once in a web process) would buy
+    # nothing, and one zlib stream compresses ~20 % better than pieces that each end in a flush.
+    INCREMENTAL_FROM_OBJECTS = 200
+
     def encode(self, state: dict) -> str:
-        if orjson is None:
+        if orjson is None or len(state["engine"]["store"]["objects"]) < self.INCREMENTAL_FROM_OBJECTS:
+            self._chunks, self._pieces = {}, {}
             return encode(state)
         self._compressor = None
         try:

@@ -37,6 +37,12 @@ def test_bad_data_still_reenables_the_collector():
 
 
 # ---- the incremental encoder (snapshot_codec.Encoder) ----------------------------------------
+@pytest.fixture
+def always_incremental(monkeypatch):
+    """A lesson-sized cluster is encoded whole unless told otherwise (Encoder.INCREMENTAL_FROM_OBJECTS)."""
+    monkeypatch.setattr(snapshot_codec.Encoder, "INCREMENTAL_FROM_OBJECTS", 0)
+
+
 def _state(c) -> dict:
     return {"engine": c._eng.to_data(), "files": dict(c.files), "seed": c.seed, "history": c.history,
             "traffic": c.traffic}
@@ -65,7 +71,7 @@ def _lesson_cluster():
     return c
 
 
-def test_each_snapshot_is_the_json_of_the_whole_state_after_every_command():
+def test_each_snapshot_is_the_json_of_the_whole_state_after_every_command(always_incremental):
     """The encoder reuses the bytes of unchanged objects and chunks; what it writes is one zlib
     stream of exactly the JSON the plain encoder writes (sorted keys), after every command and
     clock step of a lesson, objects added, changed and deleted."""
@@ -78,7 +84,7 @@ def test_each_snapshot_is_the_json_of_the_whole_state_after_every_command():
             c.advance(3)
 
 
-def test_snapshot_restore_snapshot_gives_identical_data_and_the_same_future():
+def test_snapshot_restore_snapshot_gives_identical_data_and_the_same_future(always_incremental):
     """After many commands: a restored cluster snapshots to the same data, and it and the
     original go on identically (objects, events, names from the random generator, timers)."""
     c = _lesson_cluster()
@@ -96,6 +102,26 @@ def test_snapshot_restore_snapshot_gives_identical_data_and_the_same_future():
     assert _raw(restored.snapshot()["data"]) == _raw(c.snapshot()["data"])
 
 
+def test_a_small_cluster_is_encoded_whole_and_keeps_nothing_a_large_one_keeps_its_chunks():
+    """Below INCREMENTAL_FROM_OBJECTS stored objects the encoder writes encode()'s exact bytes and
+    keeps no pieces (memory of a live lesson cluster); from there on it keeps them, and its
+    snapshots are still the same JSON."""
+    c = _lesson_cluster()
+    c.run(LESSON[0], timeout=120)
+    snap = c.snapshot()
+    assert snap["data"] == snapshot_codec.encode(_state(c))
+    encoder = c._encoder
+    assert not encoder._chunks and not encoder._pieces and encoder._compressor is None
+    c.run("kubectl scale deployment kubia --replicas=200", timeout=120)
+    c.advance(30)
+    snap = c.snapshot()
+    assert _raw(snap["data"]) == snapshot_codec._dumps(_state(c))
+    assert encoder._chunks and encoder._pieces and encoder._compressor is None
+    c.run("kubectl set image deployment kubia nodejs=luksa/kubia:v2", timeout=120)
+    c.advance(5)
+    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))
+
+
 def test_adler32_combine_matches_zlib():
     import zlib
 
@@ -105,10 +131,36 @@ def test_adler32_combine_matches_zlib():
     assert snapshot_codec.adler32_combine(zlib.adler32(a), 1, 0) == zlib.adler32(a)
 
 
-def test_values_orjson_cannot_write_fall_back_to_the_standard_encoder():
+def test_values_orjson_cannot_write_fall_back_to_the_standard_encoder(always_incremental):
     c = Cluster(seed=1)
     c.snapshot()
     state = _state(c)
     state["files"] = {"x": 1 << 70}  # beyond 64 bits
     data = snapshot_codec.Encoder().encode(state)
     assert snapshot_codec.decode(data)["files"] == {"x": 1 << 70}
+
+
+def test_a_copy_equals_a_restore_and_goes_on_independently_of_its_original():
+    """Cluster.copy shares the stored objects (never changed in place) and copies the rest: its
+    snapshot is the original's, the two go on as two restored clusters would, and what one does
+    leaves the other as it was."""
+    c = _lesson_cluster()
+    for line in LESSON[:4]:
+        c.run(line, timeout=120)
+        c.advance(2)
+    before = _raw(c.snapshot()["data"])
+    restored = Cluster.restore(c.snapshot())
+    copied = c.copy()
+    assert _raw(copied.snapshot()["data"]) == before
+    script = ("kubectl scale deployment kubia --replicas=6", "kubectl set image deployment kubia nodejs=luksa/kubia:v3",
+              "kubectl rollout status deployment kubia", "kubectl delete pod --all --wait=false",
+              "kubectl label deployment kubia tier=web")
+    outputs = {}
+    for name, cluster in (("copied", copied), ("restored", restored)):
+        outputs[name] = [cluster.run(line, timeout=120).stdout for line in script]
+        cluster.advance(45)
+    assert outputs["copied"] == outputs["restored"]
+    assert _raw(copied.snapshot()["data"]) == _raw(restored.snapshot()["data"])
+    assert _raw(c.snapshot()["data"]) == before  # the original did not see the copy's work
+    c.run("kubectl delete deployment kubia", timeout=120)
+    assert "kubia" in copied.run("kubectl get deployments").stdout  # nor the copy the original's

@@ -42,6 +42,12 @@ def exercise_starts(lesson: Lesson, since: float) -> dict[str, float]:
 
 
 def restore_cluster(snapshot: dict):
+    """The live cluster of a saved snapshot. A sandbox still as its lesson's set-up left it (every
+    new learner's) is a copy of the kept set-up cluster, sharing its objects (Cluster.copy)."""
+    data = snapshot.get("data") if isinstance(snapshot, dict) else None
+    setup = _SETUP_CLUSTERS.get(data) if isinstance(data, str) else None
+    if setup is not None:
+        return setup.copy()
     return _cluster_class().restore(snapshot)
 
 
@@ -49,6 +55,7 @@ def restore_cluster(snapshot: dict):
 # version of the lesson (its set-up and files) and kept, instead of once per new learner (the
 # set-up of `deployment-basics` costs ~5 ms of CPU, on the path of every new learner's first page).
 _PREPARED: dict[tuple, tuple[dict, float]] = {}
+_SETUP_CLUSTERS: dict[str, object] = {}  # a set-up's snapshot data -> its cluster, never run itself
 MAX_PREPARED = 64  # lessons × versions; a catalogue reload adds versions, so the dict is bounded
 
 
@@ -61,7 +68,9 @@ def prepared(lesson: Lesson) -> tuple[dict, float]:
         found = (cluster.snapshot(), since)
         if len(_PREPARED) >= MAX_PREPARED:
             _PREPARED.clear()
+            _SETUP_CLUSTERS.clear()
         _PREPARED[key] = found
+        _SETUP_CLUSTERS[found[0]["data"]] = cluster
     return dict(found[0]), found[1]
 
 
