@@ -103,6 +103,28 @@ def test_a_new_sandbox_starts_from_its_lessons_set_up_run_once_per_version(lesso
                                              prepare_cluster(changed)[0].list("Namespace")]
 
 
+def test_a_new_sandbox_is_a_copy_of_its_lessons_set_up_sharing_its_objects(lesson_root):
+    """restore_cluster of a sandbox still at its lesson's set-up copies the kept set-up cluster
+    (Cluster.copy): its objects are the set-up's own, not decoded again; two learners' clusters
+    go on independently; any other snapshot is restored from its JSON."""
+    from tutorial.curriculum.catalogue import get_catalogue
+    from tutorial.sandbox.persistence.sandboxes import prepared, restore_cluster
+
+    lesson = get_catalogue().get("first-deployment")
+    snapshot, _since = prepared(lesson)
+    loaded = {**snapshot, "data": "".join(list(snapshot["data"]))}  # as read back from the database
+    one, two = restore_cluster(loaded), restore_cluster(loaded)
+    assert one.snapshot() == two.snapshot() == snapshot
+    stored = [list(cluster._eng.store.all_objects()) for cluster in (one, two)]  # list() gives copies
+    assert stored[0] and all(a is b for a, b in zip(*stored))
+    one.run("kubectl create namespace mine")
+    assert "mine" not in [n["metadata"]["name"] for n in two.list("Namespace")]
+    later = one.snapshot()
+    again = restore_cluster(later)
+    assert again.snapshot() == later
+    assert not any(a is b for a, b in zip(again._eng.store.all_objects(), one._eng.store.all_objects()))
+
+
 @given(st.lists(st.tuples(st.sampled_from(["input", "output", "info", "clear"]),
                           st.text(max_size=3000)), max_size=300))
 def test_a_terminal_counts_its_transcript_as_it_goes(steps):
@@ -121,3 +143,42 @@ def test_a_terminal_counts_its_transcript_as_it_goes(steps):
     assert terminal.transcript == reference
     assert terminal.chars in (None, sum(len(e["text"]) for e in terminal.transcript))
     assert len(terminal.transcript) <= MAX_TRANSCRIPT_ENTRIES
+
+
+def test_a_console_pool_whose_statements_end_while_a_caller_waits_is_busy_not_stuck():
+    """pg_async.ConsolePool.judge: under a lagging event loop a timed-out wait can find no
+    connection available and none in use (each handed to a waiter whose task has not run yet).
+    When statements of the pool ended during that wait, it works: BUSY, with no health check and
+    no replacement; without such progress it is looked at as before (the health check)."""
+    import asyncio
+
+    from tutorial.sandbox.persistence import pg_async
+
+    class HandedOut:  # every connection handed to a waiter: none available, none in use
+        max_size = 3
+
+        def get_stats(self):
+            return {"pool_available": 0, "pool_size": 3}
+
+    async def scenario():
+        pool = pg_async.ConsolePool(HandedOut())
+        loop = asyncio.get_running_loop()
+        waited_since = loop.time()
+        pool.succeeded_at = loop.time()  # a statement ended after the wait began
+        assert await pool.judge(waited_since) == pg_async.BUSY
+        assert pool.probing is None and pool.verdict is None
+        pool.succeeded_at = waited_since - 1  # nothing ended during the wait: the health check
+        probed = []
+
+        async def no_answer():
+            probed.append(1)
+            return False
+
+        original, pg_async._postgres_answers = pg_async._postgres_answers, no_answer
+        try:
+            pool.replace = lambda: asyncio.sleep(0)
+            assert await pool.judge(waited_since) == pg_async.UNREACHABLE and probed
+        finally:
+            pg_async._postgres_answers = original
+
+    asyncio.run(scenario())
