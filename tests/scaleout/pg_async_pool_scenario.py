@@ -1,8 +1,8 @@
 """Run by tests/scaleout/test_pg_async.py in a process of its own (DATABASE_URL: the scale-out test
 database, CONSOLE_DATABASE_CONNECTIONS: a small pool). `busy` holds every pooled connection with
 slow statements while more callers wait than the pool's timeout allows; `restart` puts a cuttable
-proxy in front of PostgreSQL and restarts it, then takes it away for a while. Prints one JSON
-object of facts."""
+proxy in front of PostgreSQL and restarts it, then takes it away for a while; `lagging` stalls
+the event loop again and again while many callers write. Prints one JSON object of facts."""
 
 from __future__ import annotations
 
@@ -221,9 +221,48 @@ async def restart(pk: int) -> dict:
     return facts
 
 
+async def lagging(pk: int) -> dict:
+    """The event loop stalls (a server at full load) longer than a wait for a connection, again
+    and again, while many callers write. On resuming, the waits time out in the same turn in
+    which statements ended and their connections were handed to waiters whose tasks have not run
+    yet: neither available nor in use. Judged by those alone the pool was stuck and replaced, and
+    its connections, still out, went on beside the fresh pool's."""
+    facts: dict = {"max_size": settings.CONSOLE_DATABASE_CONNECTIONS, "timeout": TIMEOUT}
+    await pg_async.renew(pk, HOLDER, ttl=60)
+    console_pool = await pg_async._pool()
+    counter = BackendCounter()
+    await counter.start()
+    running = True
+
+    async def stall_now_and_then():
+        while running:
+            await asyncio.sleep(0.3)
+            time.sleep(1.6 * TIMEOUT)  # the whole loop: every pending wait outlives its timeout
+
+    async def caller() -> list[str]:
+        outcomes = []
+        for _ in range(6):  # statements of 50 ms: a queue of ~0.4 s for the pool's connections
+            outcome, _seconds = await timed(pg_async._rowcount("SELECT pg_sleep(%s)", [0.05]))
+            outcomes.append(outcome.split(" (")[0])
+        return outcomes
+
+    staller = asyncio.get_running_loop().create_task(stall_now_and_then())
+    results = await asyncio.gather(*[caller() for _ in range(8 * settings.CONSOLE_DATABASE_CONNECTIONS)])
+    running = False
+    await staller
+    facts["outcomes"] = sorted({outcome for outcomes in results for outcome in outcomes})
+    facts["calls"] = sum(len(outcomes) for outcomes in results)
+    facts["pool_kept"] = await pg_async._pool() is console_pool and console_pool.verdict is None
+    await counter.stop()
+    facts["peak_backends"] = counter.peak
+    facts["open_pools"] = open_pools()
+    await pg_async.close_pools()
+    return facts
+
+
 async def main(which: str) -> dict:
     pk = await sync_to_async(make_sandbox)()
-    return await {"busy": busy, "restart": restart}[which](pk)
+    return await {"busy": busy, "restart": restart, "lagging": lagging}[which](pk)
 
 
 if __name__ == "__main__":

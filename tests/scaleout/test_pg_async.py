@@ -94,3 +94,15 @@ def test_after_a_restart_and_an_outage_the_pool_works_again_and_stays_one(scaleo
     assert facts["stuck_verdict"] == "stuck" and facts["stuck_closed"] is True
     assert facts["stuck_open_pools"] == 1
     assert facts["peak_backends"] <= 3
+
+
+def test_a_lagging_event_loop_neither_replaces_the_pool_nor_goes_past_its_connections(scaleout_env):
+    """Issue 13: under load the event loop lags past a wait's timeout; statements still end, so
+    the pool is busy, not stuck: every call is written (none refused while the pool makes
+    progress), the pool is the same one, and PostgreSQL never sees more than its connections
+    (at 1,000 learners the replaced pools' connections made 23-29 backends of a budget of 16)."""
+    facts = run_pool_scenario(scaleout_env, "lagging", 3)
+    assert facts["calls"] == 6 * 8 * 3
+    assert facts["outcomes"] == ["ok"]
+    assert facts["pool_kept"] is True and facts["open_pools"] == 1
+    assert facts["peak_backends"] <= facts["max_size"] == 3

@@ -282,6 +282,97 @@ async def test_a_save_waiting_for_the_database_holds_up_no_other_message():
     await hub.detach(session, second)
 
 
+async def test_the_browser_goes_on_to_its_next_command_while_a_save_waits():
+    """handle(saved=False), as the browser's socket calls it: the answer does not wait for the
+    database, the next command of the same window runs, and the saves land in order after."""
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    gate, writes = stall_saves(session)
+    await asyncio.wait_for(session.handle(message(command="echo one"), client, saved=False), 5)
+    await asyncio.wait_for(session.handle(message(command="echo two"), client, saved=False), 5)
+    assert "one\n" in client.output() and "two\n" in client.output() and writes  # answered; saves wait
+    gate.set()
+    await session.saver.written()
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert [entry["line"] for entry in __import__("simulator").Cluster.restore(row.snapshot).history][-2:] \
+        == ["echo one", "echo two"]
+    await hub.detach(session, client)
+
+
+async def test_after_an_outage_the_database_is_said_back_once_the_newest_save_is_written(monkeypatch):
+    """The learner types through an outage without waiting for saves. When the database answers
+    again, the writer may first write an older save while a newer one waits: "The database is
+    back; your work was saved." comes only once the newest (every command typed) is in the row."""
+    import threading
+
+    from django.db.utils import OperationalError
+
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    real = lease.save_if_holder
+    calls, gates = [], [threading.Event(), threading.Event()]
+    down = True
+
+    def flaky_save(*args, **kwargs):
+        if down:
+            raise OperationalError("connection refused")
+        calls.append(kwargs.get("history"))
+        if len(calls) <= len(gates):
+            gates[len(calls) - 1].wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lease, "save_if_holder", flaky_save)
+
+    def said(text):
+        return any(text in frame for frame in client.frames)
+
+    async def until(check):
+        for _ in range(500):
+            if check():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("timed out")
+
+    await session.handle(message(command="echo one"), client, saved=False)
+    await until(lambda: said("The database cannot be reached right now"))
+    down = False
+    await session.handle(message(command="echo two"), client, saved=False)
+    await until(lambda: calls)  # an older save is being written...
+    await session.handle(message(command="echo three"), client, saved=False)  # ...a newer one waits
+    gates[0].set()
+    await until(lambda: len(calls) == 2)  # the newer one is being written
+    assert not said("The database is back")
+    gates[1].set()
+    await until(lambda: said("The database is back; your work was saved."))
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert row.history[-3:] == ["echo one", "echo two", "echo three"]
+    await hub.detach(session, client)
+
+
+async def test_a_save_failing_in_an_unforeseen_way_is_kept_for_the_next_one(monkeypatch):
+    """Nobody awaits the writer task to its end: an exception that is no database error must not
+    lose the save; the clock's next save writes the work (its rows too)."""
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    real, failures = lease.save_if_holder, []
+
+    def broken_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("unforeseen")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lease, "save_if_holder", broken_once)
+    await session.handle(message(command="echo kept"), client, saved=False)
+    await session.saver.written()
+    assert failures and session.live.unsaved
+    await session.saver.save()
+    await session.saver.written()
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert row.history[-1] == "echo kept" and not session.live.unsaved
+    await hub.detach(session, client)
+
+
 async def test_every_message_kind_has_a_handler():
     from tutorial.sandbox.session.messages import KINDS
     from tutorial.sandbox.session.routes import ROUTES

@@ -206,9 +206,11 @@ class LeaseKeeper:
             await self._lease_lost()
         return held
 
-    async def save(self, sandbox, *, flush: bool = True, **fields) -> bool:
+    async def save(self, sandbox, *, flush: bool = True, announce: bool = True, **fields) -> bool:
         """save_if_holder for the session's saves: True when written. flush=False: the caller
-        runs beside the session's handlers (saving.Saver's writer) and leaves their frames alone."""
+        runs beside the session's handlers (saving.Saver's writer) and leaves their frames alone.
+        announce=False: the caller says when the database is back (announce_back), once its
+        newest save is written."""
         try:
             if flush:
                 await self._flush()
@@ -220,12 +222,17 @@ class LeaseKeeper:
             await self.database_failed(exc)
             return False
         self.renewed_at = asyncio.get_running_loop().time()
-        if self.database_down:
-            self.database_down = False
-            await self._say(DATABASE_BACK)
+        if announce:
+            await self.announce_back()
         if not saved:
             await self._lease_lost()
         return saved
+
+    async def announce_back(self) -> None:
+        """After an outage, once a save is written: say so (once)."""
+        if self.database_down:
+            self.database_down = False
+            await self._say(DATABASE_BACK)
 
     async def release(self) -> None:
         try:

@@ -56,8 +56,11 @@ class DatabaseBusy(OperationalError):
     lease.py tells the learner it is not saved yet, as for any database error."""
 
 
-# A busy pool is waited for this many times in all (2 × 3 s = 6 s) before the caller gets an error.
+# A busy pool is waited for this many times in all (2 × 3 s = 6 s) before the caller gets an error,
+# counting only waits in which none of its statements ended: a pool that makes progress is served
+# in turn (its queue is first come, first served), up to QUEUED_AT_MOST_SECONDS in all.
 BUSY_WAITS = 2
+QUEUED_AT_MOST_SECONDS = 30.0
 # The health check's connection attempt (libpq's connect_timeout: whole seconds, at least 2).
 PROBE_CONNECT_TIMEOUT_SECONDS = 2
 # The pool's own reconnection of a lost connection gives up after this long (its delays double:
@@ -106,15 +109,23 @@ class ConsolePool:
         self.pool = pool
         self.in_use = 0  # connections handed out by this pool to a statement and not yet returned
         self.succeeded = 0  # statements that ran
+        self.succeeded_at = float("-inf")  # loop time the last one ended
         self.verdict: str | None = None  # STUCK or UNREACHABLE once replaced
         self.probing: asyncio.Task | None = None  # the one health check of this pool at a time
         self.purging: asyncio.Task | None = None  # the one pool.check() at a time
 
-    async def judge(self) -> str:
+    async def judge(self, waited_since: float = float("inf")) -> str:
         """Why a wait for a connection timed out: BUSY, STUCK or UNREACHABLE (the last two replace
-        this pool)."""
+        this pool). `waited_since`: loop time the caller's wait began."""
         if self.verdict is not None:  # already replaced
             return self.verdict
+        if self.succeeded_at >= waited_since:
+            # Statements of this pool ended while the caller waited: it works, only not fast
+            # enough for every caller. Under load the event loop itself lags, and a connection
+            # handed to a waiter whose task has not run yet is neither available nor in use;
+            # judged by those two alone such a pool was taken for stuck and replaced, and its
+            # connections, still out, went on beside the fresh pool's (29 backends of 16).
+            return BUSY
         if self._alive():
             # Connections are out with statements that run (a dead connection fails its statement
             # at once and comes back), or one is idle: the pool works and PostgreSQL answers it.
@@ -185,6 +196,7 @@ class ConsolePool:
             try:
                 cursor = await conn.execute(sql, params)
                 self.succeeded += 1
+                self.succeeded_at = asyncio.get_running_loop().time()
                 return cursor.rowcount
             except psycopg.OperationalError as exc:
                 if conn.broken:  # the connection is gone, not the statement refused
@@ -251,8 +263,9 @@ async def _rowcount(sql: str, params: list) -> int:
     """Run one statement on a pooled connection. Both statements of this module are idempotent
     (they set the same values again), so running one again after a dead connection is safe.
 
-    - a wait timed out while the pool is busy: wait once more (BUSY_WAITS), then an
-      OperationalError that says so; the pool stays (its connections are the process's budget);
+    - a wait timed out while the pool is busy: wait again; after BUSY_WAITS waits in which no
+      statement of the pool ended, an OperationalError that says so; the pool stays (its
+      connections are the process's budget);
     - a wait timed out with nothing out: the health check decides; PostgreSQL answers: the pool
       was stuck, it is replaced and the statement runs at once on the fresh one; it does not:
       the pool is replaced and the caller gets an OperationalError (the callers treat it as the
@@ -261,7 +274,8 @@ async def _rowcount(sql: str, params: list) -> int:
       revive); a live one again (a restart): once more; none: judged as a timed-out wait.
     """
     loop = asyncio.get_running_loop()
-    wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS  # this wait's end, kept across a replacement
+    started = waited_since = loop.time()
+    wait_ends = waited_since + CONNECTION_TIMEOUT_SECONDS  # this wait's end, kept across a replacement
     busy_waits = 0
     again = True  # one more attempt after a stuck pool or a dead connection
     while True:
@@ -275,15 +289,21 @@ async def _rowcount(sql: str, params: list) -> int:
                 continue
             raise OperationalError(f"PostgreSQL unreachable: {exc}") from exc
         except PoolTimeout as exc:
-            verdict = await console_pool.judge()
+            verdict = await console_pool.judge(waited_since)
             if verdict == BUSY:
-                busy_waits += 1
-                if busy_waits < BUSY_WAITS:
-                    wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS
+                # Progress (a statement ended during this wait): the event loop or the queue is
+                # slow, not PostgreSQL; only waits without any count toward the error.
+                busy_waits = 0 if console_pool.succeeded_at >= waited_since else busy_waits + 1
+                if busy_waits < BUSY_WAITS and loop.time() - started < QUEUED_AT_MOST_SECONDS:
+                    waited_since = loop.time()
+                    wait_ends = waited_since + CONNECTION_TIMEOUT_SECONDS
                     continue
+                if busy_waits < BUSY_WAITS:
+                    raise DatabaseBusy(f"PostgreSQL is busy: no console connection came free in "
+                                       f"{QUEUED_AT_MOST_SECONDS:g} s") from exc
                 waited = busy_waits * CONNECTION_TIMEOUT_SECONDS
                 raise DatabaseBusy(f"PostgreSQL is busy: no console connection came free in {waited:g} s "
-                                       f"({console_pool.pool.max_size} in the pool)") from exc
+                                   f"({console_pool.pool.max_size} in the pool)") from exc
             if verdict == STUCK and again:
                 again = False
                 wait_ends = loop.time() + CONNECTION_TIMEOUT_SECONDS

@@ -226,7 +226,7 @@ class SandboxConsumer(NoLoopConnectionSweep, ResilientLayer, AsyncWebsocketConsu
             await self._layer_call("group_send", self.group,
                                    message_event(self.channel_name, message, self.sandbox.pk, self.seq))
         else:
-            await self.session.handle(message, self)
+            await self.session.handle(message, self, saved=False)
 
     async def _say(self, reason, params=None) -> None:
         with translation.override(self.language):

@@ -8,6 +8,7 @@ writes it in a task of its own, so no client's next message waits for the databa
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from tutorial.sandbox.session.live import Live
 from tutorial.sandbox.session.terminals import Terminals
 
 ROW_KEYS = ("transcript", "history", "terminals")
+
+logger = logging.getLogger(__name__)
 
 
 class Saver:
@@ -77,11 +80,19 @@ class Saver:
             self.writer = asyncio.get_running_loop().create_task(self._write())
 
     async def _write(self) -> None:
-        """Write the latest prepared save, then any prepared meanwhile, one at a time (in order)."""
+        """Write the latest prepared save, then any prepared meanwhile, one at a time (in order).
+        Nobody awaits this task to its end (the browser's socket goes on to its next message), so
+        nothing may escape it: a save that fails in any way is kept for the clock's retry."""
+        written = False
         while self.pending is not None:
             fields, self.pending = self.pending, None
-            # Written only while this session holds the sandbox's lease (lease.save_if_holder).
-            if await self.lease.save(self.live.sandbox, flush=False, **fields):
+            try:
+                # Written only while this session holds the sandbox's lease (lease.save_if_holder).
+                written = await self.lease.save(self.live.sandbox, flush=False, announce=False, **fields)
+            except Exception:  # not a database error (those are said and retried in lease.save)
+                logger.exception("Sandbox %s: a save failed", getattr(self.live.sandbox, "pk", None))
+                written = False
+            if written:
                 continue
             self.live.unsaved = True  # retried by the clock (database down) or never (lease lost)
             if self.pending is None:
@@ -91,6 +102,10 @@ class Saver:
                     if self.pending[key] is None:
                         self.pending[key] = fields[key]
         self.writer = None  # a finished task kept per idle session costs ~600 bytes
+        if written:
+            # "The database is back; your work was saved." only once the last save prepared, the
+            # one with every command typed so far, is in the row; not at an earlier one of them
+            await self.lease.announce_back()
 
     async def written(self) -> None:
         """Wait until what was saved so far is in the database (outside the session's lock)."""
