@@ -108,21 +108,27 @@ class Encoder:
     `state` is Cluster.snapshot's dict; its state["engine"]["store"]["objects"] are stored objects
     (immutable)."""
 
+    # A lesson's cluster as its set-up leaves it (~8 KB of JSON) is encoded whole in ~0.1 ms:
+    # there kept pieces (~7 KB per live cluster, several hundred live at once in a web process
+    # while new learners arrive) would buy nothing, and one zlib stream compresses ~20 % better
+    # than pieces that each end in a flush. Once a cluster's JSON has grown past this (events,
+    # history, more pods: ~0.6 ms to encode whole at ~100 KB), it is encoded incrementally.
+    INCREMENTAL_FROM_BYTES = 32 * 1024
+
     def __init__(self):
         # id of a chunk's first object -> (its objects, leading comma?, deflate, adler, length)
         self._chunks: dict[int, tuple[tuple, bool, bytes, int, int]] = {}
         self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
         self._compressor = None
-
-    # A lesson's cluster (tens of objects, ~8 KB of JSON) is encoded whole in ~0.1 ms: there the
-    # kept pieces (~7 KB per live cluster, several hundred live at once in a web process) would buy
-    # nothing, and one zlib stream compresses ~20 % better than pieces that each end in a flush.
-    INCREMENTAL_FROM_OBJECTS = 200
+        self._incremental = False
 
     def encode(self, state: dict) -> str:
-        if orjson is None or len(state["engine"]["store"]["objects"]) < self.INCREMENTAL_FROM_OBJECTS:
-            self._chunks, self._pieces = {}, {}
+        if orjson is None:
             return encode(state)
+        if not self._incremental:
+            raw = _dumps(state)
+            self._incremental = len(raw) >= self.INCREMENTAL_FROM_BYTES
+            return base64.b64encode(zlib.compress(raw, COMPRESSION_LEVEL)).decode("ascii")
         self._compressor = None
         try:
             pieces = self._all_pieces(state)

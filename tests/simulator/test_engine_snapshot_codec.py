@@ -39,8 +39,9 @@ def test_bad_data_still_reenables_the_collector():
 # ---- the incremental encoder (snapshot_codec.Encoder) ----------------------------------------
 @pytest.fixture
 def always_incremental(monkeypatch):
-    """A lesson-sized cluster is encoded whole unless told otherwise (Encoder.INCREMENTAL_FROM_OBJECTS)."""
-    monkeypatch.setattr(snapshot_codec.Encoder, "INCREMENTAL_FROM_OBJECTS", 0)
+    """A lesson-sized cluster is encoded whole unless told otherwise (Encoder.INCREMENTAL_FROM_BYTES):
+    from the second snapshot on, incrementally."""
+    monkeypatch.setattr(snapshot_codec.Encoder, "INCREMENTAL_FROM_BYTES", 0)
 
 
 def _state(c) -> dict:
@@ -102,10 +103,10 @@ def test_snapshot_restore_snapshot_gives_identical_data_and_the_same_future(alwa
     assert _raw(restored.snapshot()["data"]) == _raw(c.snapshot()["data"])
 
 
-def test_a_small_cluster_is_encoded_whole_and_keeps_nothing_a_large_one_keeps_its_chunks():
-    """Below INCREMENTAL_FROM_OBJECTS stored objects the encoder writes encode()'s exact bytes and
-    keeps no pieces (memory of a live lesson cluster); from there on it keeps them, and its
-    snapshots are still the same JSON."""
+def test_a_small_cluster_is_encoded_whole_and_keeps_nothing_a_grown_one_keeps_its_chunks():
+    """While a cluster's JSON stays under INCREMENTAL_FROM_BYTES the encoder writes encode()'s
+    exact bytes and keeps no pieces (the memory of a live lesson cluster); once it has grown past,
+    it keeps them from the next snapshot on, and its snapshots are still the same JSON."""
     c = _lesson_cluster()
     c.run(LESSON[0], timeout=120)
     snap = c.snapshot()
@@ -114,10 +115,12 @@ def test_a_small_cluster_is_encoded_whole_and_keeps_nothing_a_large_one_keeps_it
     assert not encoder._chunks and not encoder._pieces and encoder._compressor is None
     c.run("kubectl scale deployment kubia --replicas=200", timeout=120)
     c.advance(30)
-    snap = c.snapshot()
-    assert _raw(snap["data"]) == snapshot_codec._dumps(_state(c))
-    assert encoder._chunks and encoder._pieces and encoder._compressor is None
+    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))  # grown: the last whole one
+    assert not encoder._chunks
     c.run("kubectl set image deployment kubia nodejs=luksa/kubia:v2", timeout=120)
+    c.advance(5)
+    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))
+    assert encoder._chunks and encoder._pieces and encoder._compressor is None
     c.advance(5)
     assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))
 
