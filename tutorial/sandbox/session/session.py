@@ -330,12 +330,9 @@ class SandboxSession:
     async def handle(self, message: Message | ClusterCall, client: Client | None = None, *,
                      saved: bool = True):
         """Handle one typed message from `client` (None: the session's own caller, e.g. tests).
-        Returns once its save is written (the lock was released before, saving.py), unless
-        `saved` is False: the browser's socket goes on to its next message meanwhile (the saves
-        of a session are written in order and coalesce, a failed one is retried by the clock and
-        the learner told, so a slow database delays no command). A window on another process
-        (its messages acknowledged once saved) and the Kubernetes API (a write answered once
-        stored, as etcd's) wait."""
+        Returns once its save is written (saving.py), unless `saved` is False: the browser's
+        socket goes on meanwhile (saves are written in order, coalesce, and a failed one is
+        retried and said). Remote windows (acked once saved) and the Kubernetes API wait."""
         try:
             return await self._handle(message, client)
         finally:
