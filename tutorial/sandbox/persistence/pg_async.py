@@ -36,13 +36,8 @@ try:
 except ImportError:  # pragma: no cover - requirements.txt installs both
     psycopg = None
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover
-    orjson = None
-
 from tutorial.sandbox.models import Sandbox
-from tutorial.sandbox.persistence.sandboxes import apply_fields, save_fields
+from tutorial.sandbox.persistence.sandboxes import apply_fields, json_text, save_fields
 
 LEASE_TABLE = "sandbox_lease"  # lease.TABLE (lease.py imports this module, not the other way)
 JSON_FIELDS = ("snapshot", "transcript", "history", "terminals")  # jsonb columns: sent as Jsonb
@@ -246,13 +241,8 @@ async def _pool() -> ConsolePool:
 
 
 def _json(value) -> Jsonb:
-    if orjson is not None:
-        try:
-            text = orjson.dumps(value).decode()
-        except TypeError:  # a value orjson cannot write (a huge integer): the standard library can
-            return Jsonb(value)
-        return Jsonb(value, dumps=lambda _obj: text)
-    return Jsonb(value)
+    text = json_text(value)
+    return Jsonb(value, dumps=lambda _obj: text)
 
 
 def _error(exc: BaseException) -> OperationalError:
