@@ -112,7 +112,7 @@ if __name__ == "__main__":
     parser.add_argument("--idle", type=float, default=4.0, help="seconds of quiet before measuring")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--live", type=int, default=0, metavar="N",
-                        help="each learner first sends the lesson's first N commands; measured while live")
+                        help="each learner first sends the lesson's first N commands (then --idle seconds pass)")
     parser.add_argument("--lang", default="en")
     parser.add_argument("--slug", default="deployment-basics")
     arguments = parser.parse_args()

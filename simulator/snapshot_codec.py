@@ -136,8 +136,7 @@ class Encoder:
             return encode(state)
         finally:
             # a deflate compressor holds ~270 KB (its window and hash tables): kept between
-            # snapshots it was most of a live cluster's memory, and a few hundred live clusters
-            # left the process's resident memory that much higher after they went dormant
+            # snapshots it was most of a live cluster's memory (a web process keeps hundreds)
             self._compressor = None
         out = [_ZLIB_HEADER]
         adler = 1

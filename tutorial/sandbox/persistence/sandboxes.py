@@ -51,7 +51,8 @@ def restore_cluster(snapshot: dict):
     """The live cluster of a saved snapshot. A sandbox still as its lesson's set-up left it (every
     new learner's) is a copy of the kept set-up cluster, sharing its objects (Cluster.copy)."""
     data = snapshot.get("data") if isinstance(snapshot, dict) else None
-    setup = _SETUP_CLUSTERS.get(data) if isinstance(data, str) else None
+    # the length first: a big snapshot read anew from the database is not hashed for nothing
+    setup = _SETUP_CLUSTERS.get(data) if isinstance(data, str) and len(data) <= _setup_longest() else None
     if setup is not None:
         return setup.copy()
     return _cluster_class().restore(snapshot)
@@ -62,6 +63,10 @@ def restore_cluster(snapshot: dict):
 # set-up of `deployment-basics` costs ~5 ms of CPU, on the path of every new learner's first page).
 _PREPARED: dict[tuple, tuple[dict, float]] = {}
 _SETUP_CLUSTERS: dict[str, object] = {}  # a set-up's snapshot data -> its cluster, never run itself
+
+
+def _setup_longest() -> int:
+    return max(map(len, _SETUP_CLUSTERS), default=-1)
 MAX_PREPARED = 64  # lessons × versions; a catalogue reload adds versions, so the dict is bounded
 
 
