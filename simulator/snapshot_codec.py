@@ -111,8 +111,10 @@ class Encoder:
     # A lesson's cluster as its set-up leaves it (~8 KB of JSON) is encoded whole in ~0.1 ms:
     # there kept pieces (~7 KB per live cluster, several hundred live at once in a web process
     # while new learners arrive) would buy nothing, and one zlib stream compresses ~20 % better
-    # than pieces that each end in a flush. Once a cluster's JSON has grown past this (events,
-    # history, more pods: ~0.6 ms to encode whole at ~100 KB), it is encoded incrementally.
+    # than pieces that each end in a flush. A state whose JSON is this long or longer (events,
+    # history, more pods: ~0.6 ms to encode whole at ~100 KB) is encoded incrementally. Which of
+    # the two depends on the state alone, never on the encoder's past: equal states give equal
+    # bytes (a restored cluster's snapshot is the original's; tests compare them).
     INCREMENTAL_FROM_BYTES = 32 * 1024
 
     def __init__(self):
@@ -127,8 +129,9 @@ class Encoder:
             return encode(state)
         if not self._incremental:
             raw = _dumps(state)
-            self._incremental = len(raw) >= self.INCREMENTAL_FROM_BYTES
-            return base64.b64encode(zlib.compress(raw, COMPRESSION_LEVEL)).decode("ascii")
+            if len(raw) < self.INCREMENTAL_FROM_BYTES:
+                return base64.b64encode(zlib.compress(raw, COMPRESSION_LEVEL)).decode("ascii")
+            self._incremental = True  # grown: this state and the next in pieces
         self._compressor = None
         try:
             pieces = self._all_pieces(state)
@@ -138,6 +141,10 @@ class Encoder:
             # a deflate compressor holds ~270 KB (its window and hash tables): kept between
             # snapshots it was most of a live cluster's memory (a web process keeps hundreds)
             self._compressor = None
+        if sum(length for _deflate, _adler, length in pieces) < self.INCREMENTAL_FROM_BYTES:
+            # shrunk below (pods and events gone): whole again, as a fresh encoder writes it
+            self._incremental, self._chunks, self._pieces = False, {}, {}
+            return encode(state)
         out = [_ZLIB_HEADER]
         adler = 1
         for compressed, piece_adler, piece_len in pieces:

@@ -104,25 +104,42 @@ def test_snapshot_restore_snapshot_gives_identical_data_and_the_same_future(alwa
 
 
 def test_a_small_cluster_is_encoded_whole_and_keeps_nothing_a_grown_one_keeps_its_chunks():
-    """While a cluster's JSON stays under INCREMENTAL_FROM_BYTES the encoder writes encode()'s
-    exact bytes and keeps no pieces (the memory of a live lesson cluster); once it has grown past,
-    it keeps them from the next snapshot on, and its snapshots are still the same JSON."""
+    """A state whose JSON is under INCREMENTAL_FROM_BYTES is written as encode() writes it, and
+    the encoder keeps no pieces (the memory of a live lesson cluster); a longer one is written in
+    pieces, kept for the next snapshot. Which depends on the state alone: a restored cluster
+    (a fresh encoder) snapshots to the very bytes of the original, small or grown."""
     c = _lesson_cluster()
     c.run(LESSON[0], timeout=120)
     snap = c.snapshot()
     assert snap["data"] == snapshot_codec.encode(_state(c))
+    assert Cluster.restore(snap).snapshot() == snap
     encoder = c._encoder
     assert not encoder._chunks and not encoder._pieces and encoder._compressor is None
     c.run("kubectl scale deployment kubia --replicas=200", timeout=120)
     c.advance(30)
-    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))  # grown: the last whole one
-    assert not encoder._chunks
+    snap = c.snapshot()
+    assert _raw(snap["data"]) == snapshot_codec._dumps(_state(c))
+    assert encoder._chunks and encoder._pieces and encoder._compressor is None
+    assert snap["data"] != snapshot_codec.encode(_state(c))  # in pieces
+    assert Cluster.restore(snap).snapshot() == snap
     c.run("kubectl set image deployment kubia nodejs=luksa/kubia:v2", timeout=120)
     c.advance(5)
-    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))
-    assert encoder._chunks and encoder._pieces and encoder._compressor is None
-    c.advance(5)
-    assert _raw(c.snapshot()["data"]) == snapshot_codec._dumps(_state(c))
+    snap = c.snapshot()
+    assert _raw(snap["data"]) == snapshot_codec._dumps(_state(c))
+    assert Cluster.restore(snap).snapshot() == snap
+
+
+def test_an_encoder_whose_state_shrinks_below_the_threshold_writes_it_whole_again():
+    small, big = _lesson_cluster(), _lesson_cluster()
+    small.run(LESSON[0], timeout=120)
+    big.run(LESSON[0], timeout=120)
+    big.run("kubectl scale deployment kubia --replicas=200", timeout=120)
+    big.advance(30)
+    encoder = snapshot_codec.Encoder()
+    encoder.encode(_state(big))
+    assert encoder._chunks
+    assert encoder.encode(_state(small)) == snapshot_codec.encode(_state(small))
+    assert not encoder._chunks and not encoder._pieces
 
 
 def test_adler32_combine_matches_zlib():
