@@ -45,7 +45,11 @@ def _loads(raw: bytes):
 
 
 def encode(state) -> str:
-    return base64.b64encode(zlib.compress(_dumps(state), COMPRESSION_LEVEL)).decode("ascii")
+    return _whole(_dumps(state))
+
+
+def _whole(raw: bytes) -> str:
+    return base64.b64encode(zlib.compress(raw, COMPRESSION_LEVEL)).decode("ascii")
 
 
 def copy_json(value):
@@ -130,7 +134,7 @@ class Encoder:
         if not self._incremental:
             raw = _dumps(state)
             if len(raw) < self.INCREMENTAL_FROM_BYTES:
-                return base64.b64encode(zlib.compress(raw, COMPRESSION_LEVEL)).decode("ascii")
+                return _whole(raw)
             self._incremental = True  # grown: this state and the next in pieces
         self._compressor = None
         try:
