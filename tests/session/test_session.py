@@ -194,6 +194,37 @@ async def test_tick_and_due_drive_the_clock_without_a_socket():
     await hub.detach(session, client)
 
 
+async def test_what_the_clock_changes_is_saved_five_seconds_after_the_last_save_and_before_dormancy():
+    """A command is saved at once; the pods its rollout starts afterwards are saved with the next
+    save SAVE_INTERVAL_SECONDS after it, not at every change (most learners' next command comes
+    first); a cluster going dormant is saved at once, of its very moment."""
+    from tutorial.sandbox.session import driving
+
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    await session.handle(message(speed=20), client)
+    await session.handle(message(command=CREATE), client)
+    saver, clock = session.saver, session.clock
+    saved_at, saved = saver.prepared_at, saver.last_snapshot
+    async with session.lock, session.outbox.batched():
+        await clock.sync(saved_at + 1.0)  # 20 simulated seconds: the pods start
+        await session.tick(saved_at + 1.0)
+        assert session.live.unsaved and saver.last_snapshot is saved  # owed, not written yet
+        assert clock.plan() >= saved_at + driving.SAVE_INTERVAL_SECONDS
+        await session.tick(saved_at + driving.SAVE_INTERVAL_SECONDS)
+        assert not session.live.unsaved and saver.last_snapshot is not saved
+        assert saver.last_snapshot["now"] == session.cluster.now
+        # Quiet from here on: the clock moves, and the dormancy tick saves that moment first.
+        quiet = saved_at + driving.SAVE_INTERVAL_SECONDS + 60
+        await clock.sync(quiet)
+        await session.tick(quiet)
+    assert clock.dormant and clock.dormant_snapshot is saver.last_snapshot
+    await saver.written()
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert row.snapshot["now"] == clock.dormant_snapshot["now"]
+    await hub.detach(session, client)
+
+
 async def test_the_owner_key_has_one_home():
     from types import SimpleNamespace
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tutorial.curriculum.catalogue import get_catalogue
@@ -194,7 +196,9 @@ def test_time_goes_to_the_exercise_the_learner_is_on():
                      for e in lesson.exercises)
     ids = [e.id for e in lesson.exercises]
     rows = {first.exercise_id: first, second.exercise_id: second}
-    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=20, rows=rows)
+    with CaptureQueriesContext(connection) as queries:  # the rows say which is open: one UPDATE
+        add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=20, rows=rows)
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"]
     add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=500)  # capped at one step
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.time_spent, second.time_spent) == (50, 0)
@@ -203,3 +207,9 @@ def test_time_goes_to_the_exercise_the_learner_is_on():
     add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=10)
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.time_spent, second.time_spent) == (50, 10)
+    # The caller's rows still say the first is open (it was passed in another window): the
+    # database's answer wins, and the time goes to the second.
+    add_time(owner="anon:t", lesson_slug="canary", exercise_ids=ids, seconds=5, rows=rows)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.time_spent, second.time_spent) == (50, 15)
+    assert rows[second.exercise_id].time_spent == 15  # the same object as `second`

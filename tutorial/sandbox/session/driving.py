@@ -42,7 +42,12 @@ CLOCK_INTERVAL_SECONDS = 1.0  # Redis unreachable: tick this often to rejoin the
 # While the clock is driven the controls (clock, speed) are re-sent this often; the page counts the
 # clock forward itself in between (static/js/sim-clock.js).
 CLOCK_SYNC_SECONDS = 5.0
-SAVE_INTERVAL_SECONDS = 5.0  # while the clock runs; commands are saved at once
+# A change the clock made (pods becoming ready, a streaming command's end) is saved this long after
+# the last save, not at once: the row lags at most this much behind, and a learner typing every few
+# seconds has it written by the next command's save (commands are saved at once). A restore lets
+# the missed time pass from the row's saved_at, deterministically, so nothing is lost but a crash's
+# last seconds of output. Before the cluster is dropped (dormancy), it is saved at once.
+SAVE_INTERVAL_SECONDS = 5.0
 TIME_SPENT_INTERVAL_SECONDS = 30.0  # how often time spent on exercises is written (and on leaving)
 # A long simulated-time jump (settle, a dormant console's catch-up) gives the event loop to the
 # other sessions this often (wall time); this session's lock stays held, so it stays consistent.
@@ -60,7 +65,7 @@ class Clock:
         self.busy_at = 0.0  # loop time the sandbox last had something to do
         self.dormant_snapshot: dict | None = None  # the saved snapshot while the cluster is dropped
         self.dormant_wake: float | None = None  # loop time a dormant sandbox has something due
-        self.last_view = self.last_clock = self.last_save = self.last_rollout = 0.0
+        self.last_view = self.last_clock = self.last_rollout = 0.0
 
     def started(self) -> None:
         """A cluster was loaded: wall time counts from now."""
@@ -159,9 +164,9 @@ class Clock:
             wakes.append(self.last_rollout + ROLLOUT_INTERVAL_SECONDS)
         if self.grader.owed():
             wakes.append(self.grader.last_grade + GRADE_INTERVAL_SECONDS)
-        if live.unsaved:  # saved at once when the clock goes quiet, else every 5 s (or retried)
-            wakes.append(self.last_save + SAVE_INTERVAL_SECONDS if driving or self.lease.database_down else now)
-        if driving or live.unsaved or self.screen.view_dirty or live.terminals.running():
+        if live.unsaved:  # 5 s after the last save (or retried as often while the database is down)
+            wakes.append(self.saver.prepared_at + SAVE_INTERVAL_SECONDS)
+        if driving or self.screen.view_dirty or live.terminals.running():
             self.busy_at = now
         if not driving and not self.busy() and not self.lease.database_down:
             # Nothing soon: after a while drop the cluster (save first) and wait for a message or
@@ -189,15 +194,13 @@ class Clock:
             await screen.controls()
         if self.grader.owed() and now - self.grader.last_grade >= GRADE_INTERVAL_SECONDS:
             await self.grader.grade()
-        if live.unsaved and (now - self.last_save >= SAVE_INTERVAL_SECONDS
-                             or not (driving or self.lease.database_down)):
-            self.last_save = now
-            await self.saver.save()  # also before the clock goes quiet: the saved row is the whole state
+        if live.unsaved and now - self.saver.prepared_at >= SAVE_INTERVAL_SECONDS:
+            await self.saver.save()
         if now - self.grader.time_mark >= TIME_SPENT_INTERVAL_SECONDS:  # both time.monotonic()
             await self.grader.account_time()
-        if (not driving and not self.busy() and not live.unsaved
+        if (not driving and not self.busy() and not self.lease.database_down
                 and not screen.view_dirty and now - self.busy_at >= self.dormant_after()):
-            if not self.saver.moment_saved():
+            if live.unsaved or not self.saver.moment_saved():
                 await self.saver.save()  # the cluster is dropped to its snapshot: of this very moment
             self.go_dormant()
 

@@ -31,6 +31,7 @@ class Saver:
         self.saved_rows = ([], [], {})  # transcript, history, other terminals as last written
         self.pending: dict | None = None  # a save prepared and not written yet
         self.writer: asyncio.Task | None = None
+        self.prepared_at = float("-inf")  # loop time of the last save prepared (the clock's next is 5 s on)
 
     def load(self, sandbox: Sandbox, *, catch_up: bool):
         """The row's cluster, terminals, speed and pause; returns (cluster, simulated seconds the
@@ -62,6 +63,7 @@ class Saver:
         """Take the snapshot now (under the session's lock) and have it written after, by one
         writer task per session (in order, coalesced)."""
         live = self.live
+        self.prepared_at = asyncio.get_running_loop().time()
         snapshot = live.cluster.snapshot()
         # Transcripts and histories are written only when they differ from the last saved copies
         # (shallow copies: comparing them is cheap, the entries are mostly the same objects).
