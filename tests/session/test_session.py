@@ -4,6 +4,7 @@ terminals running commands at once, save/restore with attached clients, lease lo
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from channels.db import database_sync_to_async
@@ -219,9 +220,52 @@ async def test_what_the_clock_changes_is_saved_five_seconds_after_the_last_save_
         await clock.sync(quiet)
         await session.tick(quiet)
     assert clock.dormant and clock.dormant_snapshot is saver.last_snapshot
+    dropped = clock.dormant_snapshot
     await saver.written()
     row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
-    assert row.snapshot["now"] == clock.dormant_snapshot["now"]
+    assert row.snapshot == dropped
+    await hub.detach(session, client)
+
+
+async def test_a_dormant_sandbox_keeps_its_snapshot_only_in_its_row_and_wakes_from_it():
+    """Once the dormant cluster's save is written, the session lets the snapshot go (the row has
+    it: an idle learner costs no snapshot in memory); the next command reads it back and goes on
+    exactly where the cluster was. While the database is down the sandbox stays as it is."""
+    from django.db import DatabaseError
+
+    from simulator import Cluster
+    from tutorial.sandbox.session import driving, saving
+
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    await session.handle(message(command="kubectl create deployment web --image=nginx --replicas=2"), client)
+    clock, saver = session.clock, session.saver
+    async with session.lock, session.outbox.batched():
+        quiet = asyncio.get_running_loop().time() + 60  # the pods are up, nothing due: dropped
+        clock.planned = None  # (no tick was asked for: the minute passes whole)
+        await clock.sync(quiet)
+        await session.tick(quiet)
+    assert clock.dormant and isinstance(clock.dormant_snapshot, dict)  # its save is being written
+    dropped = clock.dormant_snapshot
+    await saver.written()
+    assert clock.dormant_snapshot is driving.IN_ROW and saver.last_snapshot is None
+    assert session.sandbox.snapshot is None  # nothing of the snapshot left in the process
+
+    def down(pk):
+        raise DatabaseError("connection refused")
+
+    real = saving._saved_snapshot
+    saving._saved_snapshot = down
+    try:
+        await session.handle(message(command="kubectl get deploy"), client)
+    finally:
+        saving._saved_snapshot = real
+    assert clock.dormant_snapshot is driving.IN_ROW and "cannot be reached" in "".join(client.frames)
+    await session.handle(message(command="kubectl get deploy web"), client)
+    assert session.cluster is not None and re.search(r"web\s+2/2", client.output())
+    expected = Cluster.restore(dropped)
+    assert [e["line"] for e in session.cluster.history][:len(expected.history)] == \
+        [e["line"] for e in expected.history]
     await hub.detach(session, client)
 
 

@@ -6,8 +6,9 @@ seconds while a rollout or a streaming command runs (lease renewal; the clock on
 re-synced every CLOCK_SYNC_SECONDS and counts by itself in between), or when a coalesced push or a
 save is owed. Views are rendered only when Cluster.changes moved. A sandbox with nothing to do asks
 for nothing: after DORMANT_AFTER_SECONDS (FIRST_DORMANT_AFTER_SECONDS before its first message) it
-is saved and its cluster dropped (only the saved snapshot stays in memory); the next message (or
-due time) restores it and lets the wall time missed pass, as a reconnect does.
+is saved and its cluster dropped (only the saved snapshot stays in memory, and once that save is
+written not even that: the row has it, IN_ROW); the next message (or due time) restores it and lets
+the wall time missed pass, as a reconnect does.
 
 The session (session.py) makes one Clock with the parts a tick calls, and runs its ticks under
 its lock when the scheduler wakes it.
@@ -54,6 +55,17 @@ TIME_SPENT_INTERVAL_SECONDS = 30.0  # how often time spent on exercises is writt
 YIELD_EVERY_SECONDS = 0.005
 
 
+class _InRow:
+    """A dormant sandbox whose snapshot is only in its row: an idle learner keeps no 10-20 KB
+    snapshot in the process; the next wake reads it back (one SELECT)."""
+
+    def __repr__(self) -> str:
+        return "IN_ROW"
+
+
+IN_ROW = _InRow()
+
+
 class Clock:
     def __init__(self, live: Live, *, screen: Screen, saver: Saver, grader: Grader, editor: Editor,
                  commands: Commands, lease: LeaseKeeper, outbox: Outbox):
@@ -63,7 +75,9 @@ class Clock:
         self.clock_at = 0.0  # loop time up to which wall time was turned into simulated time
         self.planned: float | None = None  # loop time of the tick asked from the scheduler
         self.busy_at = 0.0  # loop time the sandbox last had something to do
-        self.dormant_snapshot: dict | None = None  # the saved snapshot while the cluster is dropped
+        # The saved snapshot while the cluster is dropped; IN_ROW once that save is written.
+        self.dormant_snapshot: dict | _InRow | None = None
+        saver.on_written = self.shed
         self.dormant_wake: float | None = None  # loop time a dormant sandbox has something due
         self.last_view = self.last_clock = self.last_rollout = 0.0
 
@@ -80,6 +94,8 @@ class Clock:
         """Bring the cluster back if it was dropped, and let the wall time since the last tick pass."""
         live = self.live
         self.dormant_wake = None
+        if self.dormant_snapshot is IN_ROW:
+            self.dormant_snapshot = await self.saver.read_back()  # DatabaseError: stays IN_ROW
         if self.dormant_snapshot is not None:
             # Lossless: the snapshot was saved from this very cluster just before it was dropped.
             live.cluster = restore_cluster(self.dormant_snapshot)
@@ -217,4 +233,12 @@ class Clock:
         live.cluster = None
         self.screen.changes_seen = None
         self.screen.rollout_sent = {}
+        self.shed()  # at once if the save is written, else when it is (Saver.on_written)
         memory.trim_soon()
+
+    def shed(self) -> None:
+        """A dormant sandbox whose snapshot is written lets it go: the row has it."""
+        if self.dormant and self.dormant_snapshot is not IN_ROW and self.saver.in_row() \
+                and self.dormant_snapshot is self.saver.last_snapshot:
+            self.dormant_snapshot = IN_ROW
+            self.saver.forget_snapshot()

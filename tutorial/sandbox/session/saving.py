@@ -13,6 +13,7 @@ import logging
 from django.utils import timezone
 
 from tutorial.sandbox.models import Sandbox
+from tutorial.sandbox.persistence.db import console_db
 from tutorial.sandbox.persistence.lease import LeaseKeeper
 from tutorial.sandbox.persistence.sandboxes import SPEEDS, catch_up_seconds, restore_cluster
 from tutorial.sandbox.session.live import Live
@@ -32,6 +33,7 @@ class Saver:
         self.pending: dict | None = None  # a save prepared and not written yet
         self.writer: asyncio.Task | None = None
         self.prepared_at = float("-inf")  # loop time of the last save prepared (the clock's next is 5 s on)
+        self.on_written = None  # called once the newest save prepared is in the row (driving.Clock.shed)
 
     def load(self, sandbox: Sandbox, *, catch_up: bool):
         """The row's cluster, terminals, speed and pause; returns (cluster, simulated seconds the
@@ -105,11 +107,40 @@ class Saver:
                         self.pending[key] = fields[key]
         self.writer = None  # a finished task kept per idle session costs ~600 bytes
         if written:
+            if self.on_written is not None:
+                self.on_written()
             # "The database is back; your work was saved." only once the last save prepared, the
             # one with every command typed so far, is in the row; not at an earlier one of them
             await self.lease.announce_back()
+
+    def in_row(self) -> bool:
+        """The last snapshot prepared is the row's: written, and nothing owed or being written."""
+        return (self.last_snapshot is not None and self.live.sandbox.snapshot is self.last_snapshot
+                and self.pending is None and (self.writer is None or self.writer.done())
+                and not self.live.unsaved)
+
+    def forget_snapshot(self) -> None:
+        """The row keeps it (in_row()); read_back() brings it back."""
+        self.last_snapshot = self.live.sandbox.snapshot = None
+
+    async def read_back(self) -> dict:
+        """The snapshot forget_snapshot() let go, from the row; raises DatabaseError while the
+        database is down (the caller says so and the sandbox stays as it is)."""
+        sandbox = self.live.sandbox
+        row = await console_db(_saved_snapshot)(sandbox.pk)
+        if row is None:
+            raise RuntimeError(f"sandbox {sandbox.pk} is gone from the database")
+        snapshot, saved_at = row
+        if saved_at != sandbox.saved_at:  # only this session writes the row while it holds the lease
+            logger.warning("Sandbox %s: the row was written by another holder; going on from it", sandbox.pk)
+        self.last_snapshot = sandbox.snapshot = snapshot
+        return snapshot
 
     async def written(self) -> None:
         """Wait until what was saved so far is in the database (outside the session's lock)."""
         if self.writer is not None and not self.writer.done():
             await asyncio.shield(self.writer)
+
+
+def _saved_snapshot(pk: int):
+    return Sandbox.objects.filter(pk=pk).values_list("snapshot", "saved_at").first()

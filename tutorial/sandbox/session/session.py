@@ -38,7 +38,7 @@ from tutorial.sandbox.persistence.lease import LEASE_LOST, LEASE_LOST_CLOSE_CODE
 from tutorial.sandbox.persistence.sandboxes import restore_cluster, sandbox_reset
 from tutorial.sandbox.scheduler import scheduler
 from tutorial.sandbox.session.commands import Commands
-from tutorial.sandbox.session.driving import Clock
+from tutorial.sandbox.session.driving import IN_ROW, Clock
 from tutorial.sandbox.session.editing import Editor
 from tutorial.sandbox.session.grading import Grader, progress_rows
 from tutorial.sandbox.session.live import Live
@@ -149,12 +149,13 @@ class SandboxSession:
         self._forget_clock()
         if self.loaded and not self.taken_over and not was_stopped:
             async with self.lock, self.outbox.batched():
-                await self.clock.awake()  # the clock catches up on a dormant sandbox before the last save
-                for terminal in self.live.terminals.running():
-                    terminal.command.cancel()  # closing the terminals ends their foreground commands
-                    self.commands.flush(terminal)
-                    terminal.command = None
-                await self.saver.save()
+                if self.clock.dormant_snapshot is not IN_ROW:  # else the row is the whole state
+                    await self.clock.awake()  # the clock catches up on a dormant sandbox before the last save
+                    for terminal in self.live.terminals.running():
+                        terminal.command.cancel()  # closing the terminals ends their foreground commands
+                        self.commands.flush(terminal)
+                        terminal.command = None
+                    await self.saver.save()
                 await self.grader.account_time()
             await self.saver.written()  # before letting the lease go
             await self.lease.release()
@@ -188,8 +189,9 @@ class SandboxSession:
             return
         if self.loaded:
             async with self.lock, self.outbox.batched():
-                await self.clock.awake()
-                await self.saver.save()
+                if self.clock.dormant_snapshot is not IN_ROW:  # else the row is the whole state
+                    await self.clock.awake()
+                    await self.saver.save()
             await self.saver.written()
             await self.lease.release()
         self.taken_over = True
