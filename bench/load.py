@@ -50,6 +50,14 @@ from bench.servers import BackendCounter, Target, spawn, stop  # noqa: E402
 PRESETS = {"500": (500, 1), "1000": (1000, 1), "2000": (2000, 2)}
 
 
+def first_parts(firsts: list[tuple]) -> str:
+    """Medians and p95 of the parts of a time to first command (page, connect, sandbox, answer)."""
+    parts = list(zip(*firsts))
+    return "medians / p95: " + ", ".join(
+        f"{label} {percentile(part, 50) * 1000:.1f} / {percentile(part, 95) * 1000:.1f}"
+        for label, part in zip(("page", "connect", "sandbox + state", "first answer"), parts)) + " ms"
+
+
 def ms(values: list[float]) -> str:
     figures = [v * 1000 for v in values]
     return (f"p50 {percentile(figures, 50):.1f}  p95 {percentile(figures, 95):.1f}  "
@@ -131,15 +139,14 @@ async def run_phase(name: str, worker, targets: list[Target], args, commands: li
               + (f" (the CPU includes the {len(probes)} timed new learners' pages and sandboxes; "
                  "--probe-every 0 leaves them out)" if probes else ""))
     if total.firsts:
-        parts = list(zip(*total.firsts))
-        print(f"[{name}] time to first command during the ramp {ms([sum(f) for f in total.firsts])}; medians: page "
-              f"{percentile(parts[0], 50) * 1000:.1f}, connect {percentile(parts[1], 50) * 1000:.1f}, sandbox + state "
-              f"{percentile(parts[2], 50) * 1000:.1f}, first answer {percentile(parts[3], 50) * 1000:.1f} ms")
+        print(f"[{name}] time to first command during the ramp {ms([sum(f) for f in total.firsts])}; "
+              f"{first_parts(total.firsts)}")
     if probing:
-        firsts = [sum(f) for f in probes if isinstance(f, tuple)]
+        firsts = [f for f in probes if isinstance(f, tuple)]
         failed = [f for f in probes if not isinstance(f, tuple)]
         print(f"[{name}] time to first command of a new learner under this load (one every "
-              f"{args.probe_every:g} s while it ran): {ms(firsts)}"
+              f"{args.probe_every:g} s while it ran): {ms([sum(f) for f in firsts])}"
+              + (f"; {first_parts(firsts)}" if firsts else "")
               + (f"; failed {len(failed)}: {failed[:2]}" if failed else ""))
     return {"p95": percentile(total.rtts, 95), "cpu_per_command": total_cpu / max(1, total_answered),
             "errors": len(total.errors), "refused": total.refused}

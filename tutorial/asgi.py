@@ -2,11 +2,16 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial.settings")
 # Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from tutorial.http_one_trip import DjangoInOneTrip  # noqa: E402
+
+# Django's pages in one trip to the thread, not one per middleware (http_one_trip.py says why).
+django_http_app = DjangoInOneTrip()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -40,7 +45,7 @@ kube_api = KubeApiApp(run_api_request, prefix=settings.KUBEAPI_PREFIX)
 application = ProtocolTypeRouter(
     {
         # A full process answers the lesson page with "server is full" (tutorial/admission.py).
-        "http": HttpByPrefix(kube_api, LessonPageAdmission(django_asgi_app), settings.KUBEAPI_PREFIX),
+        "http": HttpByPrefix(kube_api, LessonPageAdmission(django_http_app), settings.KUBEAPI_PREFIX),
         # Origin check (scheme, host and port) stands in for CSRF: browsers send no CSRF token on
         # WebSockets (tutorial/origin.py). Then the console count and capacity.
         "websocket": SameOriginValidator(ConsoleAdmission(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
