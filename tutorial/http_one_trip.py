@@ -69,5 +69,7 @@ class DjangoInOneTrip:
             if close is not None:
                 close()
         status, response_headers = started
-        headers = [(name.lower().encode("latin1"), value.encode("latin1")) for name, value in response_headers]
+        # Django's WSGI handler writes Set-Cookie as " name=value; …" (a WSGI server strips it;
+        # an ASGI server such as uvicorn's h11 refuses it): stripped as its ASGI handler does.
+        headers = [(name.lower().encode("latin1"), value.strip().encode("latin1")) for name, value in response_headers]
         return int(status.split(" ", 1)[0]), headers, content
