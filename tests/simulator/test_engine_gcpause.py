@@ -50,3 +50,30 @@ def test_a_rollout_leaves_the_collector_on_and_makes_no_cyclic_garbage():
     assert gc.isenabled()
     # what the pause relies on: the simulator's work leaves no reference cycles behind
     assert gc.collect() == 0
+
+
+def _burst_survivors(n):
+    with gcpause.paused():
+        return [[i] for i in range(n)]
+
+
+def test_a_big_burst_hands_its_survivors_to_the_oldest_generation():
+    gc.collect()
+    kept = _burst_survivors(gcpause.PROMOTE_FROM + 1000)
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 100  # no young pass is owed for them
+    assert not any(x is kept[0] for x in gc.get_objects(generation=0))
+    assert any(x is kept[0] for x in gc.get_objects(generation=2))
+    small = _burst_survivors(10)  # a small burst: the usual young passes
+    assert any(x is small[0] for x in gc.get_objects(generation=0))
+
+
+def test_a_host_that_froze_objects_keeps_them_frozen():
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        _burst_survivors(gcpause.PROMOTE_FROM + 1000)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
