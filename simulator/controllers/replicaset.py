@@ -7,8 +7,10 @@ ReplicationController manager is the same code behind an adapter, so one reconci
 """
 from __future__ import annotations
 
+import collections
 import functools
 import math
+import operator
 import weakref
 
 from ..labels import map_selector_matches, selector_matches
@@ -64,6 +66,7 @@ def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
     rs = eng.store.get(kind, namespace, name)
     if rs is None:
         _pod_facts_cache(eng).pop((kind, namespace, name), None)
+        _RANK_FACTS.get(eng, {}).pop((kind, namespace, name), None)
         return
     uid = rs["metadata"]["uid"]
     facts = _active_facts(eng, rs, _claim_pods(eng, rs))
@@ -190,17 +193,56 @@ def _pod_from_template(rs: dict) -> dict:
 def _pods_to_delete(eng, rs: dict, facts: list[tuple], diff: int) -> list[dict]:
     """getPodsToDelete: rank by co-located related pods, then ActivePodsWithRanks order.
     `facts`: the active pods as _active_facts gives them (their Ready condition already found)."""
-    related = _related_pods(eng, rs)
-    on_node: dict[str, int] = {}
-    for p in related:  # every pod of the Deployment: is_pod_active and _node_name, inlined
-        if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
-                and not p["metadata"].get("deletionTimestamp"):
-            spec = p.get("spec")
-            node = (spec.get("nodeName") if isinstance(spec, dict) else None) or ""
-            on_node[node] = on_node.get(node, 0) + 1
-    ranked = [_Ranked(eng, p, on_node.get(_node_name(p), 0), ready) for p, _, ready in facts]
+    entries, seen = _rank_entries(eng, rs, _related_pods(eng, rs))
+    # active related pods per node (entry[1] is None for an inactive pod), counted in C
+    on_node = collections.Counter(map(_ACTIVE_NODE, entries))
+    on_node.pop(None, None)
+    buckets: dict[str, int] = {}  # _log_rank per timestamp: second resolution, so few distinct
+    ranked = []
+    for p, _, ready in facts:
+        entry = seen.get(id(p)) or _rank_entry(p)
+        ranked.append(_Ranked(eng, entry, on_node.get(entry[1], 0), ready, buckets))
     ranked.sort(key=functools.cmp_to_key(_compare))
     return [r.pod for r in ranked[:diff]]
+
+
+# What _pods_to_delete reads of each related pod that does not depend on the time of the call:
+# (pod, node name or "" if active else None, uid, unassigned, phase ordinal, deletion cost,
+# restarts, creationTimestamp), per pod object, as _FACTS (stored objects are immutable). Every
+# scale-down ranks all pods of the Deployment, most of them unchanged since the last one.
+_RANK_FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_ACTIVE_NODE = operator.itemgetter(1)
+
+
+def _rank_entry(p: dict) -> tuple:
+    node = _node_name(p)
+    active = (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed") \
+        and not p["metadata"].get("deletionTimestamp")
+    return (p, node if active else None, p["metadata"]["uid"], not node,
+            PHASE_ORDINAL.get(get_path(p, "status.phase"), 0), _deletion_cost(p), _max_restarts(p),
+            p["metadata"].get("creationTimestamp"))
+
+
+def _rank_entries(eng, rs: dict, pods: list[dict]) -> tuple[list[tuple], dict]:
+    """_rank_entry of each of `pods` (the pods related to `rs`), and id(pod) -> entry, reading
+    only the pods not seen on the last call for `rs`; a cached entry holds its pod, so a hit by
+    id is that very pod."""
+    cache = _RANK_FACTS.get(eng)
+    if cache is None:
+        cache = _RANK_FACTS[eng] = {}
+    key = (rs["kind"], rs["metadata"].get("namespace", ""), rs["metadata"]["name"])
+    seen = cache.get(key) or {}
+    ids = list(map(id, pods))
+    entries = list(map(seen.get, ids))
+    i = -1
+    while True:
+        try:
+            i = entries.index(None, i + 1)
+        except ValueError:
+            break
+        entries[i] = _rank_entry(pods[i])
+    cache[key] = now_seen = dict(zip(ids, entries))
+    return entries, now_seen
 
 
 def _node_name(pod: dict) -> str:
@@ -244,20 +286,24 @@ class _Ranked:
     __slots__ = ("pod", "uid", "unassigned", "phase", "ready", "cost", "rank", "ready_time", "ready_bucket",
                  "restarts", "created", "created_bucket")
 
-    def __init__(self, eng, pod: dict, rank: int, ready_cond: dict | None):
-        self.pod = pod
-        self.uid = pod["metadata"]["uid"]
-        self.unassigned = not _node_name(pod)
-        self.phase = PHASE_ORDINAL.get(get_path(pod, "status.phase"), 0)
+    def __init__(self, eng, entry: tuple, rank: int, ready_cond: dict | None, buckets: dict):
+        self.pod, _, self.uid, self.unassigned, self.phase, self.cost, self.restarts, created = entry
         cond = ready_cond  # the Ready condition when it is True, else None (_active_facts)
         self.ready = cond is not None
-        self.cost = _deletion_cost(pod)
         self.rank = rank
-        self.ready_time = cond["lastTransitionTime"] if self.ready else None
-        self.ready_bucket = _log_rank(eng, self.ready_time) if self.ready else None
-        self.restarts = _max_restarts(pod)
-        self.created = pod["metadata"]["creationTimestamp"]
-        self.created_bucket = _log_rank(eng, self.created)
+        if self.ready:
+            stamp = self.ready_time = cond["lastTransitionTime"]
+            bucket = buckets.get(stamp)
+            if bucket is None:
+                bucket = buckets[stamp] = _log_rank(eng, stamp)
+            self.ready_bucket = bucket
+        else:
+            self.ready_time = self.ready_bucket = None
+        self.created = created
+        bucket = buckets.get(created)
+        if bucket is None:
+            bucket = buckets[created] = _log_rank(eng, created)
+        self.created_bucket = bucket
 
 
 def _compare(a: _Ranked, b: _Ranked) -> int:

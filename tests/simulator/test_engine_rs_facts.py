@@ -108,3 +108,39 @@ def test_scale_down_takes_the_pending_pod_then_the_cheapest_by_deletion_cost():
     c.run("kubectl scale rs web --replicas=2")
     c.advance(1)
     assert set(ready) - set(_pods(c)) == {cheap}
+
+
+def _scale_downs(c: Cluster) -> list[str]:
+    """A Deployment scaled down three times, one pod made cheaper and one rolled out between:
+    the pods left each time."""
+    from tests.simulator.engine_helpers import deployment_yaml
+
+    c.files["d.yaml"] = deployment_yaml(replicas=8)
+    c.run("kubectl create -f d.yaml")
+    c.advance(30)
+    left = []
+    for replicas, annotate in ((6, True), (4, False), (2, False)):
+        c.run(f"kubectl scale deployment kubia --replicas={replicas}")
+        c.advance(1)
+        left.append(" ".join(_pods(c)))
+        if annotate:
+            r = c.run(f"kubectl annotate pod {_pods(c)[-1]} controller.kubernetes.io/pod-deletion-cost=-5")
+            assert r.exit_code == 0, r.stderr
+        c.advance(40)
+    return left
+
+
+def test_scale_downs_choose_the_same_pods_as_without_the_rank_cache(monkeypatch):
+    """_pods_to_delete keeps what it read of each pod (_rank_entries) between calls; a pod
+    written since (an annotation, a deletion) must be read again."""
+    from simulator.controllers import replicaset
+
+    cached = _scale_downs(Cluster(seed=3))
+    original = replicaset._pods_to_delete
+
+    def fresh(eng, *args):
+        replicaset._RANK_FACTS.clear()
+        return original(eng, *args)
+
+    monkeypatch.setattr(replicaset, "_pods_to_delete", fresh)
+    assert _scale_downs(Cluster(seed=3)) == cached
