@@ -102,11 +102,15 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
     template_labels = get_path(rs, "spec.template.metadata.labels") or {}
     cache = _pod_facts_cache(eng)
     known = cache.get(key)
-    # a new template (or a new ReplicaSet of the same name) changes "fully labeled": start over
-    seen = known[2] if known is not None and known[0] == meta["uid"] and known[1] is template_labels else {}
+    # new template labels (or a new ReplicaSet of the same name) change "fully labeled": start
+    # over. Compared by value: every status write clones the ReplicaSet, its template with it,
+    # and compared by identity the cache was emptied on most reconciles of a rollout.
+    seen = known[2] if known is not None and known[0] == meta["uid"] and known[1] == template_labels else {}
     # A cached entry holds its pod, so no other live object can have that id: a hit by id is
-    # that very pod. Lookups and the rebuilt map run in C (map, dict(zip)); only misses, the
-    # pods written since the last reconcile, are read in Python.
+    # that very pod. Lookups run in C (map); only misses, the pods written since the last
+    # reconcile, are read in Python and added. The map is not rebuilt on every reconcile (two
+    # more passes over thousands of entries scattered in memory): only once the entries of pods
+    # gone are as many as the live ones.
     ids = list(map(id, objects))
     entries = list(map(seen.get, ids))
     if None in entries:
@@ -122,16 +126,17 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
             p = objects[i]
             if p["kind"] != "Pod" or (p.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
                     or p["metadata"].get("deletionTimestamp"):
-                entries[i] = (p, None, None)  # not active
+                entries[i] = seen[ids[i]] = (p, None, None)  # not active
                 continue
             lbls = p["metadata"].get("labels") or {}
             labeled = (template_items <= lbls.items()) if subset_ok else \
                 all(lbls.get(k) == v for k, v in template_items)
             cond = ready_condition(p)
-            entries[i] = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
-    now_seen = dict(zip(ids, entries))
+            entries[i] = seen[ids[i]] = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
+    if len(seen) > 2 * len(ids) + 64:
+        seen = dict(zip(ids, entries))
     out = [e for e in entries if e[1] is not None]
-    cache[key] = (meta["uid"], template_labels, now_seen)
+    cache[key] = (meta["uid"], template_labels, seen)
     return out
 
 

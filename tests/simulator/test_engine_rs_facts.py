@@ -144,3 +144,20 @@ def test_scale_downs_choose_the_same_pods_as_without_the_rank_cache(monkeypatch)
 
     monkeypatch.setattr(replicaset, "_pods_to_delete", fresh)
     assert _scale_downs(Cluster(seed=3)) == cached
+
+
+def test_the_facts_cache_lets_go_of_pods_gone():
+    """The per-ReplicaSet cache adds the pods written since the last reconcile and is rebuilt
+    only when gone pods outnumber live ones: bounded by the live pods, not by the writes."""
+    from simulator.controllers import replicaset
+
+    c = Cluster(seed=2)
+    c.files["rs.yaml"] = _rs_yaml(replicas=40)
+    c.run("kubectl create -f rs.yaml")
+    c.advance(30)
+    for replicas in (10, 30, 5, 0):
+        c.run(f"kubectl scale rs web --replicas={replicas}")
+        c.advance(60)
+        assert _status(c)["replicas"] == replicas
+        (_, _, seen) = replicaset._pod_facts_cache(c._eng)[("ReplicaSet", "default", "web")]
+        assert len(seen) <= 2 * replicas + 64
