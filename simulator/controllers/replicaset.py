@@ -110,7 +110,7 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
     # that very pod. Lookups run in C (map); only misses, the pods written since the last
     # reconcile, are read in Python and added. The map is not rebuilt on every reconcile (two
     # more passes over thousands of entries scattered in memory): only once the entries of pods
-    # gone are as many as the live ones.
+    # gone are a quarter of the live ones (they are kept alive until then).
     ids = list(map(id, objects))
     entries = list(map(seen.get, ids))
     if None in entries:
@@ -133,7 +133,7 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
                 all(lbls.get(k) == v for k, v in template_items)
             cond = ready_condition(p)
             entries[i] = seen[ids[i]] = (p, labeled, cond if cond is not None and cond.get("status") == "True" else None)
-    if len(seen) > 2 * len(ids) + 64:
+    if len(seen) > len(ids) + len(ids) // 4 + 64:
         seen = dict(zip(ids, entries))
     out = [e for e in entries if e[1] is not None]
     cache[key] = (meta["uid"], template_labels, seen)
@@ -208,7 +208,15 @@ def _pods_to_delete(eng, rs: dict, facts: list[tuple], diff: int) -> list[dict]:
         entry = seen.get(id(p)) or _rank_entry(p)
         ranked.append(_Ranked(eng, entry, on_node.get(entry[1], 0), ready, buckets))
     ranked.sort(key=functools.cmp_to_key(_compare))
-    return [r.pod for r in ranked[:diff]]
+    victims = [r.pod for r in ranked[:diff]]
+    # the victims are about to be deleted: the cache does not keep them alive (nor, once the
+    # ReplicaSet is down to none, the other pods of its Deployment, until its next scale-down)
+    if len(victims) == len(ranked):
+        _RANK_FACTS[eng].pop(_rs_key(rs), None)
+    else:
+        for p in victims:
+            seen.pop(id(p), None)
+    return victims
 
 
 # What _pods_to_delete reads of each related pod that does not depend on the time of the call:
@@ -228,6 +236,10 @@ def _rank_entry(p: dict) -> tuple:
             p["metadata"].get("creationTimestamp"))
 
 
+def _rs_key(rs: dict) -> tuple:
+    return rs["kind"], rs["metadata"].get("namespace", ""), rs["metadata"]["name"]
+
+
 def _rank_entries(eng, rs: dict, pods: list[dict]) -> tuple[list[tuple], dict]:
     """_rank_entry of each of `pods` (the pods related to `rs`), and id(pod) -> entry, reading
     only the pods not seen on the last call for `rs`; a cached entry holds its pod, so a hit by
@@ -235,7 +247,7 @@ def _rank_entries(eng, rs: dict, pods: list[dict]) -> tuple[list[tuple], dict]:
     cache = _RANK_FACTS.get(eng)
     if cache is None:
         cache = _RANK_FACTS[eng] = {}
-    key = (rs["kind"], rs["metadata"].get("namespace", ""), rs["metadata"]["name"])
+    key = _rs_key(rs)
     seen = cache.get(key) or {}
     ids = list(map(id, pods))
     entries = list(map(seen.get, ids))
