@@ -74,7 +74,7 @@ def _pod_map(eng, d: dict, rs_list) -> dict[str, list[dict]]:
     """getPodMapForDeployment: pods (terminating ones included) grouped by owning RS uid."""
     out = {rs["metadata"]["uid"]: [] for rs in rs_list}
     for rs_uid in out:
-        out[rs_uid] = [p for p in eng.store.dependents(rs_uid) if p["kind"] == "Pod"]
+        out[rs_uid] = eng.store.dependents(rs_uid, "Pod")
     return out
 
 

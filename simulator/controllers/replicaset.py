@@ -84,6 +84,8 @@ def sync_replica_set(eng, kind: str, namespace: str, name: str) -> None:
 # most reconciles of a big rollout) is not read again. Derived data only: never snapshotted, and a
 # restored or rolled-back engine is a new object with an empty cache.
 _FACTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LABELED = operator.itemgetter(1)  # of a facts entry: fully labeled (None: not an active pod)
+_READY = operator.itemgetter(2)    # its Ready condition if True, else None
 
 
 def _pod_facts_cache(eng) -> dict:
@@ -143,7 +145,7 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
 def _claim_pods(eng, rs: dict) -> list[dict]:
     """Owned pods, plus orphans matching the selector, which are adopted (ClaimPods)."""
     uid = rs["metadata"]["uid"]
-    owned = [p for p in eng.store.dependents(uid) if p["kind"] == "Pod"]
+    owned = eng.store.dependents(uid, "Pod")
     if rs["metadata"].get("deletionTimestamp"):
         return owned
     for pod in eng.store.orphans("Pod", rs["metadata"]["namespace"]):
@@ -272,11 +274,11 @@ def _related_pods(eng, rs: dict) -> list[dict]:
     """getIndirectlyRelatedPods: pods of every ReplicaSet sharing this one's controller."""
     ref = controller_ref(rs)
     if ref is None:
-        return [p for p in eng.store.dependents(rs["metadata"]["uid"]) if p["kind"] == "Pod"]
+        return eng.store.dependents(rs["metadata"]["uid"], "Pod")
     out = []
     for sibling in eng.store.dependents(ref["uid"]):
         if sibling["kind"] == rs["kind"]:
-            out.extend(p for p in eng.store.dependents(sibling["metadata"]["uid"]) if p["kind"] == "Pod")
+            out.extend(eng.store.dependents(sibling["metadata"]["uid"], "Pod"))
     return out
 
 
@@ -354,19 +356,21 @@ def _compare(a: _Ranked, b: _Ranked) -> int:
 def _update_status(eng, rs: dict, facts: list[tuple], failure) -> None:
     """calculateStatus (replica_set_utils.go) over _active_facts; writes only when something changed."""
     min_ready = int(get_path(rs, "spec.minReadySeconds") or 0)
-    ready = available = fully_labeled = 0
     waiting_for_min_ready = None
-    for _, labeled, cond in facts:
-        if labeled:
-            fully_labeled += 1
-        if cond is not None:
-            ready += 1
-            since = eng.parse_time(cond["lastTransitionTime"]) if min_ready else 0.0
-            if not min_ready or since + min_ready < eng.now:  # IsPodAvailable
-                available += 1
-            else:
-                due = since + min_ready + 1
-                waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
+    # counted in C: this runs over every pod of the ReplicaSet on every reconcile
+    fully_labeled = sum(map(bool, map(_LABELED, facts)))
+    conds = list(map(_READY, facts))
+    ready = available = len(conds) - conds.count(None)
+    if min_ready:
+        available = 0
+        for cond in conds:
+            if cond is not None:
+                since = eng.parse_time(cond["lastTransitionTime"])
+                if since + min_ready < eng.now:  # IsPodAvailable
+                    available += 1
+                else:
+                    due = since + min_ready + 1
+                    waiting_for_min_ready = due if waiting_for_min_ready is None else min(waiting_for_min_ready, due)
     old = rs.get("status") or {}
     status = {"replicas": len(facts)}
     if fully_labeled:

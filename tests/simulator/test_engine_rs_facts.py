@@ -161,3 +161,22 @@ def test_the_facts_cache_lets_go_of_pods_gone():
         assert _status(c)["replicas"] == replicas
         (_, _, seen) = replicaset._pod_facts_cache(c._eng)[("ReplicaSet", "default", "web")]
         assert len(seen) <= replicas + replicas // 4 + 64
+
+
+def test_dependents_of_a_kind_keep_the_order_of_the_last_writes():
+    from simulator.store import Store
+
+    s = Store()
+    owner = {"uid": "u1", "controller": True, "kind": "ReplicaSet", "name": "rs"}
+
+    def put(kind, name):
+        s.put({"kind": kind, "metadata": {"name": name, "namespace": "default", "ownerReferences": [owner]}})
+
+    for kind, name in (("Pod", "a"), ("ConfigMap", "x"), ("Pod", "b"), ("Pod", "c")):
+        put(kind, name)
+    put("Pod", "a")  # written again: last
+    names = lambda objs: [o["metadata"]["name"] for o in objs]  # noqa: E731
+    assert names(s.dependents("u1")) == ["x", "b", "c", "a"]
+    assert names(s.dependents("u1", "Pod")) == ["b", "c", "a"]
+    assert names(s.dependents("u1", "ConfigMap")) == ["x"]
+    assert s.dependents("u1", "Secret") == [] and s.dependents("nobody", "Pod") == []
