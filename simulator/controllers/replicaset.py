@@ -119,12 +119,7 @@ def _active_facts(eng, rs: dict, objects: list[dict]) -> list[tuple]:
         # with string label values, "all template labels match" is a dict_items subset test
         template_items = template_labels.items()
         subset_ok = all(isinstance(v, str) for v in template_labels.values())
-        i = -1
-        while True:
-            try:
-                i = entries.index(None, i + 1)
-            except ValueError:
-                break
+        for i in _misses(entries):
             p = objects[i]
             if p["kind"] != "Pod" or (p.get("status") or {}).get("phase") in ("Succeeded", "Failed") \
                     or p["metadata"].get("deletionTimestamp"):
@@ -242,6 +237,18 @@ def _rs_key(rs: dict) -> tuple:
     return rs["kind"], rs["metadata"].get("namespace", ""), rs["metadata"]["name"]
 
 
+def _misses(entries: list):
+    """The indices of the None entries (the cache's misses), found in C by list.index rather than
+    by a Python loop over thousands of hits."""
+    i = -1
+    while True:
+        try:
+            i = entries.index(None, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
 def _rank_entries(eng, rs: dict, pods: list[dict]) -> tuple[list[tuple], dict]:
     """_rank_entry of each of `pods` (the pods related to `rs`), and id(pod) -> entry, reading
     only the pods not seen on the last call for `rs`; a cached entry holds its pod, so a hit by
@@ -253,12 +260,7 @@ def _rank_entries(eng, rs: dict, pods: list[dict]) -> tuple[list[tuple], dict]:
     seen = cache.get(key) or {}
     ids = list(map(id, pods))
     entries = list(map(seen.get, ids))
-    i = -1
-    while True:
-        try:
-            i = entries.index(None, i + 1)
-        except ValueError:
-            break
+    for i in _misses(entries):
         entries[i] = _rank_entry(pods[i])
     cache[key] = now_seen = dict(zip(ids, entries))
     return entries, now_seen
