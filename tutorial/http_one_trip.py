@@ -2,8 +2,8 @@
 
 Why not Django's own ASGI handler: there each of the project's MiddlewareMixin middlewares runs
 its process_request and process_response through sync_to_async, so a lesson page was 16 trips
-between the event loop and the thread (request_started, six process_request, process_view, the
-view, six process_response; measured in tests/web/test_http_one_trip.py). Each trip waits for a
+between the event loop and the thread (request_started, the exception wrapper, six
+process_request, process_view, the view, six process_response; tests/web/test_http_one_trip.py). Each trip waits for a
 turn of the event loop, and with 1,000 learners on a process the loop is busy: a new learner's
 lesson page took 250 ms at the median (bench/load.py), most of it waiting for turns. Here the
 middleware, the view, Django's request signals and the response's close() all run in one call on
@@ -46,7 +46,8 @@ class DjangoInOneTrip:
             body.seek(0)
             status, headers, content = await sync_to_async(self._respond, thread_sensitive=True)(scope, body)
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": content})
+        # A HEAD answer has the GET's headers and no body (RFC 9110 9.3.2; h11 refuses one).
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
 
     def _respond(self, scope, body) -> tuple[int, list, bytes]:
         """On the thread: the whole WSGI request, closed (Django's request_finished) before return."""

@@ -65,6 +65,9 @@ async def test_static_files_an_async_view_and_a_redirect():
     assert script["status"] == 200 and b"workspace" in script["body"]
     health = await request("GET", "/healthz")  # an async view, run by Django's WSGI handler
     assert health["status"] in (200, 503) and health["body"]
+    head = await request("HEAD", "/static/js/workspace.js")
+    assert head["status"] == 200 and head["body"] == b""
+    assert dict(head["headers"])[b"content-length"] == str(len(script["body"])).encode()
     home = await request("GET", "/")
     assert home["status"] == 302 and dict(home["headers"])[b"location"].startswith(b"/")
 
