@@ -453,3 +453,33 @@ async def test_every_message_kind_has_a_handler():
     from tutorial.sandbox.session.routes import ROUTES
 
     assert set(ROUTES) == set(KINDS)
+
+
+async def test_closing_a_sandbox_whose_snapshot_is_only_in_its_row_reads_nothing_and_lets_the_lease_go():
+    """The row is the whole state of an IN_ROW sandbox: the last window leaving neither reads it
+    back nor writes it again (the clock's catch-up comes from the row's saved_at), and the lease
+    is released for the next window."""
+    from tutorial.sandbox.session import driving, saving
+
+    hub, client = Hub(), FakeClient()
+    session = await open_session(hub, client)
+    await session.handle(message(command="echo hello"), client)
+    clock = session.clock
+    async with session.lock, session.outbox.batched():
+        quiet = asyncio.get_running_loop().time() + 60
+        await session.tick(quiet)
+    await session.saver.written()
+    assert clock.dormant_snapshot is driving.IN_ROW
+    row = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+
+    def no_read(pk):
+        raise AssertionError("an IN_ROW sandbox was read back to be closed")
+
+    real, saving._saved_snapshot = saving._saved_snapshot, no_read
+    try:
+        await hub.detach(session, client)
+    finally:
+        saving._saved_snapshot = real
+    after = await database_sync_to_async(Sandbox.objects.get)(pk=session.sandbox.pk)
+    assert after.saved_at == row.saved_at and after.snapshot == row.snapshot
+    assert await database_sync_to_async(lease.current)(session.sandbox.pk) is None
