@@ -63,11 +63,11 @@ def restore_cluster(snapshot: dict):
 # set-up of `deployment-basics` costs ~5 ms of CPU, on the path of every new learner's first page).
 _PREPARED: dict[tuple, tuple[dict, float]] = {}
 _SETUP_CLUSTERS: dict[str, object] = {}  # a set-up's snapshot data -> its cluster, never run itself
+MAX_PREPARED = 64  # lessons × versions; a catalogue reload adds versions, so the dict is bounded
 
 
 def _setup_longest() -> int:
     return max(map(len, _SETUP_CLUSTERS), default=-1)
-MAX_PREPARED = 64  # lessons × versions; a catalogue reload adds versions, so the dict is bounded
 
 
 def prepared(lesson: Lesson) -> tuple[dict, float]:
