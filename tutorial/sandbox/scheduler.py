@@ -6,9 +6,11 @@ alone: a sandbox with nothing scheduled, no streaming command and no traffic str
 and costs nothing until a message arrives. The session decides when (session/driving.py `Clock.plan`); this
 module only keeps the timetable and runs the due ticks.
 
-One `ClockScheduler` per event loop (`scheduler()`), run by a single asyncio task that sleeps until
-the earliest wake-up. A due driver's `clock_tick()` runs as its own task, so one console waiting on
+One `ClockScheduler` per event loop (`scheduler()`): one timer of the loop (`call_at`) armed for the
+earliest wake-up. A due driver's `clock_tick()` runs as its own task, so one console waiting on
 the database never delays the others; a driver whose tick is still running is not started twice.
+(It was a task sleeping in `asyncio.wait_for(event.wait(), timeout)`: every wake-up made a task,
+a future and a timer of its own, at 500 learners several hundred times a second.)
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ class ClockScheduler:
         self._ticking: set[Driver] = set()
         self._again: set[Driver] = set()  # due while its previous tick was still running
         self._tasks: set[asyncio.Task] = set()
-        self._changed = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._timer: asyncio.TimerHandle | None = None  # armed for the earliest entry of the heap
+        self._timer_at: float | None = None
         self.ticks = 0  # ticks run (for tests and the benchmark)
 
     # ------------------------------------------------------------------ timetable
@@ -46,9 +48,8 @@ class ClockScheduler:
         entry = (when, next(self._seq))
         self._due[driver] = entry
         heapq.heappush(self._heap, (*entry, driver))
-        if self._heap[0][1] == entry[1]:  # a new earliest wake-up: the sleeping task must know
-            self._changed.set()
-        self._ensure_running()
+        if self._timer_at is None or when < self._timer_at:  # a new earliest wake-up
+            self._arm(when)
 
     def forget(self, driver: Driver) -> None:
         """No more ticks for this driver (it is idle or gone); its heap entry goes stale."""
@@ -63,31 +64,28 @@ class ClockScheduler:
         """How many drivers are waiting for a tick."""
         return len(self._due)
 
-    # ------------------------------------------------------------------ the task
-    def _ensure_running(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = self._loop.create_task(self._run(), name="sandbox-clock-scheduler")
+    # ------------------------------------------------------------------ the timer
+    def _arm(self, when: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_at = when
+        self._timer = self._loop.call_at(when, self._fire)
 
-    async def _run(self) -> None:
-        while True:
-            now = self._loop.time()
-            while self._heap and self._heap[0][0] <= now:
-                when, seq, driver = heapq.heappop(self._heap)
-                if self._due.get(driver) != (when, seq):
-                    continue  # replaced or forgotten
-                del self._due[driver]
-                self._start(driver)
-            # Stale entries (forgotten drivers) would keep waking us: drop them from the top.
-            while self._heap and self._due.get(self._heap[0][2]) != self._heap[0][:2]:
-                heapq.heappop(self._heap)
-            if not self._heap and not self._due:
-                self._heap.clear()
-            timeout = None if not self._heap else max(0.0, self._heap[0][0] - self._loop.time())
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), timeout)
-            except asyncio.TimeoutError:
-                pass
+    def _fire(self) -> None:
+        """Start every due tick, then arm the timer for the next live entry (if any)."""
+        self._timer = self._timer_at = None
+        now = self._loop.time()
+        while self._heap and self._heap[0][0] <= now:
+            when, seq, driver = heapq.heappop(self._heap)
+            if self._due.get(driver) != (when, seq):
+                continue  # replaced or forgotten
+            del self._due[driver]
+            self._start(driver)
+        # Stale entries (forgotten or replaced drivers) would wake us for nothing: drop them.
+        while self._heap and self._due.get(self._heap[0][2]) != self._heap[0][:2]:
+            heapq.heappop(self._heap)
+        if self._heap:
+            self._arm(self._heap[0][0])
 
     def _start(self, driver: Driver) -> None:
         if driver in self._ticking:

@@ -38,7 +38,13 @@ DORMANT_AFTER_SECONDS = 10.0  # quiet this long (wall): saved, cluster dropped u
 FIRST_DORMANT_AFTER_SECONDS = 2.0
 MAX_TICK_WALL_SECONDS = 1.0  # a stalled event loop does not make the cluster jump ahead
 VIEW_INTERVAL_SECONDS = 0.1  # live view updates are coalesced to at most 10 per second
-ROLLOUT_INTERVAL_SECONDS = 0.5  # the Rollout panel (chart, why log, traffic) at most twice a second
+# The Rollout panel (chart, why log, traffic) goes out with a cluster view once this long has passed
+# since it was last sent, and on a tick of its own only after ROLLOUT_INTERVAL_SECONDS: in a rollout
+# the views of pods becoming ready come every 0.3 s or so, and a panel throttled on its own clock
+# went out as a frame between two views (a rollout of 3 replicas: 9 frames in 3 s, now 6; 4 panel
+# renders, now 3).
+ROLLOUT_WITH_VIEW_SECONDS = 0.5
+ROLLOUT_INTERVAL_SECONDS = 1.0
 CLOCK_INTERVAL_SECONDS = 1.0  # Redis unreachable: tick this often to rejoin the channel layer
 # While the clock is driven the controls (clock, speed) are re-sent this often; the page counts the
 # clock forward itself in between (static/js/sim-clock.js).
@@ -79,7 +85,7 @@ class Clock:
         self.dormant_snapshot: dict | _InRow | None = None
         saver.on_written = self.shed
         self.dormant_wake: float | None = None  # loop time a dormant sandbox has something due
-        self.last_view = self.last_clock = self.last_rollout = 0.0
+        self.last_view = self.last_rollout = 0.0
 
     def started(self) -> None:
         """A cluster was loaded: wall time counts from now."""
@@ -173,7 +179,7 @@ class Clock:
         if due_in is not None:
             wakes.append(now + due_in)
         if driving:
-            wakes.append(min(self.last_clock + CLOCK_SYNC_SECONDS, self.lease.due()))
+            wakes.append(min(self.screen.controls_at + CLOCK_SYNC_SECONDS, self.lease.due()))
         if self.screen.view_dirty:
             wakes.append(self.last_view + VIEW_INTERVAL_SECONDS)
         if self.screen.rollout_dirty or live.traffic.changed:
@@ -199,14 +205,16 @@ class Clock:
         screen.note_changes()
         due_in = self.due_in()
         driving = self.driving(due_in)
-        if screen.view_dirty and now - self.last_view >= VIEW_INTERVAL_SECONDS:
+        viewed = screen.view_dirty and now - self.last_view >= VIEW_INTERVAL_SECONDS
+        if viewed:
             self.last_view = now
             await screen.view()
-        if (screen.rollout_dirty or live.traffic.changed) and now - self.last_rollout >= ROLLOUT_INTERVAL_SECONDS:
+        since = now - self.last_rollout
+        if (screen.rollout_dirty or live.traffic.changed) and (
+                since >= ROLLOUT_INTERVAL_SECONDS or viewed and since >= ROLLOUT_WITH_VIEW_SECONDS):
             self.last_rollout = now
             await screen.rollout_panel()
-        if driving and now - self.last_clock >= CLOCK_SYNC_SECONDS:
-            self.last_clock = now
+        if driving and now - screen.controls_at >= CLOCK_SYNC_SECONDS:  # not just sent with a command
             await screen.controls()
         if self.grader.owed() and now - self.grader.last_grade >= GRADE_INTERVAL_SECONDS:
             await self.grader.grade()

@@ -8,6 +8,8 @@ differs from what was sent last (a hash per part is kept, not the HTML).
 
 from __future__ import annotations
 
+import asyncio
+
 from tutorial.sandbox.panels import fragments
 from tutorial.sandbox.panels.cluster_view import build_cluster_view, view_of
 from tutorial.sandbox.panels.rollout_panel import RolloutChoice
@@ -28,6 +30,7 @@ class Screen:
         self.rollout_sent: dict[str, int] = {}  # part → hash of the HTML last sent
         self.replay_at: float | None = None  # the simulated moment the view shows; None: live
         self.rollout = RolloutChoice()  # the Rollout panel's Deployment: picked, else the rolling one
+        self.controls_at = float("-inf")  # loop time the controls (clock, speed) were last sent
 
     # ---------------------------------------------------------------- plain output
     async def send(self, text: str) -> None:
@@ -50,6 +53,7 @@ class Screen:
 
     async def controls(self) -> None:
         live = self.live
+        self.controls_at = asyncio.get_running_loop().time()
         context = controls_state(live.cluster, live.terminals, speed=live.speed, paused=live.paused,
                                  tick=self.view_tick, editing=live.editing)
         await self.send(fragments.controls(context, live.language))
@@ -67,6 +71,7 @@ class Screen:
         self.view_tick += 1
         self.view_dirty = False
         self.changes_seen = live.cluster.changes
+        self.controls_at = asyncio.get_running_loop().time()
         await self.send(fragments.full_state(self.console_context(), live.language))
         for terminal in live.terminals:
             if terminal.id != "1":  # the page shows terminal N > 1 under ids suffixed "-N"
