@@ -135,6 +135,8 @@ async def first_command(target, args, command: str, stats: Stats):
     ws = await websockets.connect(f"{target.ws}/ws/sandbox/{args.lang}/{args.lesson}/", open_timeout=120,
                                   additional_headers={"Cookie": cookie, "Origin": target.url}, max_size=2**24)
     opened = time.perf_counter()
+    if args.showing != "all":  # what the page says when its socket opens (static/js/console.js)
+        await ws.send(json.dumps({"showing": [name for name in args.showing.split(",") if name]}))
     inbox: asyncio.Queue = asyncio.Queue()
     task = asyncio.create_task(_reader(ws, stats, inbox))
     at, message = await asyncio.wait_for(inbox.get(), 60)  # the full state: the sandbox exists

@@ -211,6 +211,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--idle", type=float, default=15.0,
                         help="seconds all connections stay idle before the memory is read")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo-consumer comparison")
+    parser.add_argument("--showing", default="cluster,chart",
+                        help="the panels each learner's page says it shows, as a laptop-size page does "
+                             "(cluster view and the chart's tab); 'all': say nothing (everything drawn)")
     args = parser.parse_args()
     if args.preset:
         args.learners, args.processes = PRESETS[args.preset]

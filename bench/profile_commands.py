@@ -81,6 +81,8 @@ async def replay(args, commands: list[str], count: int, *, profile: cProfile.Pro
     sandbox, lesson = await sync_to_async(_sandbox)(f"anon:profile-{time.time_ns()}", args.lesson)
     hub = Hub()
     session = await hub.attach(sandbox, lesson, args.lang, client, owner=sandbox.owner)
+    if args.showing != "all":  # what the page says when its socket opens (static/js/console.js)
+        await session.handle(from_dict({"showing": [name for name in args.showing.split(",") if name]}), client)
     frames, sent = client.frames, client.bytes
     cpu, main = time.process_time(), time.thread_time()
     if profile is not None:
@@ -252,4 +254,6 @@ if __name__ == "__main__":
     parser.add_argument("--top", type=int, default=35, help="functions cProfile lists (0: no cProfile replay)")
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--callees", help="also print what the functions matching this name call")
+    parser.add_argument("--showing", default="cluster,chart",
+                        help="the panels the page says it shows, as a laptop-size page does; 'all': everything")
     asyncio.run(main(parser.parse_args()))

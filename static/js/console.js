@@ -155,12 +155,41 @@
     return true;
   }
 
+  // What this window shows of the live panels (the server draws only those: session/screen.py):
+  // the cluster view and which of the views' tabs; nothing while the page is in a background tab.
+  // Said when the socket opens and whenever it changes (tabs, panes, resizing, page visibility).
+  const PANELS = { cluster: "cluster-view", chart: "view-chart", why: "view-why", traffic: "view-traffic" };
+  let saidShowing = null;
+  let showingTimer = null;
+  function showing() {
+    if (document.visibilityState === "hidden") return [];
+    return Object.keys(PANELS).filter((name) => {
+      const node = $(PANELS[name]);
+      return !!node && node.getClientRects().length > 0;
+    });
+  }
+  function sayShowing() {
+    clearTimeout(showingTimer);
+    const now = showing();
+    if (!socket || now.join(",") === saidShowing) return;
+    saidShowing = now.join(",");
+    send({ showing: now });
+  }
+  const sayShowingSoon = () => { clearTimeout(showingTimer); showingTimer = setTimeout(sayShowing, 100); };
+  document.addEventListener("visibilitychange", sayShowing);
+  window.addEventListener("resize", sayShowingSoon);
+  new MutationObserver(sayShowingSoon).observe(document.documentElement, {
+    subtree: true, attributes: true, attributeFilter: ["hidden", "data-pane"],
+  });
+
   document.addEventListener("htmx:wsOpen", (event) => {
     if (watchState(event, "open")) return;
     socket = event.detail.socketWrapper;
     const consoleBox = $("console");
     if (consoleBox) consoleBox.dataset.state = "open";
     TERMINALS.forEach((t) => { terminals[t].awaiting = false; pump(t); });
+    saidShowing = null;  // a new socket (a reconnect) knows nothing yet
+    sayShowing();
   });
   document.addEventListener("htmx:wsClose", (event) => {
     if (watchState(event, "closed")) return;

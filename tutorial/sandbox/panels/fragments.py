@@ -283,6 +283,13 @@ ROLLOUT_PARTS = (
     "sandbox/_traffic_controls.html",
     "sandbox/_traffic_strip.html",
 )
+# The parts each tab of the page's views shows (lessons/lesson.html, _rollout_panel.html): a part
+# whose tab no window shows is neither computed nor sent (Screen.shown).
+PANEL_PARTS = {
+    "chart": ("sandbox/_rollout_controls.html", "sandbox/_rollout_chart_panel.html"),
+    "why": ("sandbox/_rollout_why_panel.html",),
+    "traffic": ("sandbox/_traffic_controls.html", "sandbox/_traffic_strip.html"),
+}
 # What each part's template reads from the context (besides `oob`, always true here, and the
 # language): equal values, equal HTML. The chart's SVG is left out of its key and put in after.
 PART_INPUTS = {
@@ -295,10 +302,12 @@ PART_INPUTS = {
 
 
 def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, language: str,
-                    at: float | None = None) -> dict:
+                    at: float | None = None, *, why: bool = True) -> dict:
     """Context for templates/sandbox/_rollout_panel.html and its parts (the page and the session);
-    `at`: the replay's simulated time (None = live)."""
-    context = panel_context(cluster, rollout_ref, language, at) if cluster is not None else {"rollout_ref": None}
+    `at`: the replay's simulated time (None = live); `why=False`: the why-log is not shown
+    anywhere, so not explained (None)."""
+    context = panel_context(cluster, rollout_ref, language, at, why=why) if cluster is not None \
+        else {"rollout_ref": None}
     context.update(
         rollout_kept=kept(cluster) if cluster is not None else None,
         rollout_names=deployment_names(cluster) if cluster is not None else [],
@@ -312,16 +321,16 @@ def rollout_context(cluster, rollout_ref: str | None, traffic: TrafficStrip, lan
     return context
 
 
-def rollout_parts(context: dict, language: str) -> dict[str, str]:
-    """Each part of the Rollout panel as an out-of-band fragment, by template name. A part whose
-    inputs (PART_INPUTS) equal those it was last rendered from, for this cluster (the context's
-    `rollout_kept`), is not rendered again."""
+def rollout_parts(context: dict, language: str, names=ROLLOUT_PARTS) -> dict[str, str]:
+    """Each part of the Rollout panel (or of `names`) as an out-of-band fragment, by template name.
+    A part whose inputs (PART_INPUTS) equal those it was last rendered from, for this cluster (the
+    context's `rollout_kept`), is not rendered again."""
     context = {**context, "oob": True}
     memory: Kept | None = context.get("rollout_kept")
     if memory is None:
-        return {name: _render(name, context, language) for name in ROLLOUT_PARTS}
+        return {name: _render(name, context, language) for name in names}
     parts = {}
-    for name in ROLLOUT_PARTS:
+    for name in names:
         # copies of the lists: the traffic strip's cells, for one, grow in place
         inputs = {key: list(value) if isinstance(value, list) else value
                   for key, value in ((key, context.get(key)) for key in PART_INPUTS[name])}

@@ -97,7 +97,8 @@ def kept(cluster) -> Kept:
     return _KEPT.of(cluster)
 
 
-def panel_context(cluster, ref: str | None, language: str, at: float | None = None) -> dict:
+def panel_context(cluster, ref: str | None, language: str, at: float | None = None, *,
+                  why: bool = True) -> dict:
     """Context for templates/sandbox/_rollout_chart_panel.html and _rollout_why_panel.html; with
     `at` (replay), only what had happened by simulated time `at`.
 
@@ -124,6 +125,8 @@ def panel_context(cluster, ref: str | None, language: str, at: float | None = No
         else:
             chart = rollout_chart_context(samples, language, deployment=name, until=until, id_prefix="rollout-chart")
         memory.chart = (key, chart, until)
+    if not why:  # no window shows the why-log (Screen.shown): not explained now
+        return {"rollout_ref": ref, "chart": chart, "why": None}
     key = (ref, language, recorded, cluster.decisions(name, namespace))  # what explain_items reads
     if memory.why is not None and memory.why[0] == key:
         why = memory.why[1]

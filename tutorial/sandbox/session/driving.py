@@ -180,15 +180,15 @@ class Clock:
             wakes.append(now + due_in)
         if driving:
             wakes.append(min(self.screen.controls_at + CLOCK_SYNC_SECONDS, self.lease.due()))
-        if self.screen.view_dirty:
+        if self.screen.view_owed():
             wakes.append(self.last_view + VIEW_INTERVAL_SECONDS)
-        if self.screen.rollout_dirty or live.traffic.changed:
+        if self.screen.rollout_owed():
             wakes.append(self.last_rollout + ROLLOUT_INTERVAL_SECONDS)
         if self.grader.owed():
             wakes.append(self.grader.last_grade + GRADE_INTERVAL_SECONDS)
         if live.unsaved:  # 5 s after the last save (or retried as often while the database is down)
             wakes.append(self.saver.prepared_at + SAVE_INTERVAL_SECONDS)
-        if driving or self.screen.view_dirty or live.terminals.running():
+        if driving or self.screen.view_owed() or live.terminals.running():
             self.busy_at = now
         if not driving and not self.busy() and not self.lease.database_down:
             # Nothing soon: after a while drop the cluster (save first) and wait for a message or
@@ -205,12 +205,12 @@ class Clock:
         screen.note_changes()
         due_in = self.due_in()
         driving = self.driving(due_in)
-        viewed = screen.view_dirty and now - self.last_view >= VIEW_INTERVAL_SECONDS
+        viewed = screen.view_owed() and now - self.last_view >= VIEW_INTERVAL_SECONDS
         if viewed:
             self.last_view = now
             await screen.view()
         since = now - self.last_rollout
-        if (screen.rollout_dirty or live.traffic.changed) and (
+        if screen.rollout_owed() and (
                 since >= ROLLOUT_INTERVAL_SECONDS or viewed and since >= ROLLOUT_WITH_VIEW_SECONDS):
             self.last_rollout = now
             await screen.rollout_panel()
@@ -223,7 +223,7 @@ class Clock:
         if now - self.grader.time_mark >= TIME_SPENT_INTERVAL_SECONDS:  # both time.monotonic()
             await self.grader.account_time()
         if (not driving and not self.busy() and not self.lease.database_down
-                and not screen.view_dirty and now - self.busy_at >= self.dormant_after()):
+                and not screen.view_owed() and now - self.busy_at >= self.dormant_after()):
             if live.unsaved or not self.saver.moment_saved():
                 await self.saver.save()  # the cluster is dropped to its snapshot: of this very moment
             self.go_dormant()

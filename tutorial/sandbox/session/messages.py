@@ -21,11 +21,13 @@ from tutorial.sandbox.panels.editor import MAX_EDITOR_MESSAGE_BYTES
 MAX_TERMINALS = 4
 DEFAULT_TERMINAL = "1"
 # Kinds that change nothing a learner owns: allowed to a read-only client (an instructor's view).
-READ_ONLY_KINDS = frozenset({"complete", "rollout", "replay", "file_open", "file_close", "traffic_service"})
+READ_ONLY_KINDS = frozenset({"complete", "rollout", "replay", "file_open", "file_close", "traffic_service",
+                             "showing"})
 # The first key found decides the kind, in this order (as the consumer's dispatch always did).
 KINDS = ("command", "cancel", "clear", "complete", "speed", "pause", "reset", "check", "hint", "solution", "step",
          "rollout", "traffic", "traffic_service", "file_save", "file_open", "file_new", "file_delete",
-         "file_close", "edit_save", "edit_cancel", "replay")
+         "file_close", "edit_save", "edit_cancel", "replay", "showing")
+MAX_SHOWING = 8  # {"showing": ["cluster", "chart"]}: which panels a window shows (session/screen.py)
 # Kinds that count only when their value is truthy ({"cancel": false} is no cancel).
 FLAG_KINDS = frozenset({"cancel", "clear", "reset"})
 TEXT_KINDS = {"command": _('"command" must be text.'), "complete": _('"complete" must be text.')}
@@ -122,6 +124,9 @@ def from_dict(message: dict) -> Message | Refusal:
             return Refusal(_("Command too long: the limit is %(count)d characters."), {"count": MAX_COMMAND_CHARS})
         if kind == "complete":
             value = value[:MAX_COMMAND_CHARS]
+        if kind == "showing" and (not isinstance(value, list) or len(value) > MAX_SHOWING
+                                  or not all(isinstance(name, str) for name in value)):
+            return Refusal(_('"showing" must be a list of panel names.'))
         return Message(kind, value, message.get("text"), terminal)
     return Refusal(_('Unknown message: send {"command": "..."} to run a command.'))
 

@@ -60,6 +60,7 @@ ROUTES = {
     "file_close": lambda s, m, c: s.editor.show("none"),
     "edit_save": lambda s, m, c: s.editor.finish(m.value, m.text),
     "edit_cancel": lambda s, m, c: s.editor.finish(m.value, None),
+    "showing": lambda s, m, c: s.screen.draw_shown(),  # after Screen.set_showing said it missed a change
 }
 
 

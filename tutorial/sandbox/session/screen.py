@@ -4,6 +4,12 @@ controls, the live cluster view (or a replayed moment of it) and the Rollout pan
 The view and the Rollout panel are redrawn only when the cluster's objects changed (a counter,
 Cluster.changes, no watch events); each part of the Rollout panel is sent only when its HTML
 differs from what was sent last (a hash per part is kept, not the HTML).
+
+Only what some window shows is drawn: each browser says which of PANELS it shows ({"showing": […]},
+static/js/console.js: the why-log and traffic tabs are hidden behind the chart's, a phone shows one
+pane, a page in a background tab shows nothing; a window of another process says it through the
+sandbox's group like any message). A client that never said (an instructor's view, a page loaded
+before this) shows everything. A panel shown again is drawn at once if it missed a change.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from tutorial.sandbox.session.outbox import Outbox
 from tutorial.sandbox.session.state import console_state, controls_state, rollout_state
 from tutorial.sandbox.session.terminals import Terminal
 
+PANELS = frozenset({"cluster", *fragments.PANEL_PARTS})  # cluster view, chart, why, traffic
 
 class Screen:
     def __init__(self, live: Live, outbox: Outbox):
@@ -85,6 +92,40 @@ class Screen:
         self.view_dirty = self.rollout_dirty = True
         self.rollout_sent = {}
 
+    # ---------------------------------------------------------------- what windows show
+    def shown(self) -> frozenset:
+        """The panels at least one attached window shows (all of them when nobody said)."""
+        shown = frozenset()
+        for client in self.outbox.clients:
+            showing = getattr(client, "showing", None)
+            if showing is None:
+                return PANELS
+            shown |= showing
+        return shown if self.outbox.clients else PANELS
+
+    def set_showing(self, client, names: list) -> bool:
+        """`client` now shows `names` (unknown ones ignored). True when a panel shown now and not
+        before missed a change: it has to be drawn (draw_shown, with the cluster awake)."""
+        before = self.shown()
+        client.showing = PANELS.intersection(names)
+        new = self.shown() - before
+        tabs = new - {"cluster"}
+        return ("cluster" in new and self.view_dirty) or bool(tabs) and (
+            self.rollout_dirty or self.live.traffic.changed
+            or any(part not in self.rollout_sent for panel in tabs for part in fragments.PANEL_PARTS[panel]))
+
+    async def draw_shown(self) -> None:
+        self.note_changes()
+        if self.view_dirty:
+            await self.view()
+        await self.rollout_panel()
+
+    def view_owed(self) -> bool:
+        return self.view_dirty and "cluster" in self.shown()
+
+    def rollout_owed(self) -> bool:
+        return (self.rollout_dirty or self.live.traffic.changed) and not self.shown().isdisjoint(fragments.PANEL_PARTS)
+
     # ---------------------------------------------------------------- the live view
     def note_changes(self) -> None:
         """Mark the views dirty when the cluster's objects changed."""
@@ -96,6 +137,8 @@ class Screen:
     async def view(self) -> None:
         if self.replay_at is not None:  # the replayed moment stays on screen until "Back to live"
             self.view_dirty = False
+            return
+        if "cluster" not in self.shown():  # stays dirty: drawn when a window shows it (draw_shown)
             return
         self.view_tick += 1
         self.view_dirty = False
@@ -129,9 +172,16 @@ class Screen:
         live = self.live
         self.rollout_dirty = False
         live.traffic.changed = False
-        context = rollout_state(live.cluster, self.rollout, live.traffic, live.language, at=self.replay_at)
-        parts = fragments.rollout_parts(context, live.language)
+        shown = self.shown()
+        names = [name for panel, names in fragments.PANEL_PARTS.items() if panel in shown for name in names]
+        if not names:  # no window shows any of it
+            self.rollout_sent = {}
+            return
+        context = rollout_state(live.cluster, self.rollout, live.traffic, live.language, at=self.replay_at,
+                                why="why" in shown)
+        parts = fragments.rollout_parts(context, live.language, names)
         changed = [html for name, html in parts.items() if self.rollout_sent.get(name) != hash(html)]
+        # a hidden part is forgotten: it may have changed, and is sent when shown (set_showing)
         self.rollout_sent = {name: hash(html) for name, html in parts.items()}
         if changed:
             await self.send("".join(changed))

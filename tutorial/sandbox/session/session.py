@@ -353,11 +353,17 @@ class SandboxSession:
             if self.live.stopped:
                 return None
             try:
+                # What a window shows: no wake unless a panel shown again missed a change (then
+                # drawn at once, routes.py); not the learner's action either (no "busy", "used").
+                showing = message.kind == "showing"
+                if showing and (client is None or not self.screen.set_showing(client, message.value)):
+                    return None
                 if self.live.cluster is None and not await self.lease.keep():  # dormant: still ours?
                     return None
                 await self.clock.awake()
-                self.clock.busy_at = asyncio.get_running_loop().time()
-                self.live.used = True
+                if not showing:
+                    self.clock.busy_at = asyncio.get_running_loop().time()
+                    self.live.used = True
                 if isinstance(message, ClusterCall):
                     return await self.calls.run(message)
                 route = ROUTES.get(message.kind)

@@ -65,10 +65,10 @@ def console_state(cluster, terminals: Terminals, *, speed: float, paused: bool, 
 
 
 def rollout_state(cluster, choice: RolloutChoice, traffic: TrafficStrip, language: str,
-                  at: float | None = None) -> dict:
+                  at: float | None = None, *, why: bool = True) -> dict:
     """The Rollout panel: the chosen (or rolling) Deployment's chart and why-log, the traffic strip."""
     with translation.override(language):
-        return fragments.rollout_context(cluster, choice.ref(cluster), traffic, language, at=at)
+        return fragments.rollout_context(cluster, choice.ref(cluster), traffic, language, at=at, why=why)
 
 
 def sandbox_state(sandbox, cluster, language: str) -> dict:
