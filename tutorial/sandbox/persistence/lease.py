@@ -35,7 +35,7 @@ from typing import Awaitable, Callable
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.sandbox.persistence import pg_async
+from tutorial.sandbox.persistence import pg_async, sqlite_loop
 from tutorial.sandbox.persistence.db import console_db
 
 logger = logging.getLogger(__name__)
@@ -197,7 +197,9 @@ class LeaseKeeper:
                 await self._flush()
                 held = await pg_async.renew(self.sandbox_id, self.holder, ttl=LEASE_TTL_SECONDS)
             else:
-                held = await self._db(renew, self.sandbox_id, self.holder)
+                held = self._renew_on_loop()
+                if held is None:
+                    held = await self._db(renew, self.sandbox_id, self.holder)
         except DatabaseError as exc:
             await self.database_failed(exc)
             return True  # nobody else can take it while the database is down either
@@ -217,7 +219,14 @@ class LeaseKeeper:
             if pg_async.enabled():  # on the event loop, not a thread (pg_async.py says why)
                 saved = await pg_async.save_if_holder(sandbox, self.holder, ttl=LEASE_TTL_SECONDS, **fields)
             else:
-                saved = await console_db(save_if_holder)(sandbox, self.holder, **fields)
+                saved = None
+                if sqlite_loop.enabled():  # on the loop too, unless another connection writes now
+                    try:
+                        saved = sqlite_loop.save_if_holder(sandbox, self.holder, ttl=LEASE_TTL_SECONDS, **fields)
+                    except sqlite_loop.Busy:
+                        pass
+                if saved is None:
+                    saved = await console_db(save_if_holder)(sandbox, self.holder, **fields)
         except DatabaseError as exc:
             await self.database_failed(exc)
             return False
@@ -227,6 +236,15 @@ class LeaseKeeper:
         if not saved:
             await self._lease_lost()
         return saved
+
+    def _renew_on_loop(self) -> bool | None:
+        """The renewal on SQLite's loop connection (sqlite_loop.py); None: through the thread."""
+        if not sqlite_loop.enabled():
+            return None
+        try:
+            return sqlite_loop.renew(self.sandbox_id, self.holder, ttl=LEASE_TTL_SECONDS)
+        except sqlite_loop.Busy:
+            return None
 
     async def announce_back(self) -> None:
         """After an outage, once a save is written: say so (once)."""

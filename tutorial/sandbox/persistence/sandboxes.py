@@ -139,22 +139,28 @@ def json_text(value) -> str:
     return json.dumps(value)
 
 
-def _update_sqlite(pk: int, fields: dict) -> None:
-    """The ORM's UPDATE of a save as one statement, with the JSON columns' text from json_text.
-    On SQLite (every console save goes here) the ORM's json.dumps of a long transcript, at every
-    command, was most of the save's CPU (≈1 ms of a database thread per command, 150 commands
-    into a lesson; bench/profile_commands.py)."""
+def sqlite_update(pk: int, fields: dict, placeholder: str = "%s") -> tuple[str, list]:
+    """The ORM's UPDATE of a save as one statement and its parameters, with the JSON columns' text
+    from json_text. On SQLite the ORM's json.dumps of a long transcript, at every command, was most
+    of the save's CPU (≈1 ms of a database thread per command, 150 commands into a lesson;
+    bench/profile_commands.py). `placeholder`: "?" for the sqlite3 module itself (sqlite_loop.py)."""
     meta = Sandbox._meta
+    ops = connection.ops  # quoting and value adaptation only: no database call
     columns, values = [], []
     for name, value in fields.items():
         field = meta.get_field(name)
-        columns.append(connection.ops.quote_name(field.column))
+        columns.append(ops.quote_name(field.column))
         values.append(json_text(value) if isinstance(field, models.JSONField)
                       else field.get_db_prep_save(value, connection))
-    assignments = ", ".join(f"{column} = %s" for column in columns)
+    assignments = ", ".join(f"{column} = {placeholder}" for column in columns)
+    return (f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} "
+            f"WHERE {ops.quote_name(meta.pk.column)} = {placeholder}", [*values, pk])
+
+
+def _update_sqlite(pk: int, fields: dict) -> None:
+    sql, params = sqlite_update(pk, fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {assignments} "
-                       f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s", [*values, pk])
+        cursor.execute(sql, params)
 
 
 def save_fields(*, snapshot: dict, transcript: list | None, history: list | None, speed: float,
