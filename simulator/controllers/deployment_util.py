@@ -190,7 +190,12 @@ def template_without_hash(template: dict | None) -> dict:
 
 def equal_ignore_hash(t1: dict | None, t2: dict | None) -> bool:
     """EqualIgnoreHash: templates equal once the pod-template-hash label is dropped."""
-    return _normalise(template_without_hash(t1)) == _normalise(template_without_hash(t2))
+    a, b = template_without_hash(t1), template_without_hash(t2)
+    # Equal JSON values normalise to equal values, so plain equality (compared in C) answers
+    # for the usual case, a ReplicaSet made from this very template; only templates that differ
+    # are normalised, for the nil-versus-empty fields. The deployment controller compares ~4
+    # times per sync: _normalise was a fifth of the time simulated time passing took.
+    return a == b or _normalise(a) == _normalise(b)
 
 
 def _normalise(value):
