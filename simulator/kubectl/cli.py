@@ -8,6 +8,7 @@ cmdutil.UsageErrorf (`%s\\nSee '%s -h' for help and examples`) and DefaultSubCom
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -23,10 +24,21 @@ from simulator.gofmt import go_quote  # noqa: F401  (re-exported: verbs import i
 # ------------------------------------------------------------------------------------------------
 
 
+_QUOTING_CHARS = re.compile(r"""['"\\#]""")  # what only the full loop below reads
+
+
 def tokenize(line: str) -> list[str]:
     """POSIX shell word splitting as bash does it for a simple command (no expansion):
     single quotes literal, double quotes with \\ escaping $ ` " \\, backslash escapes outside
     quotes, `#` starts a comment only at the start of a word."""
+    if _QUOTING_CHARS.search(line) is None:
+        # no quote, backslash or `#`: the loop below would only split at blanks (most lines:
+        # `kubectl get pods` in ~1 µs instead of one Python step per character)
+        return [w for w in line.replace("\t", " ").replace("\n", " ").split(" ") if w]
+    return _tokenize_quoted(line)
+
+
+def _tokenize_quoted(line: str) -> list[str]:
     words: list[str] = []
     cur: list[str] = []
     in_word = False
@@ -248,7 +260,17 @@ def _help_flag(cmd: Command) -> Flag:
 
 
 def flag_set(path: tuple[str, ...]) -> dict[str, Flag]:
-    """Local flags of the command, the persistent flags of every ancestor, and cobra's -h/--help."""
+    """Local flags of the command, the persistent flags of every ancestor, and cobra's -h/--help
+    (the caller's own dict)."""
+    return dict(_flags(path))
+
+
+# The command tree is fixed data (frozen Commands and Flags), so a path's flags, its shorthands
+# and its defaults are built once: one command used to merge its flag set ~10 times (finding
+# the command, stripping flags, parsing, the typed words), a tenth of Cluster.start.
+@functools.lru_cache(maxsize=512)
+def _flags(path: tuple[str, ...]) -> dict[str, Flag]:
+    """flag_set(path), shared: never modified."""
     cmds = spec.chain(path)
     out: dict[str, Flag] = {}
     for f in cmds[-1].flags + cmds[-1].persistent_flags:
@@ -265,8 +287,30 @@ def _normalize(name: str) -> str:
     return name.replace("_", "-")
 
 
-def _by_short(flags: dict[str, Flag]) -> dict[str, Flag]:
-    return {f.shorthand: f for f in flags.values() if f.shorthand}
+@functools.lru_cache(maxsize=512)
+def _shorts(path: tuple[str, ...]) -> dict[str, Flag]:
+    """The flags of `path` by shorthand, shared: never modified."""
+    return {f.shorthand: f for f in _flags(path).values() if f.shorthand}
+
+
+@functools.lru_cache(maxsize=512)
+def _defaults(path: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Every flag's default value (shared: copy it), and the names of the list-valued ones,
+    which each parse must copy again (a command may extend its own list)."""
+    flags = _flags(path)
+    values = {name: _default_value(f) for name, f in flags.items()}
+    lists = tuple(name for name, f in flags.items() if f.type in ("stringSlice", "stringArray"))
+    return values, lists
+
+
+def _default_values(path: tuple[str, ...]) -> dict[str, Any]:
+    """{name: default} for every flag of `path`, as _default_value gives each: a fresh dict
+    with fresh lists."""
+    shared, lists = _defaults(path)
+    values = dict(shared)
+    for name in lists:
+        values[name] = list(values[name])
+    return values
 
 
 def _has_noopt_long(name: str, flags: dict[str, Flag]) -> bool:
@@ -274,15 +318,16 @@ def _has_noopt_long(name: str, flags: dict[str, Flag]) -> bool:
     return f is not None and f.no_opt_default is not None
 
 
-def _has_noopt_short(name: str, flags: dict[str, Flag]) -> bool:
+def _has_noopt_short(name: str, shorts: dict[str, Flag]) -> bool:
     if len(name) == 0:
         return False
-    f = _by_short(flags).get(name[0])
+    f = shorts.get(name[0])
     return f is not None and f.no_opt_default is not None
 
 
-def _strip_flags(args: list[str], flags: dict[str, Flag]) -> list[str]:
+def _strip_flags(args: list[str], path: tuple[str, ...]) -> list[str]:
     """cobra stripFlags: the words that are not flags or (probable) flag values."""
+    flags, shorts = _flags(path), _shorts(path)
     commands: list[str] = []
     args = list(args)
     while args:
@@ -291,7 +336,7 @@ def _strip_flags(args: list[str], flags: dict[str, Flag]) -> list[str]:
             break
         if s.startswith("--") and "=" not in s and not _has_noopt_long(s[2:], flags) or \
                 (s.startswith("-") and not s.startswith("--") and "=" not in s and len(s) == 2
-                 and not _has_noopt_short(s[1:], flags)):
+                 and not _has_noopt_short(s[1:], shorts)):
             if len(args) <= 1:
                 break
             args.pop(0)
@@ -301,8 +346,9 @@ def _strip_flags(args: list[str], flags: dict[str, Flag]) -> list[str]:
     return commands
 
 
-def _args_minus_first(args: list[str], x: str, flags: dict[str, Flag]) -> list[str]:
+def _args_minus_first(args: list[str], x: str, path: tuple[str, ...]) -> list[str]:
     """cobra argsMinusFirstX."""
+    flags, shorts = _flags(path), _shorts(path)
     pos = 0
     while pos < len(args):
         s = args[pos]
@@ -310,7 +356,7 @@ def _args_minus_first(args: list[str], x: str, flags: dict[str, Flag]) -> list[s
             break
         if s.startswith("--") and "=" not in s and not _has_noopt_long(s[2:], flags) or \
                 (s.startswith("-") and not s.startswith("--") and "=" not in s and len(s) == 2
-                 and not _has_noopt_short(s[1:], flags)):
+                 and not _has_noopt_short(s[1:], shorts)):
             pos += 2
             continue
         if not s.startswith("-") and s == x:
@@ -324,13 +370,13 @@ def find(argv: list[str]) -> tuple[tuple[str, ...], list[str]]:
     path: tuple[str, ...] = ()
     cmd, rest = spec.ROOT, list(argv)
     while True:
-        words = _strip_flags(rest, flag_set(path))
+        words = _strip_flags(rest, path)
         if not words:
             return path, rest
         nxt = cmd.sub(words[0])
         if nxt is None:
             return path, rest
-        rest = _args_minus_first(rest, words[0], flag_set(path))
+        rest = _args_minus_first(rest, words[0], path)
         path, cmd = path + (nxt.name,), nxt
 
 
@@ -383,9 +429,8 @@ def command_path(path: tuple[str, ...]) -> str:
 
 
 def _parse_flags(path: tuple[str, ...], argv: list[str]) -> tuple[dict, list, list, list, int | None]:
-    flags = flag_set(path)
-    shorts = _by_short(flags)
-    values = {name: _default_value(f) for name, f in flags.items()}
+    flags, shorts = _flags(path), _shorts(path)
+    values = _default_values(path)
     set_once: set[str] = set()
     explicit: list[tuple[str, str]] = []
     deprecations: list[str] = []
@@ -515,7 +560,7 @@ def parse(argv: list[str]) -> Invocation:
     if not path:
         # cobra Find -> legacyArgs runs before any flag parsing: a root with leftover words is an
         # unknown command even when later flags are bad too (`kubectl rolling-update ... --image=x`)
-        words = _strip_flags(rest, flag_set(path))
+        words = _strip_flags(rest, path)
         if words:
             raise unknown_command_error(words[0])
     if path and not cmd.supported and not cmd.subcommands:
@@ -526,7 +571,7 @@ def parse(argv: list[str]) -> Invocation:
         if not any(w in ("-h", "--help") or w.startswith("--help=") for w in before_dash):
             raise CLIError(f'"kubectl {" ".join(path)}" is not available in this simulator')
     values, explicit, deprecations, positionals, dash_at = _parse_flags(path, rest)
-    words = list(_typed_words(argv))
+    words = list(_typed_words(argv, path))
     inv = Invocation(path, positionals, values, explicit, bool(values.get("help")), deprecations, dash_at, words)
     if inv.wants_help:
         return inv
@@ -542,11 +587,10 @@ def parse(argv: list[str]) -> Invocation:
     return inv
 
 
-def _typed_words(argv: list[str]) -> list[str]:
-    """Non-flag words as typed, for record_string (pflag ParseAll over os.Args[1:])."""
-    path, rest = find(argv)
-    flags = flag_set(path)
-    shorts = _by_short(flags)
+def _typed_words(argv: list[str], path: tuple[str, ...]) -> list[str]:
+    """Non-flag words as typed, for record_string (pflag ParseAll over os.Args[1:]); `path` is
+    find(argv)'s."""
+    flags, shorts = _flags(path), _shorts(path)
     out, args = [], list(argv)
     while args:
         s = args.pop(0)
@@ -589,13 +633,13 @@ def _default_subcommand_run(inv: Invocation) -> None:
 def _help_command(args: list[str]) -> Invocation:
     """cobra's `help [command]`."""
     path, rest = find(args)
-    words = _strip_flags(rest, flag_set(path))
+    words = _strip_flags(rest, path)
     if words:
         from simulator.kubectl.help import render_usage
 
         topic = "[" + " ".join(f"`{a}`" for a in args) + "]"
         raise RawError(f"Unknown help topic {topic}\n" + render_usage(()).rstrip("\n"), exit_code=0)
-    return Invocation(path, [], {n: _default_value(f) for n, f in flag_set(path).items()}, [], True)
+    return Invocation(path, [], _default_values(path), [], True)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from simulator.api import kinds as served_kinds
@@ -158,9 +159,12 @@ def _matches(rt: ResourceType, resource: str, group: str | None, version: str | 
     return resource in names
 
 
+@functools.lru_cache(maxsize=256)
 def resolve(word: str) -> ResourceType:
     """One resource word (`deploy`, `Deployment`, `deployments.v1.apps`, `rs`, ...) to its type.
-    Case-insensitive like the RESTMapper; the core group wins a tie (`events` is core v1)."""
+    Case-insensitive like the RESTMapper; the core group wins a tie (`events` is core v1).
+    Cached: the table is fixed, learners type the same few words, and a word found late in the
+    table cost ~50 set builds (_matches) per lookup; an unknown word raises, which is not cached."""
     w = word.lower()
     candidates: list[tuple[str, str | None, str | None]] = []
     parts = w.split(".")
