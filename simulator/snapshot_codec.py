@@ -103,8 +103,16 @@ def adler32_combine(adler1: int, adler2: int, len2: int) -> int:
 _FINAL_BLOCK = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)
 
 
+_JSON_KEYS: dict[str, bytes] = {}  # the state's few dozen keys, written once per process
+
+
 def _json_key(key: str) -> bytes:
-    return _dumps_strict(key) + b":"
+    done = _JSON_KEYS.get(key)
+    if done is None:
+        done = _dumps_strict(key) + b":"
+        if len(_JSON_KEYS) < 256:  # bounded, should a state ever carry other keys
+            _JSON_KEYS[key] = done
+    return done
 
 
 class Encoder:
@@ -122,8 +130,10 @@ class Encoder:
     INCREMENTAL_FROM_BYTES = 32 * 1024
 
     def __init__(self):
-        # id of a chunk's first object -> (its objects, leading comma?, deflate, adler, length)
-        self._chunks: dict[int, tuple[tuple, bool, bytes, int, int]] = {}
+        # id of a chunk's first object -> (its objects, leading comma?, closed?, deflate, adler,
+        # length); closed: the chunk ended because its last object ends one (_ends_no_chunk), not
+        # because the list did
+        self._chunks: dict[int, tuple[tuple, bool, bool, bytes, int, int]] = {}
         self._pieces: dict[bytes, tuple[bytes, int, int]] = {}  # JSON digest -> (deflate, adler, length)
         self._compressor = None
         self._incremental = False
@@ -217,22 +227,46 @@ class Encoder:
         out = []
         start = 0
         n = len(objects)
-        for i, obj in enumerate(objects):
-            if i + 1 < n and _ends_no_chunk(obj):
-                continue
-            members = tuple(objects[start:i + 1])
-            leading = start > 0
-            entry = old.get(id(members[0]))
-            # the old entry holds its objects, so an object found there by identity is that one
-            if entry is None or entry[1] != leading or len(entry[0]) != len(members) \
-                    or not all(map(operator.is_, entry[0], members)):
-                raw = (b"," if leading else b"") + b",".join([_dumps_strict(o) for o in members])
-                entry = (members, leading, *self._fresh(raw))
-            chunks[id(members[0])] = entry
-            out.append(entry[2:])
-            start = i + 1
+        while start < n:
+            entry = self._kept_chunk(old.get(id(objects[start])), objects, start)
+            if entry is None:
+                entry = self._new_chunk(objects, start)
+            chunks[id(objects[start])] = entry
+            out.append(entry[3:])
+            start += len(entry[0])
         self._chunks = chunks
         return out
+
+    @staticmethod
+    def _kept_chunk(entry, objects: list, start: int):
+        """The last snapshot's chunk `entry` if it is again the chunk starting at `start`: the
+        same objects (the entry holds them, so one found by identity is that one) and the same
+        end. Its objects but the last end no chunk (or it would have ended sooner), so their
+        names need no reading again (~30 objects per snapshot in a lesson); a chunk the list's
+        end closed is kept only where the list still ends."""
+        if entry is None or entry[1] != (start > 0):
+            return None
+        members = entry[0]
+        stop = start + len(members)
+        if stop > len(objects) or not (entry[2] or stop == len(objects)):
+            return None
+        if not all(map(operator.is_, members, objects[start:stop])):
+            return None
+        return entry
+
+    def _new_chunk(self, objects: list, start: int):
+        """The chunk starting at `start`, compressed: up to the first object that ends a chunk,
+        or to the list's end."""
+        n = len(objects)
+        stop, closed = n, False
+        for i in range(start, n - 1):
+            if not _ends_no_chunk(objects[i]):
+                stop, closed = i + 1, True
+                break
+        members = tuple(objects[start:stop])
+        leading = start > 0
+        raw = (b"," if leading else b"") + b",".join([_dumps_strict(o) for o in members])
+        return (members, leading, closed, *self._fresh(raw))
 
 
 def _ends_no_chunk(obj: dict) -> int:

@@ -184,3 +184,32 @@ def test_a_copy_equals_a_restore_and_goes_on_independently_of_its_original():
     assert _raw(c.snapshot()["data"]) == before  # the original did not see the copy's work
     c.run("kubectl delete deployment kubia", timeout=120)
     assert "kubia" in copied.run("kubectl get deployments").stdout  # nor the copy the original's
+
+
+def test_kept_chunks_give_the_bytes_a_fresh_encoder_writes_whatever_the_objects_do(always_incremental):
+    """An encoder keeps a chunk only where it starts and ends as before (Encoder._kept_chunk): a
+    chunk the list's end closed grows when objects follow it, one an object's name closed stays.
+    Objects removed, inserted, appended and replaced at random: after every change the kept
+    encoder writes what a fresh one writes for the same state."""
+    import random
+
+    rnd = random.Random(7)
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    pool = [{"kind": "Pod", "metadata": {"name": "kubia-" + "".join(rnd.choices(alphabet, k=5))},
+             "spec": {"pad": "x" * rnd.randint(10, 600)}} for _ in range(300)]
+    closing = [o for o in pool if not snapshot_codec._ends_no_chunk(o)]
+    assert closing and len(closing) < len(pool)  # both kinds of chunk end are drawn
+    objects = sorted(rnd.sample(pool, 80), key=lambda o: o["metadata"]["name"])
+    kept = snapshot_codec.Encoder()
+    for step in range(400):
+        roll = rnd.random()
+        if roll < 0.3 and objects:
+            objects.pop(rnd.randrange(len(objects)))
+        elif roll < 0.55:
+            objects.insert(rnd.randrange(len(objects) + 1), rnd.choice(pool))
+        elif roll < 0.75:
+            objects.append(rnd.choice(pool if roll < 0.65 else closing))
+        elif objects:
+            objects[rnd.randrange(len(objects))] = dict(rnd.choice(pool))  # a new object, same JSON
+        state = {"engine": {"now": step, "store": {"objects": list(objects), "rv": step}}, "history": []}
+        assert kept.encode(state) == snapshot_codec.Encoder().encode(state), step
