@@ -7,6 +7,7 @@ because they show up in error messages and help ("stringSlice", "stringArray", "
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -704,8 +705,10 @@ ROOT = Command(
 REMOVED_COMMANDS = ("rolling-update", "convert", "stop", "resize")
 
 
+@functools.lru_cache(maxsize=512)
 def lookup(path: tuple[str, ...]) -> Command | None:
-    """The command at `path` (canonical names; () is the root)."""
+    """The command at `path` (canonical names; () is the root). Cached: the tree is fixed, and a
+    command looks its path up several times (parse, Invocation.command, help)."""
     cmd = ROOT
     for name in path:
         nxt = cmd.sub(name)

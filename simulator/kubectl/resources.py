@@ -182,12 +182,20 @@ def resolve(word: str) -> ResourceType:
 
 def expand_category(word: str, simulated_only: bool = True) -> list[ResourceType] | None:
     """Category expansion (`all`, `api-extensions`): member types in discovery order, or None."""
+    members = _category_members(word, simulated_only)
+    return None if members is None else list(members)
+
+
+@functools.lru_cache(maxsize=256)
+def _category_members(word: str, simulated_only: bool) -> tuple[ResourceType, ...] | None:
+    # cached like resolve(): every resource word of every command is first tried as a category,
+    # a pass over the whole table
     members = [rt for rt in RESOURCE_TYPES if word.lower() in rt.categories and word.lower() == word]
     if word != word.lower():
         members = [rt for rt in RESOURCE_TYPES if word in rt.categories]
     if not members:
         return None
-    return [rt for rt in members if rt.simulated or not simulated_only]
+    return tuple(rt for rt in members if rt.simulated or not simulated_only)
 
 
 def split_resource_argument(arg: str) -> list[str]:
