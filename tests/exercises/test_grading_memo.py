@@ -132,3 +132,56 @@ def test_a_log_scan_takes_in_only_new_lines_and_starts_again_when_the_log_was_re
     assert scan.fold(list(log), step) == ["l1", "l2"]  # another list
     taken.clear()
     assert scan.fold(scan.log, step) == ["l1", "l2"] and taken == []  # nothing new: nothing read
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
+def test_kept_results_grade_as_from_scratch_in_one_language(lesson):
+    """The same language at every step, so a Result kept from the last grading (GradeMemo.result)
+    is given again whenever the outcomes are equal: it must be the one a grading from scratch builds."""
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    for step, line in enumerate(_script(lesson)):
+        if line.startswith("# advance"):
+            cluster.advance(float(line.split()[-1]))
+        elif not line.startswith("#"):
+            cluster.run(line)
+        assert grade_all(cluster, lesson.exercises, since, "en") == _from_scratch(
+            cluster, lesson.exercises, since, "en"), f"after {line!r} (step {step})"
+
+
+def test_a_looking_command_gives_the_kept_result_again():
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    cluster.run("kubectl create -f kubia-deployment-v1.yaml")
+    first = grade_all(cluster, lesson.exercises, since, "en")[0].result
+    assert first.feedback[0].startswith("You created it without --record")  # a `command:` mistake fired
+    cluster.run("kubectl get pods")
+    again = grade_all(cluster, lesson.exercises, since, "en")[0].result
+    assert again is first
+    cluster.run("kubectl rollout history deployment kubia")
+    assert grade_all(cluster, lesson.exercises, since, "en")[0].result is first
+    korean = grade_all(cluster, lesson.exercises, since, "ko")[0].result  # another language: built again
+    assert korean is not first and korean == _from_scratch(cluster, lesson.exercises, since, "ko")[0].result
+    cluster.advance(30)  # the objects move: the checks' outcomes change, so does the Result
+    moved = grade_all(cluster, lesson.exercises, since, "en")[0].result
+    assert moved == _from_scratch(cluster, lesson.exercises, since, "en")[0].result
+
+
+def test_a_result_with_why_lines_is_built_again(monkeypatch):
+    """Why-lines read the controller's decisions, which can move while every outcome stays equal:
+    such a Result is never given again."""
+    from tutorial.exercises import grader
+
+    lesson = next(lesson for lesson in LESSONS
+                  if any(c.condition.kind == "timeline" for e in lesson.exercises for c in e.checks))
+    exercise = next(e for e in lesson.exercises if any(c.condition.kind == "timeline" for c in e.checks))
+    cluster, start = prepare(lesson)
+    lines = iter([["first why"], ["second why"]])
+    monkeypatch.setattr(grader.Explainer, "lines", lambda self, condition, held: (
+        next(lines) if condition.kind == "timeline" else []))
+    memo = grader.GradeMemo()
+    first = grade(cluster, exercise, since=start, lang="en", memo=memo)
+    assert "first why" in first.why  # a timeline check does not hold yet
+    cluster.run("kubectl get pods")
+    assert "second why" in grade(cluster, exercise, since=start, lang="en", memo=memo).why

@@ -78,28 +78,42 @@ OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollou
 class GradeMemo:
     """What one cluster's gradings keep for the next: the outcomes of its conditions of
     OBJECT_KINDS while its objects stay the same (a grading after `kubectl get` moved the log, not
-    the objects), and for `command:` conditions a fold over the log fed only its new lines
-    (logscan.LogScan). One per cluster (progress/panel.py keeps one per live Cluster); it holds one
-    entry per condition."""
+    the objects), for `command:` conditions a fold over the log fed only its new lines
+    (logscan.LogScan), and each exercise's last Result with the outcomes it was built from (equal
+    outcomes, the same Result: see `result`). One per cluster (progress/panel.py keeps one per live
+    Cluster); it holds one entry per condition and per exercise."""
 
     def __init__(self) -> None:
         self._outcomes: dict[int, tuple] = {}
         self._scans: dict[int, tuple] = {}
+        self._results: dict[int, tuple] = {}
 
-    def scan(self, owner, since, fold_of, log: list):
+    def scan(self, owner, since, fold_of, log: list, *, pure: bool = False):
         """The fold (start, step, result) = fold_of() over `log`, kept for `owner` (a condition or an
-        exercise) and `since`; its result."""
-        start, step, result = fold_of()
+        exercise) and `since`; its result. fold_of is called only when the fold starts, so it must
+        not hold the cluster (this memo lives as long as the cluster does: a weak key). `pure`:
+        result(state) reads only the state, so while a new line leaves the state as it was (a
+        `kubectl get` matches no pattern: step returns the same object) the last result is given
+        again, the same object, which lets `result` below see an unchanged outcome by identity."""
         seen = self._scans.get(id(owner))
         if seen is None or seen[0] is not owner or seen[1] != since:
-            seen = self._scans[id(owner)] = (owner, since, LogScan(start))
-        return result(seen[2].fold(log, step))
+            start, step, result = fold_of()
+            seen = self._scans[id(owner)] = [owner, since, LogScan(start), step, result, None, None]
+        state = seen[2].fold(log, seen[3])
+        if not pure:
+            return seen[4](state)
+        if seen[5] is not state:
+            seen[5], seen[6] = state, seen[4](state)
+        return seen[6]
 
     def holds(self, condition, ctx, what: str):
         kind = getattr(condition, "kind", None)
         if kind == "command":
             try:
-                return self.scan(condition, ctx.since, lambda: command_fold(ctx, condition.spec), ctx.cluster.history)
+                since = ctx.since
+                # a Context without the cluster: the fold is kept (see scan); it reads only `since`
+                return self.scan(condition, since, lambda: command_fold(Context(None, since), condition.spec),
+                                 ctx.cluster.history, pure=True)
             except Exception:  # noqa: BLE001 - as _holds: never take the console down
                 log.exception("could not evaluate %s", what)
                 return None
@@ -112,6 +126,19 @@ class GradeMemo:
         outcome = _holds(condition, ctx, what)
         self._outcomes[id(condition)] = (condition, key, outcome)
         return outcome
+
+    def result(self, exercise, key: tuple):
+        """The Result kept for `exercise` when built from an equal `key` (the language, both starts
+        and every condition's outcome, compared by identity first: GradeMemo keeps outcomes), else
+        None. A Result is kept only when it drew no why-line (`keep`): those read the controller's
+        decisions, which may move while every outcome stays equal (a resync writes no object)."""
+        seen = self._results.get(id(exercise))
+        if seen is not None and seen[0] is exercise and seen[1] == key:
+            return seen[2]
+        return None
+
+    def keep(self, exercise, key: tuple, result) -> None:
+        self._results[id(exercise)] = (exercise, key, result)
 
 
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko", *,
@@ -126,28 +153,56 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         except SpecError as err:
             raise ExerciseError(str(err)) from None
     ctx = Context(cluster, since)
+    outcomes = [holds(check.condition, ctx, f"check {exercise.id}/{check.id}") for check in exercise.checks]
+    mistakes_ctx = ctx
+    if mistakes_since is not None and mistakes_since != since:
+        mistakes_ctx = Context(cluster, mistakes_since)
+    outcomes += [holds(mistake.condition, mistakes_ctx, f"mistake {exercise.id}[{i}]")
+                 for i, mistake in enumerate(exercise.mistakes)]
+    if memo is None:
+        return _result(cluster, exercise, since, lang, mistakes_since, outcomes)[0]
+    # Most gradings follow a command that only looked: every outcome is the one kept (by identity),
+    # and building the Result again would give an equal one.
+    key = (lang, since, mistakes_since, *outcomes)
+    result = memo.result(exercise, key)
+    if result is None:
+        result, explained = _result(cluster, exercise, since, lang, mistakes_since, outcomes)
+        if not explained:
+            memo.keep(exercise, key, result)
+    return result
+
+
+def _explains(condition) -> bool:
+    """Whether an explanation of `condition` can have lines (why_feedback.Explainer.lines)."""
+    return getattr(condition, "kind", None) == "timeline"
+
+
+def _result(cluster, exercise: Exercise, since, lang: str, mistakes_since, outcomes: list) -> tuple[Result, bool]:
+    """(the Result of these outcomes of the checks then the mistakes, whether a why-line was asked
+    of a condition that can have some)."""
     explainer = Explainer(cluster, since, lang)
+    explained = False
     results = []
-    for check in exercise.checks:
+    for check, outcome in zip(exercise.checks, outcomes):
         what = f"check {exercise.id}/{check.id}"
-        outcome = holds(check.condition, ctx, what)
         passed = bool(outcome and outcome.passed)
-        why = () if passed or outcome is None else _why(explainer, check.condition, False, what)
+        why = ()
+        if not passed and outcome is not None:
+            why = _why(explainer, check.condition, False, what)
+            explained = explained or _explains(check.condition)
         results.append(CheckResult(check.id, passed, text(check.message, lang),
                                    outcome.actual if outcome else None, why))
     feedback, why = [], []
     if mistakes_since is not None and mistakes_since != since:
-        ctx, explainer = Context(cluster, mistakes_since), Explainer(cluster, mistakes_since, lang)
-    for i, mistake in enumerate(exercise.mistakes):
-        what = f"mistake {exercise.id}[{i}]"
-        outcome = holds(mistake.condition, ctx, what)
+        explainer = Explainer(cluster, mistakes_since, lang)
+    for i, (mistake, outcome) in enumerate(zip(exercise.mistakes, outcomes[len(exercise.checks):])):
         if outcome and outcome.passed:
             feedback.append(text(mistake.message, lang))
-            why.extend(_why(explainer, mistake.condition, True, what))
+            why.extend(_why(explainer, mistake.condition, True, f"mistake {exercise.id}[{i}]"))
+            explained = explained or _explains(mistake.condition)
     feedback.extend(r.message for r in results if not r.passed)
     for r in results:
         why.extend(r.why)
-    return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why)))
-
+    return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why))), explained
 
 __all__ = ["grade", "Result", "CheckResult", "GradeMemo", "OBJECT_KINDS"]

@@ -9,7 +9,7 @@ judged before the learner acted on it, at most two next steps, a pass that stays
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutorial.cluster_memo import ClusterMemo
@@ -75,22 +75,25 @@ def grade_all(cluster, exercises, since: dict, lang: str, *, rows: dict | None =
 
     What reads only the objects is kept per cluster while Cluster.changes stands still (_Memo):
     most gradings follow a command that only looked (`kubectl get`) and re-read just the log."""
-    graded = []
     memo = _MEMOS.of(cluster)
+    now = cluster.now
+    found = []
     for index, exercise in enumerate(exercises):
         start = since.get(exercise.id)
         try:
             result = grade(cluster, exercise, since=start, lang=lang,
-                           mistakes_since=_opened_clock(exercises, rows, index, start, cluster.now), memo=memo)
+                           mistakes_since=_opened_clock(exercises, rows, index, start, now), memo=memo)
             actions, at_rest = memo.actions(cluster, exercise, start), memo.settled(cluster, exercise)
         except Exception:  # noqa: BLE001 - a grader bug must not take the console down
             logger.exception("Grading %s failed", exercise.id)
             result, actions, at_rest = None, 0, True
-        graded.append(Graded(exercise, result, actions, at_rest, now=cluster.now))
-    if rows is not None:
-        graded = [replace(g, opened=_opened(graded, rows, i), baseline=_baseline(graded, rows, i))
-                  for i, g in enumerate(graded)]
-    return graded
+        found.append((exercise, result, actions, at_rest))
+    if rows is None:
+        return [Graded(e, result, actions, at_rest, now=now) for e, result, actions, at_rest in found]
+    # Each Graded made once, opened and baseline known (not made, then copied by dataclasses.replace)
+    ids = [e.id for e in exercises]
+    return [Graded(e, result, actions, at_rest, _opened_ids(ids, rows, i), _baseline_of(ids, actions, rows, i), now)
+            for i, (e, result, actions, at_rest) in enumerate(found)]
 
 
 def _opened_clock(exercises, rows: dict | None, index: int, start: float | None, now: float) -> float | None:
@@ -114,19 +117,27 @@ def _opened_clock(exercises, rows: dict | None, index: int, start: float | None,
 def _baseline(graded: list[Graded], rows: dict, index: int) -> int:
     """The learner's action count when exercise `index` opened: when the latest earlier exercise
     was first passed (0 for the first, or when the sandbox was reset since)."""
-    actions = graded[index].actions
-    marks = [rows[g.exercise.id].pass_actions for g in graded[:index]
-             if g.exercise.id in rows and rows[g.exercise.id].pass_actions is not None]
+    return _baseline_of([g.exercise.id for g in graded[:index]], graded[index].actions, rows, index)
+
+
+def _baseline_of(ids: list[str], actions: int, rows: dict, index: int) -> int:
+    """_baseline from the exercise ids in lesson order and exercise `index`'s actions."""
+    marks = [rows[i].pass_actions for i in ids[:index] if i in rows and rows[i].pass_actions is not None]
     mark = max(marks, default=0)
     return mark if mark <= actions else 0
 
 
 def _opened(graded: list[Graded], rows: dict, index: int) -> bool:
     """The learner's to work on: the first exercise, one after passed exercises, or one they checked."""
-    row = rows.get(graded[index].exercise.id)
+    return _opened_ids([g.exercise.id for g in graded[:index + 1]], rows, index)
+
+
+def _opened_ids(ids: list[str], rows: dict, index: int) -> bool:
+    """_opened from the exercise ids in lesson order."""
+    row = rows.get(ids[index])
     if row is not None and row.checked_actions is not None:
         return True
-    return all(rows.get(g.exercise.id) is not None and rows[g.exercise.id].passed for g in graded[:index])
+    return all(rows.get(i) is not None and rows[i].passed for i in ids[:index])
 
 
 def exercise_item(graded: list[Graded], rows: dict, index: int, lang: str) -> dict:
