@@ -4,13 +4,15 @@ after every step of every exercise's wrong attempts and reference solution, with
 and clock steps in between (which move the log or the clock but not the objects)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from tutorial.exercises import checks, grade, load_all, prepare, record_kinds
 from tutorial.exercises.feedback import is_action, learner_actions, settled
 from tutorial.exercises.logscan import LogScan
 from tutorial.exercises.record_kinds import CACHED_LINE_CHARS, command_text
-from tutorial.progress.panel import Graded, grade_all
+from tutorial.progress.panel import Graded, grade_all, panel_context, panel_key
 
 LESSONS = load_all()
 LOOKING = ["kubectl get pods", "kubectl get deploy,rs", "# advance 1", "kubectl rollout history deployment kubia",
@@ -185,3 +187,62 @@ def test_a_result_with_why_lines_is_built_again(monkeypatch):
     assert "first why" in first.why  # a timeline check does not hold yet
     cluster.run("kubectl get pods")
     assert "second why" in grade(cluster, exercise, since=start, lang="en", memo=memo).why
+
+
+@dataclass
+class _Row:
+    """The fields of ExerciseProgress the panel reads (tests/exercises/test_feedback_model.py Row)."""
+    passed_at: object = None
+    pass_actions: int | None = None
+    pass_clock: float | None = None
+    checked_actions: int | None = None
+    hints_shown: int = 0
+    failed_checks: int = 0
+    time_spent: float = 0.0
+    solution_shown_at: object = None
+    passed_with_solution: bool = False
+    attempts: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return self.passed_at is not None
+
+
+# Changes a learner's row goes through (record_grading, the Check/Hint/Solution buttons, add_time)
+_ROW_CHANGES = [("hints_shown", 1), ("failed_checks", 3), ("time_spent", 601.0), ("solution_shown_at", "now"),
+                ("passed_with_solution", True), ("attempts", 2), ("checked_actions", 0), ("pass_actions", 1),
+                ("passed_at", "then"), ("time_spent", 5.0)]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
+def test_an_equal_panel_key_means_an_equal_panel(lesson):
+    """Grader.grade skips building the panel's context when panel_key is the one it was built
+    from: after every step of every lesson's script (rows changed now and then as the console
+    changes them), an unchanged key must come with an unchanged context, and a row change that
+    changes the context must change the key."""
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    rows = {e.id: _Row() for e in lesson.exercises}
+    kept = None
+    for step, line in enumerate(_script(lesson)):
+        if line.startswith("# advance"):
+            cluster.advance(float(line.split()[-1]))
+        elif not line.startswith("#"):
+            cluster.run(line)
+        if step % 7 == 3:  # now and then a row changes, as the console's buttons and records do
+            field, value = _ROW_CHANGES[(step // 7) % len(_ROW_CHANGES)]
+            setattr(rows[lesson.exercises[step % len(lesson.exercises)].id], field, value)
+        graded = grade_all(cluster, lesson.exercises, since, "en", rows=rows)
+        key, context = panel_key(graded, rows, "en"), panel_context(graded, rows, "en")
+        if kept is not None and kept[0] == key:
+            assert kept[1] == context, f"after {line!r} (step {step})"
+        kept = (key, context)
+    for exercise in lesson.exercises:
+        for field, value in _ROW_CHANGES:
+            row = rows[exercise.id]
+            before, old = panel_key(graded, rows, "en"), getattr(row, field)
+            context = panel_context(graded, rows, "en")
+            setattr(row, field, value)
+            if panel_context(graded, rows, "en") != context:
+                assert panel_key(graded, rows, "en") != before, field
+            setattr(row, field, old)

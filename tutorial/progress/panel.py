@@ -180,3 +180,20 @@ def exercise_item(graded: list[Graded], rows: dict, index: int, lang: str) -> di
 
 def panel_context(graded: list[Graded], rows: "dict[str, ExerciseProgress]", lang: str) -> dict:
     return {"exercises": [exercise_item(graded, rows, i, lang) for i in range(len(graded))]}
+
+
+def panel_key(graded: list[Graded], rows: "dict[str, ExerciseProgress]", lang: str) -> tuple:
+    """Everything panel_context reads, in a tuple: equal keys, equal contexts. Each entry's Result
+    is compared by identity first (GradeMemo gives the kept one again after a looking command),
+    else by value. Of a row, the fields exercise_item, _opened and _baseline read; its time only
+    as whether it earns the solution (time_spent moves every 30 s, the panel only when it crosses
+    SOLUTION_AFTER_SECONDS). Keep in step with exercise_item."""
+    return (lang, *[(g.exercise, g.result, g.actions, g.at_rest, _row_key(rows.get(g.exercise.id))) for g in graded])
+
+
+def _row_key(row) -> tuple | None:
+    if row is None:
+        return None
+    return (row.passed_at, row.checked_actions, row.pass_actions, row.hints_shown, row.solution_shown_at,
+            row.failed_checks, row.passed_with_solution, row.attempts,
+            solution_allowed(failed_checks=row.failed_checks, seconds_spent=row.time_spent))

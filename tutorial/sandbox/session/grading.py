@@ -11,7 +11,7 @@ import time
 
 from django.utils.translation import gettext_lazy as _
 
-from tutorial.progress.panel import grade_all, panel_context
+from tutorial.progress.panel import grade_all, panel_context, panel_key
 from tutorial.progress.services import (
     MAX_TIME_STEP_SECONDS,
     add_time,
@@ -56,6 +56,8 @@ class Grader:
         self.graded = None  # grade_key() at the last grading
         self.last_grade = 0.0  # loop time
         self.last_panel = None  # a hash of the panel's context as last sent
+        self.panel_kept = None  # (panel_key(), the hash of the context it gave) at the last grading
+        self.signatures: dict = {}  # exercise id → (Result, language, result_signature of them)
         self.time_mark = time.monotonic()
         self.learner_there = False  # a writable client was attached since time was last counted
 
@@ -91,18 +93,42 @@ class Grader:
             row = self.rows.get(entry.exercise.id)
             if entry.result is None or row is None:
                 continue
-            signature = result_signature(entry.exercise, entry.result, live.language)
+            signature = self._signature(entry, live.language)
             is_click = clicked == entry.exercise.id
             if entry.result.passed and row.passed_at is None:
                 await self.account_time()  # the time up to the pass still counts
             if is_click or signature != row.last_result or (entry.result.passed and row.passed_at is None):
-                await self._db(record_grading, row, signature, clicked=is_click, graded=entry)
-        context = panel_context(graded, self.rows, live.language)
+                # a copy: the row keeps its own lists, not the ones kept in self.signatures
+                await self._db(record_grading, row, [signature[0], list(signature[1]), list(signature[2])],
+                               clicked=is_click, graded=entry)
+        await self._panel(graded, force)
+
+    def _signature(self, entry, lang: str) -> list:
+        """result_signature, worked out again only for another Result (GradeMemo gives the kept one
+        again after a looking command) or language."""
+        kept = self.signatures.get(entry.exercise.id)
+        if kept is None or kept[0] is not entry.result or kept[1] != lang:
+            kept = self.signatures[entry.exercise.id] = (entry.result, lang, result_signature(
+                entry.exercise, entry.result, lang))
+        return kept[2]
+
+    async def _panel(self, graded, force: bool) -> None:
+        """Push the panel when its context changed (or `force`). Its context is built only when what
+        it reads moved (panel_key): after a looking command the key is equal, and the context, its
+        hash(repr()) (~30 us) and the comparison of both are skipped."""
+        lang = self.live.language
+        key = panel_key(graded, self.rows, lang)
+        kept = self.panel_kept
+        # last_panel as kept: not reset since (a new language sets it to None to push the panel anew)
+        if not force and kept is not None and kept[1] == self.last_panel and kept[0] == key:
+            return
+        context = panel_context(graded, self.rows, lang)
         # Compared before rendering: the panel's template costs more than the grading itself.
-        key = hash(repr(context))
-        if force or key != self.last_panel:
-            self.last_panel = key
-            await self.screen.send(fragments.exercises(context, live.language))
+        panel = hash(repr(context))
+        self.panel_kept = (key, panel)
+        if force or panel != self.last_panel:
+            self.last_panel = panel
+            await self.screen.send(fragments.exercises(context, lang))
 
     async def _row(self, exercise_id):
         row = self.rows.get(exercise_id) if isinstance(exercise_id, str) else None
