@@ -85,10 +85,14 @@ def test_command_checks_read_only_the_new_lines_of_the_log(monkeypatch):
     assert len(read) == mistakes * len(logged)
     assert graded[0].result.feedback[0].startswith("kubectl create deployment makes")  # the mistake fired
     read.clear()
-    cluster.run("kubectl get rs")
+    cluster.run("kubectl rolling-update kubia")  # a line a pattern matches: the folds take in just it
     graded = grade_all(cluster, lesson.exercises, since, "en")
-    assert read == ["kubectl get rs"] * mistakes
+    assert read == ["kubectl rolling-update kubia"] * mistakes
     assert graded == _from_scratch(cluster, lesson.exercises, since, "en")
+    read.clear()
+    cluster.run("kubectl get rs")  # one no pattern matches: a quiet grading, no fold asked
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert read == [] and graded == _from_scratch(cluster, lesson.exercises, since, "en")
 
 
 def test_remembered_line_readings_equal_the_readings():
@@ -127,8 +131,9 @@ def test_a_log_scan_takes_in_only_new_lines_and_starts_again_when_the_log_was_re
     del log[:1]  # the oldest line dropped (the log keeps 1,000)
     log.append({"t": 2, "line": "l4"})
     assert scan.fold(log, step) == ["l1", "l2", "l3", "l4"]
+    starts = scan.starts  # what GradeMemo.quiet_key reads: a count over another log is not comparable
     log[-1] = {"t": 2, "line": "other"}  # the last line seen replaced: start again
-    assert scan.fold(log, step) == ["l1", "l2", "l3", "other"]
+    assert scan.fold(log, step) == ["l1", "l2", "l3", "other"] and scan.starts == starts + 1
     del log[-2:]  # shorter
     assert scan.fold(log, step) == ["l1", "l2"]
     assert scan.fold(list(log), step) == ["l1", "l2"]  # another list
@@ -246,3 +251,45 @@ def test_an_equal_panel_key_means_an_equal_panel(lesson):
             if panel_context(graded, rows, "en") != context:
                 assert panel_key(graded, rows, "en") != before, field
             setattr(row, field, old)
+
+
+def test_a_quiet_grading_asks_no_condition_and_a_matching_line_ends_the_quiet(monkeypatch):
+    """deployment-basics reads objects and `command:` patterns only: after a line no pattern of it
+    matches, grade() gives the kept Result without asking any condition (GradeMemo.quiet_key); a
+    line a pattern matches, or moved objects, make it grade again."""
+    from tutorial.exercises import grader
+
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    grade_all(cluster, lesson.exercises, since, "en")
+    asked = []
+    holds = grader.GradeMemo.holds
+    monkeypatch.setattr(grader.GradeMemo, "holds", lambda self, c, ctx, what: asked.append(what) or holds(
+        self, c, ctx, what))
+    for line in ("kubectl get pods", "ls", "kubectl describe deployment kubia"):
+        cluster.run(line)
+        assert grade_all(cluster, lesson.exercises, since, "en") == _from_scratch(cluster, lesson.exercises, since, "en")
+    assert asked == []
+    cluster.run("kubectl create deployment kubia --image=luksa/kubia:v1")  # a mistake's pattern matches
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert asked and graded[0].result.feedback[0].startswith("kubectl create deployment makes")
+    assert graded == _from_scratch(cluster, lesson.exercises, since, "en")
+    asked.clear()
+    cluster.run("kubectl get rs")
+    grade_all(cluster, lesson.exercises, since, "en")
+    assert asked == []
+    cluster.advance(30)  # the objects move (the pod starts): asked again
+    assert grade_all(cluster, lesson.exercises, since, "en") == _from_scratch(cluster, lesson.exercises, since, "en")
+    assert asked
+
+
+def test_an_exercise_reading_the_clock_or_decisions_is_never_quiet():
+    from tutorial.exercises.grader import QUIET_KINDS, GradeMemo
+
+    for lesson in LESSONS:
+        cluster, _ = prepare(lesson)
+        for exercise in lesson.exercises:
+            kinds = {c.condition.kind for c in exercise.checks} | {m.condition.kind for m in exercise.mistakes}
+            quiet = GradeMemo().quiet_key(cluster, exercise, ("en", None, None))
+            assert (quiet is None) == (not kinds <= QUIET_KINDS), exercise.id

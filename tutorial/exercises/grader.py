@@ -21,7 +21,7 @@ from .checks import Context, evaluate
 from .comparisons import SpecError
 from .loader import Exercise, ExerciseError, parse_exercise, text
 from .logscan import LogScan
-from .record_kinds import command_fold
+from .record_kinds import command_fold, command_text
 from .why_feedback import Explainer
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,39 @@ OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollou
                           "history", "service"})
 
 
+# The kinds a quiet grading (GradeMemo.quiet_key) can vouch for: their outcomes move only with the
+# objects, the starts, or a log line one of their patterns matches.
+QUIET_KINDS = OBJECT_KINDS | {"command"}
+# Lines remembered per exercise as mattering or not (a lesson's console repeats a few dozen)
+MATTERING_LINES = 1024
+
+
+def _mattering_step(exercise):
+    """The step of a fold counting the log lines that can matter to `exercise`: those one of its
+    `command:` patterns (`used`, `not_used` or `after`) matches, whatever their time. None when the
+    exercise has a condition of another kind than QUIET_KINDS (it reads the clock, the controller's
+    decisions or curl's answers: never quiet)."""
+    conditions = [c.condition for c in exercise.checks] + [m.condition for m in exercise.mistakes]
+    if any(getattr(c, "kind", None) not in QUIET_KINDS for c in conditions):
+        return None
+    patterns = [m for c in conditions if c.kind == "command" for m in (c.spec["match"], c.spec.get("after")) if m]
+    known: dict[str, bool] = {}
+
+    def step(count: int, entry) -> int:
+        line = entry.get("line", "")
+        if type(line) is not str:
+            return count + 1  # odd: counted, so never quiet
+        matters = known.get(line)
+        if matters is None:
+            text = command_text(line)
+            matters = any(match(text) for match in patterns)
+            if len(known) < MATTERING_LINES:
+                known[line] = matters
+        return count + matters
+
+    return step
+
+
 class GradeMemo:
     """What one cluster's gradings keep for the next: the outcomes of its conditions of
     OBJECT_KINDS while its objects stay the same (a grading after `kubectl get` moved the log, not
@@ -87,6 +120,7 @@ class GradeMemo:
         self._outcomes: dict[int, tuple] = {}
         self._scans: dict[int, tuple] = {}
         self._results: dict[int, tuple] = {}
+        self._quiet: dict[int, list] = {}
 
     def scan(self, owner, since, fold_of, log: list, *, pure: bool = False):
         """The fold (start, step, result) = fold_of() over `log`, kept for `owner` (a condition or an
@@ -140,6 +174,33 @@ class GradeMemo:
     def keep(self, exercise, key: tuple, result) -> None:
         self._results[id(exercise)] = (exercise, key, result)
 
+    def quiet_key(self, cluster, exercise, key: tuple) -> tuple | None:
+        """`key` (the language and both starts) with what else the exercise's outcomes read: the
+        objects (Cluster.changes) and the log lines that can matter to it (_mattering_step), counted
+        over the log as appended to (LogScan.starts says when it started again). Equal from one
+        grading to the next while only lines no pattern of it matches were logged (`kubectl get
+        pods` against `used: "create deployment"`): every outcome is then the one kept (an object
+        kind's by Cluster.changes, a `command:` fold's state is left as it was). None for an
+        exercise that is never quiet."""
+        kept = self._quiet.get(id(exercise))
+        if kept is None or kept[0] is not exercise:
+            kept = self._quiet[id(exercise)] = [exercise, _mattering_step(exercise), LogScan(0), None, None]
+        step, scan = kept[1], kept[2]
+        if step is None:
+            return None
+        count = scan.fold(cluster.history, step)
+        return (*key, cluster.changes, scan.starts, count)
+
+    def quiet_result(self, exercise, quiet_key: tuple):
+        """The Result of the last grading of `exercise` when its quiet_key was this one, else None."""
+        kept = self._quiet.get(id(exercise))
+        return kept[4] if kept is not None and kept[0] is exercise and kept[3] == quiet_key else None
+
+    def keep_quiet(self, exercise, quiet_key: tuple, result) -> None:
+        kept = self._quiet.get(id(exercise))
+        if kept is not None and kept[0] is exercise:
+            kept[3], kept[4] = quiet_key, result
+
 
 def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: str = "ko", *,
           mistakes_since: float | None = None, memo: GradeMemo | None = None) -> Result:
@@ -152,6 +213,12 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
             exercise = parse_exercise(exercise)
         except SpecError as err:
             raise ExerciseError(str(err)) from None
+    quiet = memo.quiet_key(cluster, exercise, (lang, since, mistakes_since)) if memo is not None else None
+    if quiet is not None:
+        # Nothing this exercise reads moved since its last grading: the same Result, no outcome asked
+        kept = memo.quiet_result(exercise, quiet)
+        if kept is not None:
+            return kept
     ctx = Context(cluster, since)
     outcomes = [holds(check.condition, ctx, f"check {exercise.id}/{check.id}") for check in exercise.checks]
     mistakes_ctx = ctx
@@ -169,6 +236,8 @@ def grade(cluster, exercise: Exercise | dict, since: float | None = None, lang: 
         result, explained = _result(cluster, exercise, since, lang, mistakes_since, outcomes)
         if not explained:
             memo.keep(exercise, key, result)
+    if quiet is not None:
+        memo.keep_quiet(exercise, quiet, result)  # no why-line: QUIET_KINDS have none
     return result
 
 
@@ -205,4 +274,4 @@ def _result(cluster, exercise: Exercise, since, lang: str, mistakes_since, outco
         why.extend(r.why)
     return Result(all(r.passed for r in results), results, feedback, list(dict.fromkeys(why))), explained
 
-__all__ = ["grade", "Result", "CheckResult", "GradeMemo", "OBJECT_KINDS"]
+__all__ = ["grade", "Result", "CheckResult", "GradeMemo", "OBJECT_KINDS", "QUIET_KINDS"]

@@ -13,13 +13,14 @@ from typing import Any, Callable
 
 
 class LogScan:
-    __slots__ = ("start", "state", "log", "seen", "first", "last")
+    __slots__ = ("start", "state", "log", "seen", "first", "last", "starts")
 
     def __init__(self, start: Any) -> None:
         self.start = self.state = start
         self.log: list | None = None
         self.seen = 0  # how many of the log's entries the state has taken in
         self.first = self.last = None  # its first and last entry then (held, so compared by identity)
+        self.starts = 0  # how many times the fold started from the top (a log not only appended to)
 
     def fold(self, log: list, step: Callable[[Any, dict], Any]) -> Any:
         """The state after `step` over every entry of `log` (each entry is taken in once)."""
@@ -27,6 +28,7 @@ class LogScan:
         if not (self.log is log and self.seen <= n
                 and (self.seen == 0 or (log[0] is self.first and log[self.seen - 1] is self.last))):
             self.log, self.seen, self.state = log, 0, self.start
+            self.starts += 1
         if self.seen < n:
             state = self.state
             for entry in islice(log, self.seen, None):
