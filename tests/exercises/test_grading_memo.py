@@ -293,3 +293,33 @@ def test_an_exercise_reading_the_clock_or_decisions_is_never_quiet():
             kinds = {c.condition.kind for c in exercise.checks} | {m.condition.kind for m in exercise.mistakes}
             quiet = GradeMemo().quiet_key(cluster, exercise, ("en", None, None))
             assert (quiet is None) == (not kinds <= QUIET_KINDS), exercise.id
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
+def test_one_context_reads_as_a_context_per_condition(lesson):
+    """A grading's Context copies each object it gets once (Context.get) and hands the copy to every
+    condition: the outcomes must be those of conditions each given a fresh Context."""
+    cluster, start = prepare(lesson)
+    conditions = [c.condition for e in lesson.exercises for c in e.checks] + [
+        m.condition for e in lesson.exercises for m in e.mistakes]
+    for step, line in enumerate(_script(lesson)):
+        if line.startswith("# advance"):
+            cluster.advance(float(line.split()[-1]))
+        elif not line.startswith("#"):
+            cluster.run(line)
+        shared = checks.Context(cluster, start)
+        assert [checks.evaluate(c, shared) for c in conditions] == [
+            checks.evaluate(c, checks.Context(cluster, start)) for c in conditions], f"after {line!r} (step {step})"
+
+
+def test_a_context_copies_each_object_once_and_tells_kinds_apart():
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    cluster.run("kubectl create -f kubia-deployment-v1.yaml --record")
+    cluster.run("kubectl expose deployment kubia --port=80 --target-port=8080")
+    ctx = checks.Context(cluster, start)
+    deployment = ctx.get("Deployment", "default", "kubia")
+    assert deployment["kind"] == "Deployment" and ctx.get("Deployment", "default", "kubia") is deployment
+    assert ctx.get("Service", "default", "kubia")["kind"] == "Service"
+    assert ctx.get("Deployment", "default", "other") is None and ctx.get("Deployment", "other", "kubia") is None
+    assert checks.Context(cluster, start).get("Deployment", "default", "kubia") is not deployment  # per grading

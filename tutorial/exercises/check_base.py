@@ -4,7 +4,7 @@ Reads the cluster only through the public `simulator.Cluster` API."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .comparisons import SpecError
@@ -33,9 +33,21 @@ class Condition:
 class Context:
     cluster: Any
     since: float | None = None
+    # cluster.get's answers in this grading (the cluster does not change while one grading runs)
+    _objects: dict = field(default_factory=dict, repr=False, compare=False)
 
     def after(self, t) -> bool:
         return self.since is None or (isinstance(t, (int, float)) and t >= self.since)
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        """cluster.get, copied once per grading: an exercise's checks read the same objects again
+        (deployment-basics: exists, rollout_complete and history each read Deployment kubia, one
+        copy where there were three). Evaluators only read what they get."""
+        key = (kind, namespace, name)
+        objects = self._objects
+        if key not in objects:
+            objects[key] = self.cluster.get(kind, namespace, name)
+        return objects[key]
 
 
 # ---- shared parsing helpers -------------------------------------------------------------------
@@ -142,10 +154,11 @@ def _revision(obj: dict) -> int:
 
 
 def owned_replica_sets(cluster, deployment: dict) -> list[dict]:
-    """The ReplicaSets whose controller reference is this Deployment (what rollout history reads)."""
+    """The ReplicaSets whose controller reference is this Deployment (what rollout history reads):
+    the stored objects themselves (copy=False: no copy of every ReplicaSet per grading), only read."""
     uid = deployment["metadata"].get("uid")
     out = []
-    for rs in cluster.list("ReplicaSet", deployment["metadata"].get("namespace")):
+    for rs in cluster.list("ReplicaSet", deployment["metadata"].get("namespace"), copy=False):
         for ref in rs["metadata"].get("ownerReferences") or ():
             if ref.get("controller") and ref.get("uid") == uid:
                 out.append(rs)

@@ -3,7 +3,8 @@
 Every kind has a parser (exercise data → a normalised spec, or SpecError naming the problem) and
 an evaluator (spec + the learner's cluster → Outcome). Evaluators read the cluster only through
 the public `simulator.Cluster` API (get/list/select/timeline/service_timeline/history/traffic,
-resolve_kind and label_selector_error when parsing).
+resolve_kind and label_selector_error when parsing); an object by name through Context.get, which
+copies it once per grading.
 """
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ def _parse_exists(body, namespace, where):
 
 
 def _eval_exists(ctx, spec):
-    obj = ctx.cluster.get(spec["kind"], spec["namespace"], spec["name"])
+    obj = ctx.get(spec["kind"], spec["namespace"], spec["name"])
     return Outcome(obj is not None, obj is not None)
 
 
 def _eval_absent(ctx, spec):
-    obj = ctx.cluster.get(spec["kind"], spec["namespace"], spec["name"])
+    obj = ctx.get(spec["kind"], spec["namespace"], spec["name"])
     return Outcome(obj is None, obj is not None)
 
 
@@ -43,7 +44,7 @@ def _parse_field(body, namespace, where):
 
 
 def _eval_field(ctx, spec):
-    obj = ctx.cluster.get(spec["kind"], spec["namespace"], spec["name"])
+    obj = ctx.get(spec["kind"], spec["namespace"], spec["name"])
     if obj is None:
         return Outcome(False, None)
     value = lookup(obj, spec["path"])
@@ -118,7 +119,7 @@ def _parse_image(body, namespace, where):
 
 
 def _eval_image(ctx, spec):
-    d = ctx.cluster.get("Deployment", spec["namespace"], spec["name"])
+    d = ctx.get("Deployment", spec["namespace"], spec["name"])
     if d is None:
         return Outcome(False, None)
     containers = _containers(d)
@@ -153,7 +154,7 @@ def rollout_complete(d: dict) -> bool:
 
 
 def _eval_rollout_complete(ctx, spec):
-    d = ctx.cluster.get("Deployment", spec["namespace"], spec["name"])
+    d = ctx.get("Deployment", spec["namespace"], spec["name"])
     if d is None:
         return Outcome(False, None)
     done = rollout_complete(d)
@@ -170,7 +171,7 @@ def _parse_paused(body, namespace, where):
 
 
 def _eval_paused(ctx, spec):
-    d = ctx.cluster.get("Deployment", spec["namespace"], spec["name"])
+    d = ctx.get("Deployment", spec["namespace"], spec["name"])
     if d is None:
         return Outcome(False, None)
     paused = bool((d.get("spec") or {}).get("paused"))
@@ -203,7 +204,7 @@ def _parse_history(body, namespace, where):
 
 
 def _eval_history(ctx, spec):
-    d = ctx.cluster.get("Deployment", spec["namespace"], spec["name"])
+    d = ctx.get("Deployment", spec["namespace"], spec["name"])
     if d is None:
         return Outcome(False, None)
     history = history_by_revision(ctx.cluster, d)

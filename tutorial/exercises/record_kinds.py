@@ -227,12 +227,12 @@ def _parse_service(body, namespace, where):
 
 
 def ready_endpoints(ctx, namespace: str, name: str) -> int:
-    ep = ctx.cluster.get("Endpoints", namespace, name)
+    ep = ctx.get("Endpoints", namespace, name)
     return sum(len(s.get("addresses") or ()) for s in (ep or {}).get("subsets") or ())
 
 
 def _eval_service(ctx, spec):
-    svc = ctx.cluster.get("Service", spec["namespace"], spec["name"])
+    svc = ctx.get("Service", spec["namespace"], spec["name"])
     if spec["fact"] == "never_mixed":
         samples = window(ctx.cluster.service_timeline(spec["name"], spec["namespace"]), ctx.since)
         mixed = [s["t"] for s in samples if sum(1 for n in (s.get("ready") or {}).values() if n > 0) > 1]
@@ -274,7 +274,7 @@ def service_hosts(name: str, namespace: str, cluster_ip: str | None) -> set[str]
 
 
 def _eval_traffic(ctx, spec):
-    svc = ctx.cluster.get("Service", spec["namespace"], spec["name"])
+    svc = ctx.get("Service", spec["namespace"], spec["name"])
     hosts = service_hosts(spec["name"], spec["namespace"], ((svc or {}).get("spec") or {}).get("clusterIP"))
     answers = []
     for entry in ctx.cluster.traffic:
