@@ -323,3 +323,24 @@ def test_a_context_copies_each_object_once_and_tells_kinds_apart():
     assert ctx.get("Service", "default", "kubia")["kind"] == "Service"
     assert ctx.get("Deployment", "default", "other") is None and ctx.get("Deployment", "other", "kubia") is None
     assert checks.Context(cluster, start).get("Deployment", "default", "kubia") is not deployment  # per grading
+
+
+def test_lines_remembered_as_mattering_are_bounded_and_the_others_still_read():
+    from tutorial.exercises.grader import MATTERING_LINES, GradeMemo
+
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    exercise = lesson.exercises[0]
+    cluster, start = prepare(lesson)
+    memo = GradeMemo()
+    for i in range(MATTERING_LINES + 5):
+        cluster.run(f"kubectl get pods kubia-{i}")
+        assert grade(cluster, exercise, since=start, lang="en", memo=memo) == grade(cluster, exercise, since=start,
+                                                                                    lang="en")
+    long = "kubectl create deployment kubia --image=luksa/kubia:v1 --replicas=1 " + "-l a=b " * 40
+    assert len(long) > CACHED_LINE_CHARS
+    cluster.run(long)  # neither remembered nor lost: a mistake's pattern matches it
+    result = grade(cluster, exercise, since=start, lang="en", memo=memo)
+    assert result == grade(cluster, exercise, since=start, lang="en")
+    assert any(line.startswith("kubectl create deployment makes") for line in result.feedback)
+    known = memo._quiet[id(exercise)][1].known
+    assert len(known) == MATTERING_LINES and long not in known

@@ -21,7 +21,7 @@ from .checks import Context, evaluate
 from .comparisons import SpecError
 from .loader import Exercise, ExerciseError, parse_exercise, text
 from .logscan import LogScan
-from .record_kinds import command_fold, command_text
+from .record_kinds import CACHED_LINE_CHARS, command_fold, command_text
 from .why_feedback import Explainer
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,10 @@ OBJECT_KINDS = frozenset({"exists", "absent", "field", "count", "image", "rollou
 # The kinds a quiet grading (GradeMemo.quiet_key) can vouch for: their outcomes move only with the
 # objects, the starts, or a log line one of their patterns matches.
 QUIET_KINDS = OBJECT_KINDS | {"command"}
-# Lines remembered per exercise as mattering or not (a lesson's console repeats a few dozen)
-MATTERING_LINES = 1024
+# Lines remembered per exercise as mattering or not: a lesson's console repeats a few dozen short
+# ones. Kept per live cluster, so bounded: at most 128 lines of at most CACHED_LINE_CHARS (200)
+# characters, under 30 KB even then; other lines are worked out each time (a few microseconds).
+MATTERING_LINES = 128
 
 
 def _mattering_step(exercise):
@@ -101,10 +103,11 @@ def _mattering_step(exercise):
         if matters is None:
             text = command_text(line)
             matters = any(match(text) for match in patterns)
-            if len(known) < MATTERING_LINES:
+            if len(known) < MATTERING_LINES and len(line) <= CACHED_LINE_CHARS:
                 known[line] = matters
         return count + matters
 
+    step.known = known  # for the tests: what is remembered
     return step
 
 
