@@ -344,3 +344,24 @@ def test_lines_remembered_as_mattering_are_bounded_and_the_others_still_read():
     assert any(line.startswith("kubectl create deployment makes") for line in result.feedback)
     known = memo._quiet[id(exercise)][1].known
     assert len(known) == MATTERING_LINES and long not in known
+
+
+def test_a_full_log_is_never_quiet_and_grades_as_from_scratch():
+    """Past 1,000 lines the log drops its top line at every new one: a line a pattern matched (here
+    the `create deployment` a mistake names) can leave, and the mistake with it. Such gradings are
+    not quiet (GradeMemo.quiet_key gives no key) and equal gradings from scratch."""
+    lesson = next(lesson for lesson in LESSONS if lesson.slug == "deployment-basics")
+    cluster, start = prepare(lesson)
+    since = {e.id: start for e in lesson.exercises}
+    cluster.run("kubectl create deployment kubia --image=luksa/kubia:v1")
+    while len(cluster.history) < 1000:
+        cluster.run("kubectl get pods")
+    graded = grade_all(cluster, lesson.exercises, since, "en")
+    assert graded[0].result.feedback[0].startswith("kubectl create deployment makes")
+    for step in range(1000):
+        cluster.run("kubectl get pods")
+        graded = grade_all(cluster, lesson.exercises, since, "en")
+        if not any(entry["line"].startswith("kubectl create deployment") for entry in cluster.history):
+            break
+    assert not any(line.startswith("kubectl create deployment makes") for line in graded[0].result.feedback)
+    assert graded == _from_scratch(cluster, lesson.exercises, since, "en")
