@@ -26,6 +26,7 @@ from tutorial.sandbox.session.terminals import Terminal
 
 PANELS = frozenset({"cluster", *fragments.PANEL_PARTS})  # cluster view, chart, why, traffic
 
+
 class Screen:
     def __init__(self, live: Live, outbox: Outbox):
         self.live = live
@@ -124,7 +125,8 @@ class Screen:
         return self.view_dirty and "cluster" in self.shown()
 
     def rollout_owed(self) -> bool:
-        return (self.rollout_dirty or self.live.traffic.changed) and not self.shown().isdisjoint(fragments.PANEL_PARTS)
+        return ((self.rollout_dirty or self.live.traffic.changed)
+                and not self.shown().isdisjoint(fragments.PANEL_PARTS))
 
     # ---------------------------------------------------------------- the live view
     def note_changes(self) -> None:
