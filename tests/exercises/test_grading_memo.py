@@ -4,10 +4,9 @@ after every step of every exercise's wrong attempts and reference solution, with
 and clock steps in between (which move the log or the clock but not the objects)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
+from tests.exercises.test_feedback_model import Row
 from tutorial.exercises import checks, grade, load_all, prepare, record_kinds
 from tutorial.exercises.feedback import is_action, learner_actions, settled
 from tutorial.exercises.logscan import LogScan
@@ -194,23 +193,6 @@ def test_a_result_with_why_lines_is_built_again(monkeypatch):
     assert "second why" in grade(cluster, exercise, since=start, lang="en", memo=memo).why
 
 
-@dataclass
-class _Row:
-    """The fields of ExerciseProgress the panel reads (tests/exercises/test_feedback_model.py Row)."""
-    passed_at: object = None
-    pass_actions: int | None = None
-    pass_clock: float | None = None
-    checked_actions: int | None = None
-    hints_shown: int = 0
-    failed_checks: int = 0
-    time_spent: float = 0.0
-    solution_shown_at: object = None
-    passed_with_solution: bool = False
-    attempts: int = 0
-
-    @property
-    def passed(self) -> bool:
-        return self.passed_at is not None
 
 
 # Changes a learner's row goes through (record_grading, the Check/Hint/Solution buttons, add_time)
@@ -227,7 +209,7 @@ def test_an_equal_panel_key_means_an_equal_panel(lesson):
     changes the context must change the key."""
     cluster, start = prepare(lesson)
     since = {e.id: start for e in lesson.exercises}
-    rows = {e.id: _Row() for e in lesson.exercises}
+    rows = {e.id: Row() for e in lesson.exercises}
     kept = None
     for step, line in enumerate(_script(lesson)):
         if line.startswith("# advance"):
